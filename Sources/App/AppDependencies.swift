@@ -1,0 +1,57 @@
+import Core
+import Foundation
+import Logging
+import Processing
+import Storage
+
+/// Everything built once per process and passed down by initialisers: no singletons.
+package struct AppDependencies: Sendable {
+    package let config: AppConfig
+    package let db: Database
+    package let processor: Processor
+    package let logger: Logger
+
+    /// Opens the database and builds the processors. Does not migrate (see `prepare`).
+    package static func make(_ config: AppConfig, clock: Clock = .system, logger: Logger) async throws -> AppDependencies {
+        let location = try config.databaseLocation()
+        if case .sqliteFile = location {
+            try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+        }
+        let db = try await Database.open(location, clock: clock, logger: logger)
+        let context = ProcessingContext(
+            db: db, ids: IDGenerator(clock: clock), clock: clock, urls: config.urls, instance: config.instance,
+            passwords: PasswordHasher(cost: config.bcryptCost), logger: logger
+        )
+        return AppDependencies(config: config, db: db, processor: Processor(context), logger: logger)
+    }
+
+    /// Checks the database answers (within 10 s) and applies pending migrations.
+    package func prepare() async throws {
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await self.db.checkConnection() }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(10))
+                    throw DatabaseUnreachable()
+                }
+                defer { group.cancelAll() }
+                try await group.next()
+            }
+        } catch {
+            throw ConfigError(
+                setting: "database", environment: "TERN_DATABASE",
+                message: "cannot reach \(self.db.location): \(Self.describe(error))"
+            )
+        }
+        try await self.db.migrate(logger: self.logger)
+    }
+
+    private struct DatabaseUnreachable: Error, CustomStringConvertible {
+        var description: String { "no answer within 10 seconds" }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        let text = String(describing: error)
+        return text.count > 200 ? String(text.prefix(200)) + "…" : text
+    }
+}

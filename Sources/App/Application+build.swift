@@ -1,0 +1,42 @@
+import Core
+import Federation
+import HTTPCommon
+import Hummingbird
+import Logging
+import MastodonAPI
+import Processing
+import Storage
+import WebUI
+
+/// Builds the whole server from typed configuration. Used by `tern serve` and every test.
+package func buildApplication(_ deps: AppDependencies) async throws -> some ApplicationProtocol {
+    let router = try await buildRouter(deps)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(deps.config.listenHost, port: deps.config.listenPort), serverName: "Tern"),
+        logger: deps.logger
+    )
+    app.addServices(deps.db, JobRunner(deps))
+    app.beforeServerStarts {
+        try await deps.prepare()
+        deps.logger.info(
+            "Tern \(SoftwareVersion.tern) serving \(deps.config.urls.base) on \(deps.config.listenHost):\(deps.config.listenPort), database \(deps.db.location)"
+        )
+    }
+    return app
+}
+
+/// The router with every front door mounted.
+package func buildRouter(_ deps: AppDependencies) async throws -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.addMiddleware { LogRequestsMiddleware(.debug) }
+    DiscoveryRoutes(
+        db: deps.db, urls: deps.config.urls,
+        openRegistrations: deps.config.instance.registrations == .open || deps.config.instance.registrations == .approval
+    ).addRoutes(to: router)
+    MastodonRoutes(processor: deps.processor).addRoutes(to: router)
+    let renderer = try await PageRenderer.load(instanceTitle: deps.config.instance.title)
+    OAuthPages(oauth: deps.processor.oauth, renderer: renderer, secureCookies: deps.config.scheme == "https")
+        .addRoutes(to: router)
+    return router
+}

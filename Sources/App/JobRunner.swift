@@ -1,0 +1,113 @@
+import Core
+import Foundation
+import Logging
+import Processing
+import ServiceLifecycle
+import Storage
+
+/// Claims due jobs from the `jobs` table and runs them with bounded concurrency; retries with
+/// back-off; stops on graceful shutdown. In manual mode it does nothing by itself and tests call `drain()`.
+package struct JobRunner: Service {
+    let db: Database
+    let jobs: JobProcessor
+    let concurrency: Int
+    let manual: Bool
+    let logger: Logger
+    let clock: Clock
+    let ids: IDGenerator
+    /// Identifies this process in `locked_by`.
+    let worker = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+    static let lease: Duration = .seconds(300)
+
+    package init(_ deps: AppDependencies) {
+        self.db = deps.db
+        self.jobs = deps.processor.jobs
+        self.concurrency = deps.config.jobConcurrency
+        self.manual = deps.config.jobsManual
+        self.logger = deps.logger
+        self.clock = deps.processor.context.clock
+        self.ids = deps.processor.context.ids
+    }
+
+    package func run() async throws {
+        guard !self.manual else {
+            try? await gracefulShutdown()
+            return
+        }
+        var lastHousekeeping = Date.distantPast
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            if self.clock.now().timeIntervalSince(lastHousekeeping) > 3600 {
+                await self.scheduleHousekeeping()
+                lastHousekeeping = self.clock.now()
+            }
+            var ran = 0
+            do {
+                ran = try await self.runBatch()
+            } catch {
+                self.logger.error("job queue unavailable: \(String(describing: error))")
+            }
+            if ran == 0 {
+                try? await Task.sleep(for: .milliseconds(500))
+            }
+        }
+    }
+
+    /// Runs every due job, batch after batch, until none is left; returns how many ran. For tests.
+    @discardableResult
+    package func drain(maxBatches: Int = 1000) async throws -> Int {
+        var total = 0
+        for _ in 0..<maxBatches {
+            let ran = try await self.runBatch()
+            if ran == 0 { break }
+            total += ran
+        }
+        return total
+    }
+
+    /// Claims up to `concurrency` jobs and runs them in parallel; each child records its own outcome.
+    func runBatch() async throws -> Int {
+        let batch = try await self.db.claimJobs(worker: self.worker, limit: self.concurrency, lease: Self.lease)
+        await withDiscardingTaskGroup { group in
+            for job in batch {
+                group.addTask { await self.runOne(job) }
+            }
+        }
+        return batch.count
+    }
+
+    func runOne(_ claimed: ClaimedJob) async {
+        do {
+            guard let job = try Job(kind: claimed.kind, payload: claimed.payload) else {
+                // A newer process's job: leave it for a process that knows it, far in the future.
+                try await self.db.failJob(
+                    claimed.id, error: "unknown job kind \(claimed.kind)", retryAt: self.clock.now().addingTimeInterval(3600)
+                )
+                return
+            }
+            try await self.jobs.perform(job)
+            try await self.db.completeJob(claimed.id)
+        } catch {
+            let delay = JobProcessor.retryDelay(afterAttempts: claimed.attempts, maxAttempts: claimed.maxAttempts)
+            if delay == nil {
+                self.logger.error("job \(claimed.id) (\(claimed.kind)) gave up after \(claimed.attempts) attempts: \(error)")
+            }
+            try? await self.db.failJob(
+                claimed.id, error: String(describing: error), retryAt: delay.map { self.clock.now().addingTimeInterval($0) }
+            )
+        }
+    }
+
+    /// Enqueues the periodic clean-ups unless one is already waiting.
+    func scheduleHousekeeping() async {
+        do {
+            try await self.db.transaction { session in
+                let pending = try await session.pendingJobCounts()
+                if pending[Job.pruneOAuth.kind, default: 0] == 0 {
+                    try await session.enqueue(.pruneOAuth, id: self.ids.next())
+                }
+            }
+        } catch {
+            self.logger.warning("could not schedule housekeeping: \(String(describing: error))")
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// A typed, time-ordered 64-bit identifier: `Account.ID`, `Status.ID`, ...
+///
+/// The phantom `Tag` keeps ids of different entities apart at compile time. Rendered as a decimal
+/// string in JSON, as Mastodon does, because JavaScript clients cannot hold 64-bit integers.
+package struct EntityID<Tag>: RawRepresentable, Hashable, Comparable, Sendable, LosslessStringConvertible {
+    package let rawValue: Int64
+
+    package init(rawValue: Int64) {
+        self.rawValue = rawValue
+    }
+
+    package init(_ rawValue: Int64) {
+        self.rawValue = rawValue
+    }
+
+    package init?(_ description: String) {
+        guard !description.isEmpty, description.count <= 19, let value = Int64(description), value > 0 else {
+            return nil
+        }
+        self.rawValue = value
+    }
+
+    package var description: String { String(self.rawValue) }
+
+    package static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+extension EntityID: Codable {
+    package init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Int64.self) {
+            self.rawValue = number
+            return
+        }
+        let string = try container.decode(String.self)
+        guard let value = Int64(string) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "Not a valid id")
+        }
+        self.rawValue = value
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(String(self.rawValue))
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// An account: a local person (with a `User` for signing in) or a remote actor we know of.
+package struct Account: Sendable, Equatable {
+    package typealias ID = EntityID<Account>
+
+    /// One profile metadata field ("name: value"); `verifiedAt` is set once a rel=me link was found.
+    package struct Field: Sendable, Equatable, Codable {
+        package var name: String
+        /// The value as typed (local) or as received (remote).
+        package var value: String
+        /// The value as HTML: linked URLs and mentions.
+        package var valueHTML: String
+        package var verifiedAt: Date?
+
+        package init(name: String, value: String, valueHTML: String? = nil, verifiedAt: Date? = nil) {
+            self.name = name
+            self.value = value
+            self.valueHTML = valueHTML ?? value
+            self.verifiedAt = verifiedAt
+        }
+    }
+
+    package var id: ID
+    package var username: String
+    /// `nil` for local accounts.
+    package var domain: String?
+    package var displayName: String
+    /// The profile text as typed (local) or as received (remote, sanitised HTML).
+    package var note: String
+    /// The profile text as HTML, rendered when it was written.
+    package var noteHTML: String
+    package var fields: [Field]
+    package var locked: Bool
+    package var bot: Bool
+    package var discoverable: Bool
+    package var indexable: Bool
+    package var hideCollections: Bool
+    package var uri: String
+    package var url: String?
+    package var createdAt: Date
+    package var updatedAt: Date
+    package var suspendedAt: Date?
+    package var followersCount: Int
+    package var followingCount: Int
+    package var statusesCount: Int
+    package var lastStatusAt: Date?
+
+    package init(
+        id: ID, username: String, domain: String?, displayName: String = "", note: String = "",
+        noteHTML: String = "", fields: [Field] = [], locked: Bool = false, bot: Bool = false, discoverable: Bool = true,
+        indexable: Bool = true, hideCollections: Bool = false, uri: String, url: String?, createdAt: Date,
+        updatedAt: Date, suspendedAt: Date? = nil, followersCount: Int = 0, followingCount: Int = 0,
+        statusesCount: Int = 0, lastStatusAt: Date? = nil
+    ) {
+        self.id = id
+        self.username = username
+        self.domain = domain
+        self.displayName = displayName
+        self.note = note
+        self.noteHTML = noteHTML
+        self.fields = fields
+        self.locked = locked
+        self.bot = bot
+        self.discoverable = discoverable
+        self.indexable = indexable
+        self.hideCollections = hideCollections
+        self.uri = uri
+        self.url = url
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.suspendedAt = suspendedAt
+        self.followersCount = followersCount
+        self.followingCount = followingCount
+        self.statusesCount = statusesCount
+        self.lastStatusAt = lastStatusAt
+    }
+
+    /// Whether the account lives on this server.
+    package var isLocal: Bool { self.domain == nil }
+
+    /// The handle relative to this server: `alice` for local, `bob@elsewhere.social` for remote.
+    package var acct: String {
+        if let domain = self.domain { return "\(self.username)@\(domain)" }
+        return self.username
+    }
+
+    /// Whether the account is suspended.
+    package var isSuspended: Bool { self.suspendedAt != nil }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// The sign-in side of a local account: email, password, role and approval state.
+package struct User: Sendable, Equatable {
+    package typealias ID = EntityID<User>
+
+    /// The role of a user on this server.
+    package enum Role: String, Sendable, Codable, CaseIterable {
+        case user, moderator, admin
+    }
+
+    package var id: ID
+    package var accountID: Account.ID
+    package var email: String
+    package var passwordHash: String
+    package var role: Role
+    package var confirmedAt: Date?
+    package var approved: Bool
+    package var reason: String?
+    package var locale: String
+    package var settings: UserSettings
+    package var createdAt: Date
+
+    package init(
+        id: ID, accountID: Account.ID, email: String, passwordHash: String, role: Role = .user,
+        confirmedAt: Date?, approved: Bool, reason: String? = nil, locale: String = "en",
+        settings: UserSettings = UserSettings(), createdAt: Date
+    ) {
+        self.id = id
+        self.accountID = accountID
+        self.email = email
+        self.passwordHash = passwordHash
+        self.role = role
+        self.confirmedAt = confirmedAt
+        self.approved = approved
+        self.reason = reason
+        self.locale = locale
+        self.settings = settings
+        self.createdAt = createdAt
+    }
+
+    /// Whether the user may sign in: email confirmed and, under approval mode, approved.
+    package var canSignIn: Bool { self.confirmedAt != nil && self.approved }
+}
+
+/// A user's preferences (`/api/v1/preferences`, `source` in verify_credentials).
+package struct UserSettings: Sendable, Equatable, Codable {
+    package var defaultVisibility: Visibility = .public
+    package var defaultSensitive: Bool = false
+    package var defaultLanguage: String?
+    package var expandMedia: String = "default"
+    package var expandSpoilers: Bool = false
+
+    package init() {}
+}
+
+/// Who may see a status, in Mastodon's words.
+package enum Visibility: String, Sendable, Codable, CaseIterable {
+    case `public`, unlisted, `private`, direct
+}

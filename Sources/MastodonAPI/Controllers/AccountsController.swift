@@ -1,0 +1,129 @@
+import Core
+import HTTPCommon
+import Hummingbird
+import Processing
+
+/// `/api/v1/accounts/*` — https://docs.joinmastodon.org/methods/accounts/
+struct AccountsController {
+    let accounts: AccountProcessor
+    let oauth: OAuthProcessor
+    let registrations: RegistrationMode
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("accounts", use: self.register)
+        group.get("accounts/verify_credentials", use: self.verifyCredentials)
+        group.patch("accounts/update_credentials", use: self.updateCredentials)
+        group.put("accounts/update_credentials", use: self.updateCredentials)
+        group.get("accounts/lookup", use: self.lookup)
+        group.get("accounts/relationships", use: self.relationships)
+        group.get("accounts/search", use: self.search)
+        group.get("accounts/:id", use: self.show)
+    }
+
+    /// Sign-up through an app token, following the registration mode.
+    @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let viewer = try context.require(scope: "write:accounts")
+        guard viewer.state == .application else {
+            throw DomainError.forbidden("This method requires an app token without a user")
+        }
+        switch self.registrations {
+        case .closed: throw DomainError.forbidden("Registrations are closed on this server")
+        case .invite: throw DomainError.forbidden("This server accepts sign-ups by invitation only")
+        case .open, .approval: break
+        }
+        let params = try await request.parameters(context: context)
+        guard try params.bool("agreement") == true else {
+            throw DomainError.validation(
+                "Validation failed: Agreement must be accepted",
+                details: ["agreement": [.init("ERR_ACCEPTED", "must be accepted")]]
+            )
+        }
+        let approval = self.registrations == .approval
+        let (_, user) = try await self.accounts.create(
+            .init(
+                username: try params.string("username") ?? "", email: try params.string("email") ?? "",
+                password: try params.string("password") ?? "", confirmed: true, approved: !approval,
+                reason: try params.string("reason"), locale: try params.string("locale") ?? "en"
+            ),
+            requireReason: approval
+        )
+        let issued = try await self.oauth.issueRegistrationToken(for: user, by: viewer)
+        return try TokenEntity(
+            accessToken: issued.accessToken, scope: issued.scopes.description,
+            createdAt: Int(issued.createdAt.timeIntervalSince1970)
+        ).response(from: request, context: context)
+    }
+
+    @Sendable func verifyCredentials(_ request: Request, context: AppRequestContext) async throws -> AccountEntity {
+        let viewer = try Self.requireProfileReader(context)
+        return AccountEntity(try await self.accounts.credentials(of: viewer))
+    }
+
+    /// `profile` is the narrow scope that only allows this call; `read:accounts` covers it too.
+    static func requireProfileReader(_ context: AppRequestContext) throws -> Viewer {
+        if let viewer = context.viewer, viewer.scopes.allows("profile") {
+            return try context.requireUser(scope: "profile")
+        }
+        return try context.requireUser(scope: "read:accounts")
+    }
+
+    @Sendable func updateCredentials(_ request: Request, context: AppRequestContext) async throws -> AccountEntity {
+        let viewer = try context.requireUser(scope: "write:accounts")
+        let params = try await request.parameters(context: context)
+        var changes = AccountProcessor.ProfileChanges()
+        changes.displayName = try params.string("display_name")
+        changes.note = try params.string("note")
+        changes.locked = try params.bool("locked")
+        changes.bot = try params.bool("bot")
+        changes.discoverable = try params.bool("discoverable")
+        changes.indexable = try params.bool("indexable")
+        changes.hideCollections = try params.bool("hide_collections")
+        if let fields = try params.objects("fields_attributes") {
+            changes.fields = try fields.map { (name: try $0.string("name") ?? "", value: try $0.string("value") ?? "") }
+        }
+        if let source = try params.object("source") {
+            if let privacy = try source.string("privacy") {
+                guard let visibility = Visibility(rawValue: privacy) else {
+                    throw DomainError.validation("Validation failed: Privacy is not a valid visibility")
+                }
+                changes.defaultVisibility = visibility
+            }
+            changes.defaultSensitive = try source.bool("sensitive")
+            changes.defaultLanguage = try source.string("language")
+        }
+        if params.file("avatar") != nil || params.file("header") != nil {
+            throw DomainError.unprocessable("Avatar and header uploads are not supported yet")
+        }
+        return AccountEntity(try await self.accounts.updateCredentials(of: viewer, changes))
+    }
+
+    @Sendable func lookup(_ request: Request, context: AppRequestContext) async throws -> AccountEntity {
+        let params = try await request.parameters(context: context)
+        guard let acct = try params.string("acct"), !acct.isEmpty else {
+            throw DomainError.validation("Missing acct parameter")
+        }
+        return AccountEntity(try await self.accounts.lookup(acct: acct))
+    }
+
+    @Sendable func relationships(_ request: Request, context: AppRequestContext) async throws -> [RelationshipEntity] {
+        let viewer = try context.requireUser(scope: "read:follows")
+        let params = try await request.parameters(context: context)
+        let raw = try params.strings("id") ?? []
+        guard raw.count <= 100 else { throw DomainError.validation("Too many ids (at most 100)") }
+        let ids = raw.compactMap(Account.ID.init)
+        return try await self.accounts.relationships(of: viewer, to: ids).map(RelationshipEntity.init)
+    }
+
+    @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> [AccountEntity] {
+        _ = try context.require(scope: "read:accounts")
+        let params = try await request.parameters(context: context)
+        let query = try params.string("q") ?? ""
+        let limit = min(max(try params.int("limit") ?? 40, 1), 80)
+        return try await self.accounts.search(query, limit: limit).map(AccountEntity.init)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> AccountEntity {
+        guard let id = context.parameters.get("id").flatMap(Account.ID.init) else { throw DomainError.notFound }
+        return AccountEntity(try await self.accounts.view(id))
+    }
+}

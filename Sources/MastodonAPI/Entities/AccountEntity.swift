@@ -1,0 +1,155 @@
+import Core
+import Foundation
+import HTTPCommon
+import Hummingbird
+import Processing
+
+/// https://docs.joinmastodon.org/entities/Account/ — with `source` and `role` for the owner
+/// (the CredentialAccount of verify_credentials and update_credentials).
+struct AccountEntity: ResponseEncodable, Sendable {
+    struct FieldEntity: Encodable, Sendable {
+        let name: String
+        let value: String
+        @Nullable var verifiedAt: Date?
+    }
+
+    struct SourceEntity: Encodable, Sendable {
+        let privacy: String
+        let sensitive: Bool
+        @Nullable var language: String?
+        let note: String
+        let fields: [FieldEntity]
+        let followRequestsCount: Int
+        let hideCollections: Bool
+        let discoverable: Bool
+        let indexable: Bool
+        let attributionDomains: [String]
+    }
+
+    struct RoleEntity: Encodable, Sendable {
+        let id: String
+        let name: String
+        let color: String
+        let permissions: String
+        let highlighted: Bool
+    }
+
+    let id: String
+    let username: String
+    let acct: String
+    let displayName: String
+    let locked: Bool
+    let bot: Bool
+    let discoverable: Bool
+    let indexable: Bool
+    let group: Bool
+    let createdAt: Date
+    let note: String
+    let url: String
+    let uri: String
+    let avatar: String
+    let avatarStatic: String
+    let header: String
+    let headerStatic: String
+    let followersCount: Int
+    let followingCount: Int
+    let statusesCount: Int
+    @Nullable var lastStatusAt: String?
+    let hideCollections: Bool
+    let noindex: Bool
+    let emojis: [String]
+    let roles: [RoleEntity]
+    let fields: [FieldEntity]
+    var source: SourceEntity?
+    var role: RoleEntity?
+
+    init(_ view: AccountView) {
+        let account = view.account
+        self.id = account.id.description
+        self.username = account.username
+        self.acct = account.acct
+        self.displayName = account.displayName
+        self.locked = account.locked
+        self.bot = account.bot
+        self.discoverable = account.discoverable
+        self.indexable = account.indexable
+        self.group = false
+        // Mastodon rounds account creation down to the day.
+        self.createdAt = Date(timeIntervalSince1970: (account.createdAt.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400)
+        self.note = account.noteHTML
+        self.url = view.profileURL
+        self.uri = account.uri
+        self.avatar = view.avatarURL
+        self.avatarStatic = view.avatarURL
+        self.header = view.headerURL
+        self.headerStatic = view.headerURL
+        self.followersCount = account.hideCollections && view.user == nil ? 0 : account.followersCount
+        self.followingCount = account.hideCollections && view.user == nil ? 0 : account.followingCount
+        self.statusesCount = account.statusesCount
+        self.lastStatusAt = account.lastStatusAt.map { String(MastodonJSONEncoder.timestamp($0).prefix(10)) }
+        self.hideCollections = account.hideCollections
+        self.noindex = !account.indexable
+        self.emojis = []
+        self.roles = []
+        self.fields = account.fields.map { FieldEntity(name: $0.name, value: $0.valueHTML, verifiedAt: $0.verifiedAt) }
+        if let user = view.user {
+            self.source = SourceEntity(
+                privacy: user.settings.defaultVisibility.rawValue, sensitive: user.settings.defaultSensitive,
+                language: user.settings.defaultLanguage, note: account.note,
+                fields: account.fields.map { FieldEntity(name: $0.name, value: $0.value, verifiedAt: $0.verifiedAt) },
+                followRequestsCount: 0, hideCollections: account.hideCollections, discoverable: account.discoverable,
+                indexable: account.indexable, attributionDomains: []
+            )
+            self.role = RoleEntity(
+                id: user.role == .user ? "-99" : user.role == .moderator ? "2" : "3",
+                name: user.role == .user ? "" : user.role.rawValue.capitalized, color: "",
+                permissions: user.role == .admin ? "1" : user.role == .moderator ? "1308" : "65536",
+                highlighted: user.role != .user
+            )
+        }
+    }
+
+    /// `source` and `role` only appear for the owner; every other field is always present.
+    enum CodingKeys: String, CodingKey {
+        case id, username, acct, displayName, locked, bot, discoverable, indexable, group, createdAt, note, url, uri
+        case avatar, avatarStatic, header, headerStatic, followersCount, followingCount, statusesCount
+        case lastStatusAt, hideCollections, noindex, emojis, roles, fields, source, role
+    }
+}
+
+/// https://docs.joinmastodon.org/entities/Relationship/
+struct RelationshipEntity: Encodable, Sendable {
+    let id: String
+    let following: Bool
+    let showingReblogs: Bool
+    let notifying: Bool
+    @Nullable var languages: [String]?
+    let followedBy: Bool
+    let blocking: Bool
+    let blockedBy: Bool
+    let muting: Bool
+    let mutingNotifications: Bool
+    let requested: Bool
+    let requestedBy: Bool
+    let domainBlocking: Bool
+    let endorsed: Bool
+    let note: String
+
+    init(_ view: RelationshipView) {
+        self.id = view.id.description
+        self.following = view.following
+        self.showingReblogs = view.showingReblogs
+        self.notifying = view.notifying
+        self.languages = nil
+        self.followedBy = view.followedBy
+        self.blocking = view.blocking
+        self.blockedBy = view.blockedBy
+        self.muting = view.muting
+        self.mutingNotifications = view.mutingNotifications
+        self.requested = view.requested
+        self.requestedBy = view.requestedBy
+        self.domainBlocking = view.domainBlocking
+        self.endorsed = view.endorsed
+        self.note = view.note
+    }
+}

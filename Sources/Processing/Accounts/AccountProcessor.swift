@@ -1,0 +1,166 @@
+import Core
+import Foundation
+import Storage
+
+/// Account use cases: creating local accounts, reading profiles, editing one's own.
+package struct AccountProcessor: Sendable {
+    let context: ProcessingContext
+
+    init(_ context: ProcessingContext) {
+        self.context = context
+    }
+
+    /// A new local account as the admin CLI or the registration API asks for it.
+    package struct NewAccount: Sendable {
+        package var username: String
+        package var email: String
+        package var password: String
+        package var role: User.Role = .user
+        package var confirmed: Bool
+        package var approved: Bool
+        package var reason: String?
+        package var locale: String = "en"
+
+        package init(
+            username: String, email: String, password: String, role: User.Role = .user, confirmed: Bool,
+            approved: Bool, reason: String? = nil, locale: String = "en"
+        ) {
+            self.username = username
+            self.email = email
+            self.password = password
+            self.role = role
+            self.confirmed = confirmed
+            self.approved = approved
+            self.reason = reason
+            self.locale = locale
+        }
+    }
+
+    /// Checks a new account against every rule and reports each failed field, as Mastodon's 422 does.
+    package func validate(_ new: NewAccount, requireReason: Bool) async throws {
+        var details: [String: [DomainError.FieldError]] = [:]
+        if new.username.isEmpty {
+            details["username", default: []].append(.init("ERR_BLANK", "can't be blank"))
+        } else if new.username.count > 30 {
+            details["username", default: []].append(.init("ERR_TOO_LONG", "is too long (maximum is 30 characters)"))
+        } else if !Validation.isValidLocalUsername(new.username) {
+            details["username", default: []].append(.init("ERR_INVALID", "only letters, numbers and underscores"))
+        } else if Validation.reservedUsernames.contains(new.username.lowercased()) {
+            details["username", default: []].append(.init("ERR_RESERVED", "is reserved"))
+        } else if try await self.context.db.read({ try await $0.account(username: new.username, domain: nil) }) != nil {
+            details["username", default: []].append(.init("ERR_TAKEN", "has already been taken"))
+        }
+        if new.email.isEmpty {
+            details["email", default: []].append(.init("ERR_BLANK", "can't be blank"))
+        } else if !Validation.isPlausibleEmail(new.email) {
+            details["email", default: []].append(.init("ERR_INVALID", "is invalid"))
+        } else if try await self.context.db.read({ try await $0.user(email: new.email) }) != nil {
+            details["email", default: []].append(.init("ERR_TAKEN", "has already been taken"))
+        }
+        if new.password.isEmpty {
+            details["password", default: []].append(.init("ERR_BLANK", "can't be blank"))
+        } else if new.password.count < Validation.passwordLength.lowerBound {
+            details["password", default: []].append(.init("ERR_TOO_SHORT", "is too short (minimum is 8 characters)"))
+        } else if new.password.utf8.count > Validation.passwordLength.upperBound {
+            details["password", default: []].append(.init("ERR_TOO_LONG", "is too long (maximum is 72 characters)"))
+        }
+        if requireReason && (new.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            details["reason", default: []].append(.init("ERR_BLANK", "can't be blank"))
+        }
+        guard details.isEmpty else {
+            let summary = details.keys.sorted().compactMap { key in
+                details[key]?.first.map { "\(key.prefix(1).uppercased())\(key.dropFirst()) \($0.description)" }
+            }
+            throw DomainError.validation("Validation failed: \(summary.joined(separator: ", "))", details: details)
+        }
+    }
+
+    /// Creates a local account and its user in one transaction. Validates first.
+    package func create(_ new: NewAccount, requireReason: Bool = false) async throws -> (Account, User) {
+        try await self.validate(new, requireReason: requireReason)
+        let hash = await self.context.passwords.hash(new.password)
+        let now = self.context.clock.now()
+        let urls = self.context.urls
+        let account = Account(
+            id: self.context.ids.next(), username: new.username, domain: nil, uri: urls.actor(new.username),
+            url: urls.profile(new.username), createdAt: now, updatedAt: now
+        )
+        let user = User(
+            id: self.context.ids.next(), accountID: account.id, email: new.email, passwordHash: hash,
+            role: new.role, confirmedAt: new.confirmed ? now : nil, approved: new.approved, reason: new.reason,
+            locale: new.locale, createdAt: now
+        )
+        do {
+            try await self.context.db.transaction { session in
+                try await session.insertAccount(account)
+                try await session.insertUser(user)
+            }
+        } catch StorageError.duplicate {
+            // Lost a race with another sign-up between validation and insert.
+            throw DomainError.validation(
+                "Validation failed: Username or email has already been taken",
+                details: ["username": [.init("ERR_TAKEN", "has already been taken")]]
+            )
+        }
+        return (account, user)
+    }
+
+    /// The account with this id as anyone may see it; suspended accounts are not found.
+    package func view(_ id: Account.ID) async throws -> AccountView {
+        guard let account = try await self.context.db.read({ try await $0.account(id: id) }), !account.isSuspended
+        else { throw DomainError.notFound }
+        return AccountView(account: account, user: nil, urls: self.context.urls)
+    }
+
+    /// The signed-in user's own account with its `source`.
+    package func credentials(of viewer: Viewer) async throws -> AccountView {
+        guard let accountID = viewer.accountID, let userID = viewer.userID else {
+            throw DomainError.unauthorized("This method requires an authenticated user")
+        }
+        let (account, user) = try await self.context.db.read { session in
+            (try await session.account(id: accountID), try await session.user(id: userID))
+        }
+        guard let account, let user else { throw DomainError.notFound }
+        return AccountView(account: account, user: user, urls: self.context.urls)
+    }
+
+    /// Finds an account by `username`, `username@our.domain` or a known `username@remote.host`.
+    package func lookup(acct: String) async throws -> AccountView {
+        var handle = acct.trimmingCharacters(in: .whitespaces)
+        if handle.hasPrefix("@") { handle.removeFirst() }
+        let parts = handle.split(separator: "@", omittingEmptySubsequences: false).map(String.init)
+        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].count <= 64 else {
+            throw DomainError.notFound
+        }
+        var domain: String? = parts.count == 2 ? parts[1].lowercased() : nil
+        if let host = domain, host == self.context.urls.accountDomain.lowercased() || host == self.context.urls.domain.lowercased() {
+            domain = nil
+        }
+        guard let account = try await self.context.db.read({ try await $0.account(username: parts[0], domain: domain) }),
+            !account.isSuspended
+        else { throw DomainError.notFound }
+        return AccountView(account: account, user: nil, urls: self.context.urls)
+    }
+
+    /// Relationships of the viewer to each id that exists, in the order asked.
+    ///
+    /// Follows, blocks and mutes do not exist yet, so every flag is false; the shape is complete.
+    package func relationships(of viewer: Viewer, to ids: [Account.ID]) async throws -> [RelationshipView] {
+        guard viewer.accountID != nil else { throw DomainError.unauthorized("This method requires an authenticated user") }
+        var seen = Set<Account.ID>()
+        let unique = ids.filter { seen.insert($0).inserted }
+        let found = Set(try await self.context.db.read { try await $0.accounts(ids: unique) }.map(\.id))
+        return unique.filter { found.contains($0) }.map { RelationshipView(id: $0) }
+    }
+
+    /// Local accounts whose name starts with `query` (`/api/v1/accounts/search` without federation).
+    package func search(_ query: String, limit: Int) async throws -> [AccountView] {
+        var term = query.trimmingCharacters(in: .whitespaces)
+        if term.hasPrefix("@") { term.removeFirst() }
+        guard !term.isEmpty else { return [] }
+        let accounts = try await self.context.db.read {
+            try await $0.searchLocalAccounts(prefix: term, limit: min(max(limit, 1), 80))
+        }
+        return accounts.map { AccountView(account: $0, user: nil, urls: self.context.urls) }
+    }
+}

@@ -1,0 +1,70 @@
+import Core
+import Foundation
+import Storage
+
+/// What the server tells about itself: `/api/v1/instance`, `/api/v2/instance`, NodeInfo, peers, activity.
+package struct InstanceProcessor: Sendable {
+    let context: ProcessingContext
+
+    init(_ context: ProcessingContext) {
+        self.context = context
+    }
+
+    /// The server's settings, numbers and contact account.
+    package struct InstanceView: Sendable {
+        package let settings: InstanceSettings
+        package let urls: URLBuilder
+        package let stats: InstanceStats
+        package let contact: AccountView?
+    }
+
+    /// Everything the instance endpoints render.
+    package func view() async throws -> InstanceView {
+        let settings = self.context.instance
+        let (stats, contact) = try await self.context.db.read { session in
+            let stats = try await session.instanceStats()
+            var contact: Account?
+            if let name = settings.contactUsername {
+                contact = try await session.account(username: name, domain: nil)
+            }
+            return (stats, contact)
+        }
+        return InstanceView(
+            settings: settings, urls: self.context.urls, stats: stats,
+            contact: contact.map { AccountView(account: $0, user: nil, urls: self.context.urls) }
+        )
+    }
+
+    /// Hosts this server knows (`/api/v1/instance/peers`).
+    package func peers() async throws -> [String] {
+        try await self.context.db.read { try await $0.knownDomains() }
+    }
+
+    /// One week of `/api/v1/instance/activity`.
+    package struct WeekActivity: Sendable, Equatable {
+        package let week: Date
+        package let statuses: Int
+        package let logins: Int
+        package let registrations: Int
+    }
+
+    /// The last 12 weeks, newest first, counted from the database.
+    package func activity() async throws -> [WeekActivity] {
+        let now = self.context.clock.now()
+        var calendar = Calendar(identifier: .iso8601)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+        let startOfWeek = calendar.dateInterval(of: .weekOfYear, for: now)?.start ?? now
+        return try await self.context.db.read { session in
+            var weeks: [WeekActivity] = []
+            for offset in 0..<12 {
+                let start = startOfWeek.addingTimeInterval(-Double(offset) * 7 * 86_400)
+                let end = start.addingTimeInterval(7 * 86_400)
+                let counts = try await session.activityCounts(from: start, to: end)
+                weeks.append(
+                    WeekActivity(week: start, statuses: counts.statuses, logins: counts.logins, registrations: counts.registrations)
+                )
+            }
+            return weeks
+        }
+    }
+}

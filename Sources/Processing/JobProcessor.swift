@@ -1,0 +1,31 @@
+import Core
+import Foundation
+import Storage
+
+/// Runs one job of each kind. Every handler is idempotent: a job may run again after a crash.
+package struct JobProcessor: Sendable {
+    let context: ProcessingContext
+
+    init(_ context: ProcessingContext) {
+        self.context = context
+    }
+
+    /// Performs `job`; throws to ask for a retry.
+    package func perform(_ job: Job) async throws {
+        switch job {
+        case .pruneOAuth:
+            let cutoff = self.context.clock.now().addingTimeInterval(-86_400)
+            let removed = try await self.context.db.transaction { try await $0.pruneOAuth(revokedBefore: cutoff) }
+            self.context.logger.debug("pruned \(removed) expired OAuth rows")
+        }
+    }
+
+    /// When to try a failed job again after `attempts` tries, or nil to give up: about 16 tries over
+    /// about three days, doubling from 30 seconds, with jitter so retries from many jobs spread out.
+    package static func retryDelay(afterAttempts attempts: Int, maxAttempts: Int) -> TimeInterval? {
+        guard attempts < maxAttempts else { return nil }
+        let base = 30.0 * pow(2.0, Double(min(attempts - 1, 13)))
+        let capped = min(base, 6 * 3600)
+        return capped * Double.random(in: 0.8...1.2)
+    }
+}

@@ -1,0 +1,46 @@
+import Core
+import Logging
+import Storage
+
+/// What every use case needs: storage, ids, time, URLs and the server's settings.
+package struct ProcessingContext: Sendable {
+    package let db: Database
+    package let ids: IDGenerator
+    package let clock: Clock
+    package let urls: URLBuilder
+    package let instance: InstanceSettings
+    package let passwords: PasswordHasher
+    package let logger: Logger
+
+    package init(
+        db: Database, ids: IDGenerator, clock: Clock, urls: URLBuilder, instance: InstanceSettings,
+        passwords: PasswordHasher, logger: Logger
+    ) {
+        self.db = db
+        self.ids = ids
+        self.clock = clock
+        self.urls = urls
+        self.instance = instance
+        self.passwords = passwords
+        self.logger = logger
+    }
+}
+
+/// The root of the use cases; the fronts (API, web, CLI) call only this.
+package struct Processor: Sendable {
+    package let context: ProcessingContext
+    package let accounts: AccountProcessor
+    package let oauth: OAuthProcessor
+    package let instance: InstanceProcessor
+    package let admin: AdminProcessor
+    package let jobs: JobProcessor
+
+    package init(_ context: ProcessingContext) {
+        self.context = context
+        self.accounts = AccountProcessor(context)
+        self.oauth = OAuthProcessor(context)
+        self.instance = InstanceProcessor(context)
+        self.admin = AdminProcessor(context, accounts: self.accounts)
+        self.jobs = JobProcessor(context)
+    }
+}

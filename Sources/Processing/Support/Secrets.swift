@@ -1,0 +1,47 @@
+import Crypto
+import Foundation
+
+/// Random secrets and their stored hashes.
+package enum Secrets {
+    /// A URL-safe random token of `bytes` bytes of entropy (tokens, codes, client ids, session ids).
+    package static func token(bytes: Int = 32) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let data = Data((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        return self.base64URL(data)
+    }
+
+    /// Lowercase hex SHA-256: what is stored for a token so a database leak gives no usable credential.
+    package static func sha256Hex(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Base64url without padding (RFC 7636's encoding of the PKCE challenge).
+    package static func base64URL(_ data: some DataProtocol) -> String {
+        Data(data).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// The S256 PKCE challenge of a verifier.
+    package static func pkceChallenge(_ verifier: String) -> String {
+        self.base64URL(Data(SHA256.hash(data: Data(verifier.utf8))))
+    }
+
+    /// Compares two strings in time that does not depend on where they differ.
+    package static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for index in 0..<x.count { difference |= x[index] ^ y[index] }
+        return difference == 0
+    }
+
+    /// A readable random password for the admin CLI: 24 characters from an unambiguous alphabet.
+    package static func password() -> String {
+        let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<24).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+    }
+}

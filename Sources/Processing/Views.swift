@@ -1,0 +1,43 @@
+import Core
+
+/// An account ready to render: the account and, when the viewer is its owner, the private `source` side.
+package struct AccountView: Sendable, Equatable {
+    package let account: Account
+    /// Present only for the owner (verify_credentials, update_credentials).
+    package let user: User?
+    /// The avatar and header URLs (default images until media exists).
+    package let avatarURL: String
+    package let headerURL: String
+    /// Where the account's profile page is.
+    package let profileURL: String
+
+    package init(account: Account, user: User?, urls: URLBuilder) {
+        self.account = account
+        self.user = user
+        self.avatarURL = urls.missingAvatar
+        self.headerURL = urls.missingHeader
+        self.profileURL = account.url ?? (account.isLocal ? urls.profile(account.username) : account.uri)
+    }
+}
+
+/// How the viewer relates to another account (`/api/v1/accounts/relationships`).
+package struct RelationshipView: Sendable, Equatable {
+    package let id: Account.ID
+    package var following = false
+    package var showingReblogs = false
+    package var notifying = false
+    package var followedBy = false
+    package var blocking = false
+    package var blockedBy = false
+    package var muting = false
+    package var mutingNotifications = false
+    package var requested = false
+    package var requestedBy = false
+    package var domainBlocking = false
+    package var endorsed = false
+    package var note = ""
+
+    package init(id: Account.ID) {
+        self.id = id
+    }
+}

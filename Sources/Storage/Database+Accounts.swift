@@ -1,0 +1,185 @@
+import Core
+import Foundation
+import SQLKit
+
+/// An `accounts` row as stored.
+struct AccountRow: Decodable {
+    var id: Int64
+    var username: String
+    var domain: String?
+    var displayName: String
+    var note: String
+    var noteHtml: String
+    var fields: String
+    var locked: Bool
+    var bot: Bool
+    var discoverable: Bool
+    var indexable: Bool
+    var hideCollections: Bool
+    var uri: String
+    var url: String?
+    var createdAt: Int64
+    var updatedAt: Int64
+    var suspendedAt: Int64?
+    var followersCount: Int
+    var followingCount: Int
+    var statusesCount: Int
+    var lastStatusAt: Int64?
+
+    /// Profile fields as JSON: dates as milliseconds.
+    struct FieldRow: Codable {
+        var name: String
+        var value: String
+        var valueHtml: String?
+        var verifiedAt: Int64?
+    }
+
+    static func encodeFields(_ fields: [Account.Field]) throws -> String {
+        let rows = fields.map { FieldRow(
+                name: $0.name, value: $0.value, valueHtml: $0.valueHTML,
+                verifiedAt: $0.verifiedAt?.millisecondsSince1970
+            ) }
+        return String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
+    }
+
+    func account() throws -> Account {
+        let fieldRows: [FieldRow]
+        do {
+            fieldRows = try JSONDecoder().decode([FieldRow].self, from: Data(self.fields.utf8))
+        } catch {
+            throw StorageError.corruptRow("accounts.fields of \(self.id)")
+        }
+        return Account(
+            id: Account.ID(self.id), username: self.username, domain: self.domain, displayName: self.displayName,
+            note: self.note, noteHTML: self.noteHtml,
+            fields: fieldRows.map {
+                Account.Field(
+                    name: $0.name, value: $0.value, valueHTML: $0.valueHtml,
+                    verifiedAt: $0.verifiedAt.map(Date.init(millisecondsSince1970:))
+                )
+            },
+            locked: self.locked, bot: self.bot, discoverable: self.discoverable, indexable: self.indexable,
+            hideCollections: self.hideCollections, uri: self.uri, url: self.url,
+            createdAt: Date(millisecondsSince1970: self.createdAt), updatedAt: Date(millisecondsSince1970: self.updatedAt),
+            suspendedAt: self.suspendedAt.map(Date.init(millisecondsSince1970:)), followersCount: self.followersCount,
+            followingCount: self.followingCount, statusesCount: self.statusesCount,
+            lastStatusAt: self.lastStatusAt.map(Date.init(millisecondsSince1970:))
+        )
+    }
+}
+
+extension SQLRow {
+    func decodeAccount() throws -> Account {
+        try self.decode(model: AccountRow.self, keyDecodingStrategy: .convertFromSnakeCase).account()
+    }
+}
+
+extension DBSession {
+    /// The account with this id, if any.
+    package func account(id: Account.ID) async throws -> Account? {
+        try await self.sql.raw("SELECT * FROM accounts WHERE id = \(bind: id.rawValue)").first()?.decodeAccount()
+    }
+
+    /// Accounts by id, in no particular order; unknown ids are skipped.
+    package func accounts(ids: [Account.ID]) async throws -> [Account] {
+        guard !ids.isEmpty else { return [] }
+        return try await self.sql.select().column("*").from("accounts")
+            .where("id", .in, ids.map(\.rawValue))
+            .all().map { try $0.decodeAccount() }
+    }
+
+    /// The account with this username on this domain (`nil` = local), case-insensitively.
+    package func account(username: String, domain: String?) async throws -> Account? {
+        let row: (any SQLRow)?
+        if let domain {
+            row = try await self.sql.raw(
+                """
+                SELECT * FROM accounts WHERE lower(username) = \(bind: username.lowercased())
+                AND lower(domain) = \(bind: domain.lowercased())
+                """
+            ).first()
+        } else {
+            row = try await self.sql.raw(
+                "SELECT * FROM accounts WHERE lower(username) = \(bind: username.lowercased()) AND domain IS NULL"
+            ).first()
+        }
+        return try row?.decodeAccount()
+    }
+
+    /// Inserts a new account. Throws `StorageError.duplicate` when the username or URI is taken.
+    package func insertAccount(_ account: Account) async throws {
+        try await self.sql.raw(
+            """
+            INSERT INTO accounts (id, username, domain, display_name, note, note_html, fields, locked, bot, discoverable,
+                indexable, hide_collections, uri, url, created_at, updated_at, suspended_at)
+            VALUES (\(bind: account.id.rawValue), \(bind: account.username), \(bind: account.domain),
+                \(bind: account.displayName), \(bind: account.note), \(bind: account.noteHTML),
+                \(bind: try AccountRow.encodeFields(account.fields)),
+                \(bind: account.locked), \(bind: account.bot), \(bind: account.discoverable), \(bind: account.indexable),
+                \(bind: account.hideCollections), \(bind: account.uri), \(bind: account.url),
+                \(bind: account.createdAt.millisecondsSince1970), \(bind: account.updatedAt.millisecondsSince1970),
+                \(bind: account.suspendedAt?.millisecondsSince1970))
+            """
+        ).run()
+    }
+
+    /// Writes the editable profile columns of an account.
+    package func updateProfile(_ account: Account) async throws {
+        try await self.sql.raw(
+            """
+            UPDATE accounts SET display_name = \(bind: account.displayName), note = \(bind: account.note),
+                note_html = \(bind: account.noteHTML),
+                fields = \(bind: try AccountRow.encodeFields(account.fields)), locked = \(bind: account.locked),
+                bot = \(bind: account.bot), discoverable = \(bind: account.discoverable),
+                indexable = \(bind: account.indexable), hide_collections = \(bind: account.hideCollections),
+                updated_at = \(bind: self.nowMillis)
+            WHERE id = \(bind: account.id.rawValue)
+            """
+        ).run()
+    }
+
+    /// Sets or clears the suspension of an account.
+    package func updateSuspension(_ id: Account.ID, suspended: Bool) async throws {
+        let value: Int64? = suspended ? self.nowMillis : nil
+        try await self.sql.raw("UPDATE accounts SET suspended_at = \(bind: value) WHERE id = \(bind: id.rawValue)").run()
+    }
+
+    /// Local accounts, newest first, with their users; at most `limit`.
+    package func localAccounts(limit: Int = 1000) async throws -> [(Account, User)] {
+        let rows = try await self.sql.raw(
+            """
+            SELECT a.*, u.id AS u_id, u.account_id AS u_account_id, u.email AS u_email,
+                u.password_hash AS u_password_hash, u.role AS u_role, u.confirmed_at AS u_confirmed_at,
+                u.approved AS u_approved, u.reason AS u_reason, u.locale AS u_locale, u.settings AS u_settings,
+                u.created_at AS u_created_at
+            FROM accounts a JOIN users u ON u.account_id = a.id
+            ORDER BY a.id DESC LIMIT \(bind: limit)
+            """
+        ).all()
+        return try rows.map { row in
+            (try row.decodeAccount(), try row.decode(model: UserRow.self, prefix: "u_", keyDecodingStrategy: .convertFromSnakeCase).user())
+        }
+    }
+
+    /// Local accounts whose username or display name starts with `prefix` (case-insensitive), for lookups.
+    package func searchLocalAccounts(prefix: String, limit: Int) async throws -> [Account] {
+        let pattern = Self.likePrefix(prefix.lowercased())
+        return try await self.sql.raw(
+            """
+            SELECT * FROM accounts WHERE domain IS NULL AND suspended_at IS NULL
+            AND (lower(username) LIKE \(bind: pattern) ESCAPE '\\' OR lower(display_name) LIKE \(bind: pattern) ESCAPE '\\')
+            ORDER BY username LIMIT \(bind: limit)
+            """
+        ).all().map { try $0.decodeAccount() }
+    }
+
+    /// `text%` with LIKE's wildcards escaped.
+    static func likePrefix(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped + "%"
+    }
+}

@@ -1,0 +1,106 @@
+import Core
+import Foundation
+import SQLKit
+
+/// A claimed job: the row's data and how many times it has been tried (this time included).
+package struct ClaimedJob: Sendable, Equatable {
+    package let id: Int64
+    package let kind: String
+    package let payload: String
+    package let attempts: Int
+    package let maxAttempts: Int
+}
+
+struct ClaimedJobRow: Decodable {
+    var id: Int64
+    var kind: String
+    var payload: String
+    var attempts: Int
+    var maxAttempts: Int
+}
+
+extension DBSession {
+    /// Adds a job, due at `runAt` (now by default). Call it inside the transaction that makes the change.
+    package func enqueue(_ job: Job, id: Int64, runAt: Date? = nil, maxAttempts: Int = 16) async throws {
+        try await self.enqueue(kind: job.kind, payload: try job.payload(), id: id, runAt: runAt, maxAttempts: maxAttempts)
+    }
+
+    /// Adds a job by kind and raw payload.
+    package func enqueue(kind: String, payload: String, id: Int64, runAt: Date? = nil, maxAttempts: Int = 16)
+        async throws
+    {
+        try await self.sql.raw(
+            """
+            INSERT INTO jobs (id, kind, payload, run_at, max_attempts, created_at)
+            VALUES (\(bind: id), \(bind: kind), \(bind: payload), \(bind: runAt?.millisecondsSince1970 ?? self.nowMillis),
+                \(bind: maxAttempts), \(bind: self.nowMillis))
+            """
+        ).run()
+    }
+
+    /// How many jobs wait (due or not), by kind.
+    package func pendingJobCounts() async throws -> [String: Int] {
+        let rows = try await self.sql.raw("SELECT kind, COUNT(*) AS n FROM jobs GROUP BY kind").all()
+        var counts: [String: Int] = [:]
+        for row in rows {
+            counts[try row.decode(column: "kind", as: String.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        return counts
+    }
+}
+
+extension Database {
+    /// Claims up to `limit` due jobs for `worker` and locks them until `lease` has passed.
+    ///
+    /// A job whose lock expired (its worker died) is due again. On PostgreSQL `FOR UPDATE SKIP LOCKED`
+    /// lets several processes claim from one table without waiting on each other or taking the same row.
+    package func claimJobs(worker: String, limit: Int, lease: Duration) async throws -> [ClaimedJob] {
+        let leaseMillis = lease.components.seconds * 1000 + lease.components.attoseconds / 1_000_000_000_000_000
+        return try await self.transaction { session in
+            let now = session.nowMillis
+            let lockClause: SQLQueryString = session.dialect == .postgres ? "FOR UPDATE SKIP LOCKED" : ""
+            let rows = try await session.sql.raw(
+                """
+                UPDATE jobs SET locked_by = \(bind: worker), locked_until = \(bind: now + leaseMillis),
+                    attempts = attempts + 1
+                WHERE id IN (
+                    SELECT id FROM jobs
+                    WHERE run_at <= \(bind: now) AND (locked_until IS NULL OR locked_until < \(bind: now))
+                    ORDER BY run_at, id LIMIT \(bind: limit) \(lockClause)
+                )
+                RETURNING id, kind, payload, attempts, max_attempts
+                """
+            ).all()
+            return try rows.map { row in
+                let job = try row.decode(model: ClaimedJobRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+                return ClaimedJob(
+                    id: job.id, kind: job.kind, payload: job.payload, attempts: job.attempts, maxAttempts: job.maxAttempts
+                )
+            }
+        }
+    }
+
+    /// Removes a job that ran to completion.
+    package func completeJob(_ id: Int64) async throws {
+        try await self.transaction { session in
+            try await session.sql.raw("DELETE FROM jobs WHERE id = \(bind: id)").run()
+        }
+    }
+
+    /// Records a failure: the job is due again at `retryAt`, or removed when `retryAt` is nil (given up).
+    package func failJob(_ id: Int64, error: String, retryAt: Date?) async throws {
+        try await self.transaction { session in
+            if let retryAt {
+                try await session.sql.raw(
+                    """
+                    UPDATE jobs SET run_at = \(bind: retryAt.millisecondsSince1970), locked_by = NULL,
+                        locked_until = NULL, last_error = \(bind: String(error.prefix(2000)))
+                    WHERE id = \(bind: id)
+                    """
+                ).run()
+            } else {
+                try await session.sql.raw("DELETE FROM jobs WHERE id = \(bind: id)").run()
+            }
+        }
+    }
+}

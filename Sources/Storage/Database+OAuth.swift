@@ -1,0 +1,221 @@
+import Core
+import Foundation
+import SQLKit
+
+struct ApplicationRow: Decodable {
+    var id: Int64
+    var name: String
+    var website: String?
+    var redirectUris: String
+    var scopes: String
+    var clientId: String
+    var clientSecretHash: String
+    var createdAt: Int64
+
+    func application() -> OAuthApplication {
+        OAuthApplication(
+            id: OAuthApplication.ID(self.id), name: self.name, website: self.website,
+            redirectURIs: self.redirectUris.split(separator: "\n").map(String.init),
+            scopes: ScopeSet(parsing: self.scopes) ?? ScopeSet([]), clientID: self.clientId,
+            clientSecretHash: self.clientSecretHash, createdAt: Date(millisecondsSince1970: self.createdAt)
+        )
+    }
+}
+
+struct TokenRow: Decodable {
+    var id: Int64
+    var applicationId: Int64?
+    var userId: Int64?
+    var scopes: String
+    var createdAt: Int64
+    var revokedAt: Int64?
+
+    func token() -> AccessToken {
+        AccessToken(
+            id: AccessToken.ID(self.id), applicationID: self.applicationId.map { OAuthApplication.ID($0) },
+            userID: self.userId.map { User.ID($0) }, scopes: ScopeSet(parsing: self.scopes) ?? ScopeSet([]),
+            createdAt: Date(millisecondsSince1970: self.createdAt),
+            revokedAt: self.revokedAt.map(Date.init(millisecondsSince1970:))
+        )
+    }
+}
+
+struct CodeRow: Decodable {
+    var id: Int64
+    var applicationId: Int64
+    var userId: Int64
+    var redirectUri: String
+    var scopes: String
+    var codeChallenge: String?
+    var codeChallengeMethod: String?
+    var expiresAt: Int64
+    var usedAt: Int64?
+
+    func code() -> AuthorizationCode {
+        AuthorizationCode(
+            id: AuthorizationCode.ID(self.id), applicationID: OAuthApplication.ID(self.applicationId),
+            userID: User.ID(self.userId), redirectURI: self.redirectUri,
+            scopes: ScopeSet(parsing: self.scopes) ?? ScopeSet([]), codeChallenge: self.codeChallenge,
+            codeChallengeMethod: self.codeChallengeMethod, expiresAt: Date(millisecondsSince1970: self.expiresAt),
+            usedAt: self.usedAt.map(Date.init(millisecondsSince1970:))
+        )
+    }
+}
+
+/// A live token with whoever it acts for: the answer to "who is calling?" on every request.
+package struct TokenGrant: Sendable {
+    package let token: AccessToken
+    package let user: User?
+    package let account: Account?
+}
+
+extension DBSession {
+    /// Inserts an application.
+    package func insertApplication(_ app: OAuthApplication) async throws {
+        try await self.sql.raw(
+            """
+            INSERT INTO oauth_applications (id, name, website, redirect_uris, scopes, client_id, client_secret_hash,
+                created_at)
+            VALUES (\(bind: app.id.rawValue), \(bind: app.name), \(bind: app.website),
+                \(bind: app.redirectURIs.joined(separator: "\n")), \(bind: app.scopes.description),
+                \(bind: app.clientID), \(bind: app.clientSecretHash), \(bind: app.createdAt.millisecondsSince1970))
+            """
+        ).run()
+    }
+
+    /// The application with this client id.
+    package func application(clientID: String) async throws -> OAuthApplication? {
+        try await self.sql.raw("SELECT * FROM oauth_applications WHERE client_id = \(bind: clientID)").first()?
+            .decode(model: ApplicationRow.self, keyDecodingStrategy: .convertFromSnakeCase).application()
+    }
+
+    /// The application with this id.
+    package func application(id: OAuthApplication.ID) async throws -> OAuthApplication? {
+        try await self.sql.raw("SELECT * FROM oauth_applications WHERE id = \(bind: id.rawValue)").first()?
+            .decode(model: ApplicationRow.self, keyDecodingStrategy: .convertFromSnakeCase).application()
+    }
+
+    /// Stores a token under the hash of its secret.
+    package func insertToken(_ token: AccessToken, hash: String) async throws {
+        try await self.sql.raw(
+            """
+            INSERT INTO oauth_access_tokens (id, token_hash, application_id, user_id, scopes, created_at, last_used_at)
+            VALUES (\(bind: token.id.rawValue), \(bind: hash), \(bind: token.applicationID?.rawValue),
+                \(bind: token.userID?.rawValue), \(bind: token.scopes.description),
+                \(bind: token.createdAt.millisecondsSince1970), \(bind: token.createdAt.millisecondsSince1970))
+            """
+        ).run()
+    }
+
+    /// The unrevoked token with this hash, with its user and account (one query).
+    package func tokenGrant(hash: String) async throws -> TokenGrant? {
+        guard
+            let row = try await self.sql.raw(
+                """
+                SELECT t.id AS t_id, t.application_id AS t_application_id, t.user_id AS t_user_id,
+                    t.scopes AS t_scopes, t.created_at AS t_created_at, t.revoked_at AS t_revoked_at,
+                    u.id AS u_id, u.account_id AS u_account_id, u.email AS u_email,
+                    u.password_hash AS u_password_hash, u.role AS u_role, u.confirmed_at AS u_confirmed_at,
+                    u.approved AS u_approved, u.reason AS u_reason, u.locale AS u_locale, u.settings AS u_settings,
+                    u.created_at AS u_created_at, a.*
+                FROM oauth_access_tokens t
+                LEFT JOIN users u ON u.id = t.user_id
+                LEFT JOIN accounts a ON a.id = u.account_id
+                WHERE t.token_hash = \(bind: hash) AND t.revoked_at IS NULL
+                """
+            ).first()
+        else { return nil }
+        let token = try row.decode(model: TokenRow.self, prefix: "t_", keyDecodingStrategy: .convertFromSnakeCase).token()
+        guard token.userID != nil else { return TokenGrant(token: token, user: nil, account: nil) }
+        let user = try row.decode(model: UserRow.self, prefix: "u_", keyDecodingStrategy: .convertFromSnakeCase).user()
+        return TokenGrant(token: token, user: user, account: try row.decodeAccount())
+    }
+
+    /// Revokes the token with this hash if it belongs to the application; returns whether one was revoked.
+    package func revokeToken(hash: String, applicationID: OAuthApplication.ID) async throws -> Bool {
+        let rows = try await self.sql.raw(
+            """
+            UPDATE oauth_access_tokens SET revoked_at = \(bind: self.nowMillis)
+            WHERE token_hash = \(bind: hash) AND application_id = \(bind: applicationID.rawValue) AND revoked_at IS NULL
+            RETURNING id
+            """
+        ).all()
+        return !rows.isEmpty
+    }
+
+    /// Revokes every token of a user (password reset, suspension).
+    package func revokeTokens(userID: User.ID) async throws {
+        try await self.sql.raw(
+            """
+            UPDATE oauth_access_tokens SET revoked_at = \(bind: self.nowMillis)
+            WHERE user_id = \(bind: userID.rawValue) AND revoked_at IS NULL
+            """
+        ).run()
+    }
+
+    /// Stores an authorization code under the hash of its secret.
+    package func insertAuthorizationCode(_ code: AuthorizationCode, hash: String) async throws {
+        try await self.sql.raw(
+            """
+            INSERT INTO oauth_authorization_codes (id, code_hash, application_id, user_id, redirect_uri, scopes,
+                code_challenge, code_challenge_method, expires_at)
+            VALUES (\(bind: code.id.rawValue), \(bind: hash), \(bind: code.applicationID.rawValue),
+                \(bind: code.userID.rawValue), \(bind: code.redirectURI), \(bind: code.scopes.description),
+                \(bind: code.codeChallenge), \(bind: code.codeChallengeMethod),
+                \(bind: code.expiresAt.millisecondsSince1970))
+            """
+        ).run()
+    }
+
+    /// Marks the code with this hash used and returns it, only if it was unused: a code works once.
+    package func consumeAuthorizationCode(hash: String) async throws -> AuthorizationCode? {
+        try await self.sql.raw(
+            """
+            UPDATE oauth_authorization_codes SET used_at = \(bind: self.nowMillis)
+            WHERE code_hash = \(bind: hash) AND used_at IS NULL
+            RETURNING *
+            """
+        ).first()?.decode(model: CodeRow.self, keyDecodingStrategy: .convertFromSnakeCase).code()
+    }
+
+    /// Deletes codes past expiry and tokens revoked before `cutoff`; returns how many rows went.
+    package func pruneOAuth(revokedBefore cutoff: Date) async throws -> Int {
+        let codes = try await self.sql.raw(
+            "DELETE FROM oauth_authorization_codes WHERE expires_at < \(bind: self.nowMillis) RETURNING id"
+        ).all().count
+        let tokens = try await self.sql.raw(
+            """
+            DELETE FROM oauth_access_tokens
+            WHERE revoked_at IS NOT NULL AND revoked_at < \(bind: cutoff.millisecondsSince1970) RETURNING id
+            """
+        ).all().count
+        return codes + tokens
+    }
+
+    /// Starts a browser session for a user.
+    package func insertWebSession(id: Int64, hash: String, userID: User.ID) async throws {
+        try await self.sql.raw(
+            """
+            INSERT INTO web_sessions (id, token_hash, user_id, created_at, last_seen_at)
+            VALUES (\(bind: id), \(bind: hash), \(bind: userID.rawValue), \(bind: self.nowMillis), \(bind: self.nowMillis))
+            """
+        ).run()
+    }
+
+    /// The user of a browser session, if the session exists.
+    package func webSessionUser(hash: String) async throws -> User? {
+        try await self.sql.raw(
+            "SELECT u.* FROM web_sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = \(bind: hash)"
+        ).first()?.decode(model: UserRow.self, keyDecodingStrategy: .convertFromSnakeCase).user()
+    }
+
+    /// Ends a browser session.
+    package func deleteWebSession(hash: String) async throws {
+        try await self.sql.raw("DELETE FROM web_sessions WHERE token_hash = \(bind: hash)").run()
+    }
+
+    /// Ends every browser session of a user.
+    package func deleteWebSessions(userID: User.ID) async throws {
+        try await self.sql.raw("DELETE FROM web_sessions WHERE user_id = \(bind: userID.rawValue)").run()
+    }
+}

@@ -1,0 +1,92 @@
+import Core
+import Foundation
+import SQLKit
+
+/// A `users` row as stored.
+struct UserRow: Decodable {
+    var id: Int64
+    var accountId: Int64
+    var email: String
+    var passwordHash: String
+    var role: String
+    var confirmedAt: Int64?
+    var approved: Bool
+    var reason: String?
+    var locale: String
+    var settings: String
+    var createdAt: Int64
+
+    func user() throws -> User {
+        let settings = (try? JSONDecoder().decode(UserSettings.self, from: Data(self.settings.utf8))) ?? UserSettings()
+        return User(
+            id: User.ID(self.id), accountID: Account.ID(self.accountId), email: self.email,
+            passwordHash: self.passwordHash, role: User.Role(rawValue: self.role) ?? .user,
+            confirmedAt: self.confirmedAt.map(Date.init(millisecondsSince1970:)), approved: self.approved,
+            reason: self.reason, locale: self.locale, settings: settings,
+            createdAt: Date(millisecondsSince1970: self.createdAt)
+        )
+    }
+}
+
+extension DBSession {
+    /// The user with this id.
+    package func user(id: User.ID) async throws -> User? {
+        try await self.sql.raw("SELECT * FROM users WHERE id = \(bind: id.rawValue)").first()?
+            .decode(model: UserRow.self, keyDecodingStrategy: .convertFromSnakeCase).user()
+    }
+
+    /// The user of a local account.
+    package func user(accountID: Account.ID) async throws -> User? {
+        try await self.sql.raw("SELECT * FROM users WHERE account_id = \(bind: accountID.rawValue)").first()?
+            .decode(model: UserRow.self, keyDecodingStrategy: .convertFromSnakeCase).user()
+    }
+
+    /// The user with this email, case-insensitively.
+    package func user(email: String) async throws -> User? {
+        try await self.sql.raw("SELECT * FROM users WHERE lower(email) = \(bind: email.lowercased())").first()?
+            .decode(model: UserRow.self, keyDecodingStrategy: .convertFromSnakeCase).user()
+    }
+
+    /// Inserts a user. Throws `StorageError.duplicate` when the email is taken.
+    package func insertUser(_ user: User) async throws {
+        try await self.sql.raw(
+            """
+            INSERT INTO users (id, account_id, email, password_hash, role, confirmed_at, approved, reason, locale,
+                settings, created_at)
+            VALUES (\(bind: user.id.rawValue), \(bind: user.accountID.rawValue), \(bind: user.email),
+                \(bind: user.passwordHash), \(bind: user.role.rawValue), \(bind: user.confirmedAt?.millisecondsSince1970),
+                \(bind: user.approved), \(bind: user.reason), \(bind: user.locale),
+                \(bind: try Self.encodeSettings(user.settings)), \(bind: user.createdAt.millisecondsSince1970))
+            """
+        ).run()
+    }
+
+    /// Replaces a user's password hash.
+    package func updatePassword(_ id: User.ID, hash: String) async throws {
+        try await self.sql.raw("UPDATE users SET password_hash = \(bind: hash) WHERE id = \(bind: id.rawValue)").run()
+    }
+
+    /// Marks a user's email as confirmed (and approves them: the admin vouches for the account).
+    package func confirmUser(_ id: User.ID) async throws {
+        try await self.sql.raw(
+            """
+            UPDATE users SET confirmed_at = COALESCE(confirmed_at, \(bind: self.nowMillis)), approved = TRUE
+            WHERE id = \(bind: id.rawValue)
+            """
+        ).run()
+    }
+
+    /// Writes a user's preferences and locale.
+    package func updateSettings(_ id: User.ID, settings: UserSettings, locale: String) async throws {
+        try await self.sql.raw(
+            """
+            UPDATE users SET settings = \(bind: try Self.encodeSettings(settings)), locale = \(bind: locale)
+            WHERE id = \(bind: id.rawValue)
+            """
+        ).run()
+    }
+
+    private static func encodeSettings(_ settings: UserSettings) throws -> String {
+        String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
+    }
+}

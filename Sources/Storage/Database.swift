@@ -1,0 +1,239 @@
+import Core
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLKit
+import SQLiteKit
+import ServiceLifecycle
+import Synchronization
+
+/// The two SQL engines Tern runs on.
+package enum DatabaseDialect: String, Sendable {
+    case sqlite, postgres
+}
+
+/// One connection's worth of queries: every `Database+<Entity>.swift` extends this.
+///
+/// A session is handed to a closure by `Database.read` or `Database.transaction` and must not
+/// escape it.
+package struct DBSession: Sendable {
+    package let sql: any SQLDatabase
+    package let dialect: DatabaseDialect
+    package let clock: Core.Clock
+
+    /// The current time in storage form (milliseconds since 1970).
+    package var nowMillis: Int64 { self.clock.now().millisecondsSince1970 }
+}
+
+/// The database: SQLite (one writer connection, a few readers, WAL) or a PostgreSQL connection pool.
+///
+/// It is a `Service`: the PostgreSQL pool needs `run()` to be running, and both engines close their
+/// connections when it returns. Use `read` for queries and `transaction` for anything that writes.
+package final class Database: Service, Sendable {
+    private enum Backend: Sendable {
+        case sqlite(writer: SQLiteConnection, readers: [SQLiteConnection], threadPool: NIOThreadPool)
+        case postgres(PostgresClient)
+    }
+
+    private let backend: Backend
+    private let writeLock = AsyncLock()
+    private let nextReader = Mutex(0)
+    private let logger: Logger
+    package let dialect: DatabaseDialect
+    package let clock: Core.Clock
+    /// Where it lives, without secrets.
+    package let location: String
+
+    private init(backend: Backend, dialect: DatabaseDialect, clock: Core.Clock, logger: Logger, location: String) {
+        self.backend = backend
+        self.dialect = dialect
+        self.clock = clock
+        self.logger = logger
+        self.location = location
+    }
+
+    /// Opens the database. SQLite files are created (with their folder); PostgreSQL is reached lazily
+    /// through its pool, so `checkConnection()` is the way to find out early that it is down.
+    package static func open(
+        _ location: DatabaseLocation, clock: Core.Clock = .system, logger: Logger, readers: Int = 2
+    ) async throws -> Database {
+        switch location {
+        case .sqliteMemory:
+            let pool = NIOThreadPool(numberOfThreads: 1)
+            pool.start()
+            let writer = try await SQLiteConnection.open(
+                storage: .memory, threadPool: pool, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
+            )
+            try await Self.configureSQLite(writer, wal: false)
+            return Database(
+                backend: .sqlite(writer: writer, readers: [], threadPool: pool), dialect: .sqlite, clock: clock,
+                logger: logger, location: location.redacted
+            )
+        case .sqliteFile(let path):
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            }
+            let pool = NIOThreadPool(numberOfThreads: max(2, readers + 1))
+            pool.start()
+            let loop = MultiThreadedEventLoopGroup.singleton
+            let writer = try await SQLiteConnection.open(
+                storage: .file(path: path), threadPool: pool, logger: logger, on: loop.any()
+            )
+            try await Self.configureSQLite(writer, wal: true)
+            var readerConnections: [SQLiteConnection] = []
+            for _ in 0..<max(1, readers) {
+                let reader = try await SQLiteConnection.open(
+                    storage: .file(path: path), threadPool: pool, logger: logger, on: loop.any()
+                )
+                try await Self.configureSQLite(reader, wal: false)
+                readerConnections.append(reader)
+            }
+            return Database(
+                backend: .sqlite(writer: writer, readers: readerConnections, threadPool: pool), dialect: .sqlite,
+                clock: clock, logger: logger, location: location.redacted
+            )
+        case .postgres(let host, let port, let username, let password, let database, let tls):
+            var configuration = PostgresClient.Configuration(
+                host: host, port: port, username: username, password: password, database: database,
+                tls: tls ? .require(.makeClientConfiguration()) : .disable
+            )
+            configuration.options.maximumConnections = 16
+            configuration.options.connectTimeout = .seconds(5)
+            let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+            return Database(
+                backend: .postgres(client), dialect: .postgres, clock: clock, logger: logger,
+                location: location.redacted
+            )
+        }
+    }
+
+    private static func configureSQLite(_ connection: SQLiteConnection, wal: Bool) async throws {
+        let sql = connection.sql()
+        if wal {
+            try await sql.raw("PRAGMA journal_mode = WAL").run()
+        }
+        try await sql.raw("PRAGMA busy_timeout = 5000").run()
+        try await sql.raw("PRAGMA foreign_keys = ON").run()
+        try await sql.raw("PRAGMA synchronous = NORMAL").run()
+    }
+
+    /// Keeps the PostgreSQL pool alive until shutdown; closes SQLite connections at the end.
+    package func run() async throws {
+        switch self.backend {
+        case .postgres(let client):
+            await client.run()
+        case .sqlite:
+            try? await gracefulShutdown()
+            await self.close()
+        }
+    }
+
+    /// Runs `body` with the database's service running (the admin CLI and tests use this).
+    package func withRunning<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        switch self.backend {
+        case .sqlite:
+            defer { Task { await self.close() } }
+            return try await body()
+        case .postgres(let client):
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask {
+                    await client.run()
+                    return nil
+                }
+                defer { group.cancelAll() }
+                let value = try await body()
+                return value
+            }
+        }
+    }
+
+    /// Closes SQLite connections (PostgreSQL closes when `run()` is cancelled).
+    package func close() async {
+        if case .sqlite(let writer, let readers, let pool) = self.backend {
+            for reader in readers { try? await reader.close() }
+            try? await writer.close()
+            try? await pool.shutdownGracefully()
+        }
+    }
+
+    /// Fails with the driver's error when the database cannot be reached.
+    package func checkConnection() async throws {
+        try await self.read { session in
+            _ = try await session.sql.raw("SELECT 1 AS one").all()
+        }
+    }
+
+    /// Runs read-only queries. On SQLite they use a reader connection (WAL lets them run beside the writer).
+    package func read<T: Sendable>(_ body: (DBSession) async throws -> T) async throws -> T {
+        switch self.backend {
+        case .sqlite(let writer, let readers, _):
+            if readers.isEmpty {
+                // One in-memory connection: reads wait for writes so they never see half a transaction.
+                return try await self.writeLock.withLock {
+                    try await body(self.session(writer.sql()))
+                }
+            }
+            let index = self.nextReader.withLock { value in
+                value = (value + 1) % readers.count
+                return value
+            }
+            return try await body(self.session(readers[index].sql()))
+        case .postgres(let client):
+            return try await client.withConnection { connection in
+                try await body(self.session(connection.sql()))
+            }
+        }
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    ///
+    /// This is the outbox pattern's half: a state change and the jobs it enqueues commit together.
+    package func transaction<T: Sendable>(_ body: (DBSession) async throws -> T) async throws -> T {
+        switch self.backend {
+        case .sqlite(let writer, _, _):
+            return try await self.writeLock.withLock {
+                let sql = writer.sql()
+                try await sql.raw("BEGIN IMMEDIATE").run()
+                do {
+                    let value = try await body(self.session(sql))
+                    try await sql.raw("COMMIT").run()
+                    return value
+                } catch {
+                    try? await sql.raw("ROLLBACK").run()
+                    throw Self.translate(error)
+                }
+            }
+        case .postgres(let client):
+            return try await client.withConnection { connection in
+                let sql = connection.sql()
+                try await sql.raw("BEGIN").run()
+                do {
+                    let value = try await body(self.session(sql))
+                    try await sql.raw("COMMIT").run()
+                    return value
+                } catch {
+                    try? await sql.raw("ROLLBACK").run()
+                    throw Self.translate(error)
+                }
+            }
+        }
+    }
+
+    private func session(_ sql: any SQLDatabase) -> DBSession {
+        DBSession(sql: sql, dialect: self.dialect, clock: self.clock)
+    }
+
+    /// Turns unique-constraint failures into `StorageError.duplicate`; leaves everything else alone.
+    private static func translate(_ error: any Error) -> any Error {
+        if let error = error as? SQLiteError, error.reason == .constraintUniqueFailed || error.reason == .constraintPrimaryKeyFailed {
+            return StorageError.duplicate(error.message)
+        }
+        if let error = error as? PSQLError, error.serverInfo?[.sqlState] == "23505" {
+            return StorageError.duplicate(error.serverInfo?[.constraintName] ?? "unique constraint")
+        }
+        return error
+    }
+}

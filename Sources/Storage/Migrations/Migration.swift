@@ -1,0 +1,65 @@
+import Logging
+import SQLKit
+
+/// One schema change. Numbered, applied once in order, never edited after it has landed.
+package protocol Migration: Sendable {
+    /// The recorded name, e.g. `M0001_CreateAccounts`.
+    var name: String { get }
+    /// Applies the change inside a transaction.
+    func prepare(on session: DBSession) async throws
+}
+
+extension Migration {
+    package var name: String { String(describing: Self.self) }
+}
+
+/// Every migration, in order. Append only.
+package enum Migrations {
+    package static let all: [any Migration] = [
+        M0001_CreateAccounts(),
+        M0002_CreateUsers(),
+        M0003_CreateOAuth(),
+        M0004_CreateJobs(),
+        M0005_CreateWebSessions(),
+    ]
+}
+
+extension Database {
+    /// Applies the migrations not yet recorded in `schema_migrations`; returns the names it applied.
+    ///
+    /// Safe to run from several processes at once: on PostgreSQL an advisory lock serialises them, on
+    /// SQLite the write transaction does.
+    @discardableResult
+    package func migrate(logger: Logger) async throws -> [String] {
+        try await self.transaction { session in
+            try await session.sql.raw(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)"
+            ).run()
+            if session.dialect == .postgres {
+                // Held until commit: a second process waits here, then finds everything applied.
+                try await session.sql.raw("SELECT pg_advisory_xact_lock(7415028) AS locked").run()
+            }
+            let rows = try await session.sql.raw("SELECT name FROM schema_migrations").all()
+            let applied = Set(try rows.map { try $0.decode(column: "name", as: String.self) })
+            var done: [String] = []
+            for migration in Migrations.all where !applied.contains(migration.name) {
+                logger.info("applying migration \(migration.name)")
+                try await migration.prepare(on: session)
+                try await session.sql.raw(
+                    "INSERT INTO schema_migrations (name, applied_at) VALUES (\(bind: migration.name), \(bind: session.nowMillis))"
+                ).run()
+                done.append(migration.name)
+            }
+            return done
+        }
+    }
+}
+
+extension DBSession {
+    /// Runs DDL statements one by one (SQLite's driver takes one statement per call).
+    func execute(_ statements: [String]) async throws {
+        for statement in statements {
+            try await self.sql.raw(SQLQueryString(statement)).run()
+        }
+    }
+}

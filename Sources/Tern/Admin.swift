@@ -1,0 +1,135 @@
+import App
+import ArgumentParser
+import Foundation
+
+struct Admin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage the server from the command line (uses the same configuration as serve).",
+        subcommands: [AccountCommand.self, Migrate.self]
+    )
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations and exit.")
+    @OptionGroup var options: ConfigOptions
+
+    func run() async throws {
+        try await AdminRunner.run(self.options) { admin in
+            let applied = try await admin.migrate()
+            print(applied.isEmpty ? "Database is up to date." : "Applied \(applied.count) migration(s): \(applied.joined(separator: ", "))")
+        }
+    }
+}
+
+struct AccountCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "account", abstract: "Create and manage local accounts.",
+        subcommands: [Create.self, List.self, ResetPassword.self, Confirm.self, Suspend.self, Unsuspend.self]
+    )
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a confirmed local account.")
+        @Argument(help: "The username.") var name: String
+        @Option(name: .long, help: "The email address.") var email: String
+        @Flag(name: .long, help: "Make the account an admin.") var admin = false
+        @Option(name: .long, help: "The password; one is generated and printed when omitted.") var password: String?
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            try await AdminRunner.run(self.options) { admin in
+                let (summary, generated) = try await admin.createAccount(
+                    username: self.name, email: self.email, password: self.password, admin: self.admin
+                )
+                print("Created \(summary)")
+                if let generated { print("Password: \(generated)") }
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List local accounts, newest first.")
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            try await AdminRunner.run(self.options) { admin in
+                let rows = try await admin.listAccounts()
+                if rows.isEmpty {
+                    print("No local accounts.")
+                    return
+                }
+                for row in rows { print(row) }
+            }
+        }
+    }
+
+    struct ResetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-password", abstract: "Set a new password and sign the account out everywhere."
+        )
+        @Argument(help: "The username.") var name: String
+        @Option(name: .long, help: "The new password; one is generated and printed when omitted.") var password: String?
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            try await AdminRunner.run(self.options) { admin in
+                let password = try await admin.resetPassword(username: self.name, password: self.password)
+                print("Password of @\(self.name) reset; every session and token was revoked.")
+                if self.password == nil { print("Password: \(password)") }
+            }
+        }
+    }
+
+    struct Confirm: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Confirm the email of an account and approve it.")
+        @Argument(help: "The username.") var name: String
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            try await AdminRunner.run(self.options) { admin in
+                try await admin.confirm(username: self.name)
+                print("Confirmed @\(self.name).")
+            }
+        }
+    }
+
+    struct Suspend: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Suspend an account: its tokens stop working.")
+        @Argument(help: "The username.") var name: String
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            try await AdminRunner.run(self.options) { admin in
+                try await admin.setSuspended(username: self.name, true)
+                print("Suspended @\(self.name).")
+            }
+        }
+    }
+
+    struct Unsuspend: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Lift the suspension of an account.")
+        @Argument(help: "The username.") var name: String
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            try await AdminRunner.run(self.options) { admin in
+                try await admin.setSuspended(username: self.name, false)
+                print("Unsuspended @\(self.name).")
+            }
+        }
+    }
+}
+
+enum AdminRunner {
+    /// Loads the configuration, opens and migrates the database, runs `body`, and turns every
+    /// failure into one line on stderr and a non-zero exit.
+    static func run(_ options: ConfigOptions, _ body: @escaping @Sendable (AdminTool) async throws -> Void) async throws {
+        do {
+            let config = try options.load()
+            try await AdminTool.with(config) { admin in try await body(admin) }
+        } catch let error as ConfigError {
+            fail(error.description)
+        } catch {
+            fail(AdminTool.describe(error))
+        }
+    }
+}

@@ -1,0 +1,223 @@
+import Core
+import Foundation
+import HTTPCommon
+import Hummingbird
+import Processing
+
+/// The HTML half of OAuth: sign-in, the consent page, and the page that shows an out-of-band code.
+///
+/// Forms carry a CSRF token that must match the `_tern_csrf` cookie (double submit); the browser
+/// session is the `_tern_session` cookie (HttpOnly, SameSite=Lax, Secure over https).
+package struct OAuthPages: Sendable {
+    let oauth: OAuthProcessor
+    let renderer: PageRenderer
+    let secureCookies: Bool
+
+    static let sessionCookie = "_tern_session"
+    static let csrfCookie = "_tern_csrf"
+
+    package init(oauth: OAuthProcessor, renderer: PageRenderer, secureCookies: Bool) {
+        self.oauth = oauth
+        self.renderer = renderer
+        self.secureCookies = secureCookies
+    }
+
+    package func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("oauth/authorize", use: self.showAuthorize)
+        router.post("oauth/authorize", use: self.decide)
+        router.get("oauth/authorize/native", use: self.native)
+        router.get("auth/sign_in", use: self.showSignIn)
+        router.post("auth/sign_in", use: self.signIn)
+        router.post("auth/sign_out", use: self.signOut)
+    }
+
+    // MARK: Consent
+
+    @Sendable func showAuthorize(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        var parameters = OAuthProcessor.AuthorizeParameters()
+        parameters.clientID = query.get("client_id")
+        parameters.redirectURI = query.get("redirect_uri")
+        parameters.responseType = query.get("response_type")
+        parameters.scope = query.get("scope") ?? query.get("scopes")
+        parameters.state = query.get("state")
+        parameters.codeChallenge = query.get("code_challenge")
+        parameters.codeChallengeMethod = query.get("code_challenge_method")
+        parameters.forceLogin = ["true", "1"].contains(query.get("force_login")?.lowercased() ?? "")
+        let authorize: OAuthProcessor.AuthorizeRequest
+        do {
+            authorize = try await self.oauth.checkAuthorize(parameters)
+        } catch let error as OAuthProcessor.AuthorizeError {
+            return self.authorizeFailure(error)
+        }
+        var csrf = request.cookies[Self.csrfCookie]?.value ?? ""
+        let newCSRF = csrf.count < 32
+        if newCSRF { csrf = Secrets.token() }
+        let sessionUser = try await self.sessionUser(request)
+        var response: Response
+        if let user = sessionUser, !authorize.forceLogin {
+            let account = try await self.oauth.accountOf(user)
+            var hidden: [[String: String]] = [
+                ["name": "client_id", "value": authorize.application.clientID],
+                ["name": "redirect_uri", "value": authorize.redirectURI],
+                ["name": "response_type", "value": "code"],
+                ["name": "scope", "value": authorize.scopes.description],
+            ]
+            if let state = authorize.state { hidden.append(["name": "state", "value": state]) }
+            if let challenge = authorize.codeChallenge {
+                hidden.append(["name": "code_challenge", "value": challenge])
+                hidden.append(["name": "code_challenge_method", "value": "S256"])
+            }
+            var values: [String: Any] = [
+                "appName": authorize.application.name, "username": account.username,
+                "scopes": authorize.scopes.scopes, "csrf": csrf, "hidden": hidden,
+            ]
+            if let website = authorize.application.website, website.lowercased().hasPrefix("http") {
+                values["website"] = website
+            }
+            response = self.renderer.page("authorize", title: "Authorize \(authorize.application.name)", values)
+        } else {
+            // Signing in first; force_login drops the current session so another account can be used.
+            var returnTo = request.uri.path
+            var query = request.uri.query ?? ""
+            if authorize.forceLogin {
+                query = query.split(separator: "&").filter { !$0.hasPrefix("force_login=") }.joined(separator: "&")
+            }
+            if !query.isEmpty { returnTo += "?" + query }
+            response = self.renderer.page(
+                "sign_in", title: "Sign in", ["csrf": csrf, "returnTo": returnTo, "username": ""]
+            )
+            if authorize.forceLogin, let cookie = request.cookies[Self.sessionCookie] {
+                try await self.oauth.endWebSession(cookie.value)
+                response.setCookie(self.cookie(Self.sessionCookie, "", maxAge: 0))
+            }
+        }
+        if newCSRF { response.setCookie(self.cookie(Self.csrfCookie, csrf)) }
+        return response
+    }
+
+    @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await self.form(request, context: context)
+        guard self.csrfMatches(request, form) else { return self.forbidden() }
+        guard let user = try await self.sessionUser(request) else {
+            return self.renderer.page(
+                "error", title: "Signed out", status: .unauthorized, ["message": "Sign in again to authorize the application."]
+            )
+        }
+        var parameters = OAuthProcessor.AuthorizeParameters()
+        parameters.clientID = try form.string("client_id")
+        parameters.redirectURI = try form.string("redirect_uri")
+        parameters.responseType = try form.string("response_type")
+        parameters.scope = try form.string("scope")
+        parameters.state = try form.string("state")
+        parameters.codeChallenge = try form.string("code_challenge")
+        parameters.codeChallengeMethod = try form.string("code_challenge_method")
+        let authorize: OAuthProcessor.AuthorizeRequest
+        do {
+            authorize = try await self.oauth.checkAuthorize(parameters)
+        } catch let error as OAuthProcessor.AuthorizeError {
+            return self.authorizeFailure(error)
+        }
+        let location =
+            try form.string("decision") == "approve"
+            ? try await self.oauth.approve(authorize, by: user) : self.oauth.deny(authorize)
+        return Response.redirect(to: location, type: .found)
+    }
+
+    @Sendable func native(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        if let code = query.get("code"), !code.isEmpty, code.count <= 128 {
+            return self.renderer.page("authorize_native", title: "Authorization code", ["code": code])
+        }
+        let error = query.get("error_description") ?? "The authorization request was refused."
+        return self.renderer.page("authorize_native", title: "Authorization refused", ["error": String(error.prefix(300))])
+    }
+
+    private func authorizeFailure(_ error: OAuthProcessor.AuthorizeError) -> Response {
+        if let redirect = error.redirect { return Response.redirect(to: redirect, type: .found) }
+        return self.renderer.page("error", title: "Authorization failed", status: .badRequest, ["message": error.description])
+    }
+
+    // MARK: Sign in and out
+
+    @Sendable func showSignIn(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let csrf = Secrets.token()
+        let returnTo = Self.safeReturn(request.uri.queryParameters.get("return_to"))
+        var response = self.renderer.page("sign_in", title: "Sign in", ["csrf": csrf, "returnTo": returnTo, "username": ""])
+        response.setCookie(self.cookie(Self.csrfCookie, csrf))
+        return response
+    }
+
+    @Sendable func signIn(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await self.form(request, context: context)
+        guard self.csrfMatches(request, form) else { return self.forbidden() }
+        let login = try form.string("username") ?? ""
+        let returnTo = Self.safeReturn(try form.string("return_to"))
+        do {
+            let user = try await self.oauth.checkPassword(login: login, password: try form.string("password") ?? "")
+            let secret = try await self.oauth.startWebSession(for: user)
+            var response = Response.redirect(to: returnTo, type: .normal)
+            response.setCookie(self.cookie(Self.sessionCookie, secret))
+            return response
+        } catch let error as DomainError {
+            let csrf = request.cookies[Self.csrfCookie]?.value ?? ""
+            return self.renderer.page(
+                "sign_in", title: "Sign in", status: .unauthorized,
+                ["csrf": csrf, "returnTo": returnTo, "username": login, "error": error.userMessage]
+            )
+        }
+    }
+
+    @Sendable func signOut(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await self.form(request, context: context)
+        guard self.csrfMatches(request, form) else { return self.forbidden() }
+        if let cookie = request.cookies[Self.sessionCookie] { try await self.oauth.endWebSession(cookie.value) }
+        var response = Response.redirect(to: "/auth/sign_in", type: .normal)
+        response.setCookie(self.cookie(Self.sessionCookie, "", maxAge: 0))
+        return response
+    }
+
+    // MARK: Helpers
+
+    /// Only local paths: never `//host` or an absolute URL (no open redirects).
+    static func safeReturn(_ path: String?) -> String {
+        guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.hasPrefix("/\\"), path.count <= 4000 else {
+            return "/"
+        }
+        return path
+    }
+
+    private func sessionUser(_ request: Request) async throws -> User? {
+        guard let cookie = request.cookies[Self.sessionCookie] else { return nil }
+        return try await self.oauth.webSessionUser(cookie.value)
+    }
+
+    private func form(_ request: Request, context: AppRequestContext) async throws -> RequestParameters {
+        do {
+            return try await request.parameters(context: context, limit: 65_536)
+        } catch {
+            return RequestParameters()
+        }
+    }
+
+    private func csrfMatches(_ request: Request, _ form: RequestParameters) -> Bool {
+        guard let cookie = request.cookies[Self.csrfCookie]?.value, cookie.count >= 32,
+            let sent = try? form.string("authenticity_token")
+        else { return false }
+        return Secrets.constantTimeEquals(cookie, sent)
+    }
+
+    private func forbidden() -> Response {
+        self.renderer.page(
+            "error", title: "Request refused", status: .forbidden,
+            ["message": "The form expired or was sent from another site. Go back, reload the page and try again."]
+        )
+    }
+
+    private func cookie(_ name: String, _ value: String, maxAge: Int? = nil) -> Cookie {
+        Cookie(
+            name: name, value: value, maxAge: maxAge, path: "/", secure: self.secureCookies, httpOnly: true,
+            sameSite: .lax
+        )
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Hummingbird
+import Mustache
+
+/// Renders the server's HTML pages from the templates shipped in this module.
+package struct PageRenderer: Sendable {
+    let library: MustacheLibrary
+    let instanceTitle: String
+
+    /// Loads every template; a missing template is a packaging bug found at start-up.
+    package static func load(instanceTitle: String) async throws -> PageRenderer {
+        guard let resources = Bundle.module.resourcePath else {
+            preconditionFailure("WebUI resources are missing from the build")
+        }
+        let library = try await MustacheLibrary(directory: resources + "/Templates")
+        return PageRenderer(library: library, instanceTitle: instanceTitle)
+    }
+
+    /// An HTML response of `template` with `values` (escaped by Mustache).
+    func page(_ template: String, title: String, status: HTTPResponse.Status = .ok, _ values: [String: Any]) -> Response {
+        var object = values
+        object["pageTitle"] = title
+        object["instanceTitle"] = self.instanceTitle
+        let html = self.library.render(object, withTemplate: template) ?? ""
+        return Response(
+            status: status,
+            headers: [
+                .contentType: "text/html; charset=utf-8",
+                .cacheControl: "no-store",
+                .init("X-Frame-Options")!: "DENY",
+                .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' *; frame-ancestors 'none'; base-uri 'none'",
+                .init("Referrer-Policy")!: "same-origin",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: html))
+        )
+    }
+}

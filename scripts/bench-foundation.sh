@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+#
+# Foundation benchmark of the release `tern serve` on loopback:
+#   - cold start: ms from launch (empty data dir, migrations included) to the first 200 of /api/v1/instance
+#   - idle RSS after start, and RSS after load
+#   - wrk load on GET /api/v1/instance (public) and GET /api/v1/accounts/verify_credentials (token lookup)
+#
+#   scripts/bench-foundation.sh             SQLite in a temp data dir
+#   scripts/bench-foundation.sh postgres    a throwaway PostgreSQL cluster (scripts/lib/postgres.sh)
+#
+# Environment: BENCH_DURATION (10s), BENCH_CONNECTIONS (50), BENCH_THREADS (2),
+#              BENCH_SKIP_BUILD=1 to reuse an existing release build,
+#              TERN_BIN=PATH to benchmark that binary instead (no build).
+# Needs wrk and curl (apt-get install wrk curl). Sends traffic to 127.0.0.1 only.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$(pwd)"
+# shellcheck source=scripts/lib/postgres.sh
+source "$ROOT/scripts/lib/postgres.sh"
+
+BACKEND="${1:-sqlite}"
+case "$BACKEND" in
+    sqlite | postgres) ;;
+    -h | --help)
+        sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+        exit 0
+        ;;
+    *)
+        echo "usage: $0 [sqlite|postgres]" >&2
+        exit 2
+        ;;
+esac
+DURATION="${BENCH_DURATION:-10s}"
+CONNECTIONS="${BENCH_CONNECTIONS:-50}"
+THREADS="${BENCH_THREADS:-2}"
+PASSWORD="bench-password-123456"
+
+say() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() {
+    say "ERROR: $*"
+    exit 1
+}
+
+for tool in wrk curl python3; do
+    command -v "$tool" >/dev/null 2>&1 || die "$tool not found (apt-get install wrk curl python3)"
+done
+
+WORK=""
+SERVER_PID=""
+cleanup() {
+    local status=$?
+    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -TERM "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 100); do
+            kill -0 "$SERVER_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$SERVER_PID" 2>/dev/null || true
+    fi
+    pg_stop_cluster || true
+    if [[ -n "$WORK" ]]; then rm -rf "$WORK"; fi
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- Build ------------------------------------------------------------------------------------
+if [[ -z "${TERN_BIN:-}" ]]; then
+    if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+        say "swift build -c release"
+        swift build -c release
+    fi
+    TERN_BIN="$(swift build -c release --show-bin-path)/tern"
+fi
+[[ -x "$TERN_BIN" ]] || die "no release binary at $TERN_BIN"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/tern-bench.XXXXXX")"
+PORT="$(pg_free_port)"
+BASE="http://127.0.0.1:$PORT"
+
+export TERN_DOMAIN="127.0.0.1:$PORT"
+export TERN_LISTEN="127.0.0.1:$PORT"
+export TERN_PROTOCOL=http
+export TERN_DATA_DIR="$WORK/data"
+export TERN_REGISTRATIONS=open
+unset TERN_DATABASE
+mkdir -p "$TERN_DATA_DIR"
+
+if [[ "$BACKEND" == postgres ]]; then
+    pg_find_bindir || die "PostgreSQL server binaries not found (apt-get install postgresql)"
+    say "starting a throwaway PostgreSQL cluster (default durability settings)"
+    pg_start_cluster --durable || die "could not start PostgreSQL"
+    pg_create_db tern_bench
+    TERN_DATABASE="$(pg_url tern_bench)"
+    export TERN_DATABASE
+fi
+
+show_log() {
+    say "server log (last 40 lines):"
+    tail -n 40 "$WORK/server.log" >&2 || true
+}
+
+rss_mib() {
+    awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER_PID/status"
+}
+
+# --- Cold start -------------------------------------------------------------------------------
+say "starting $TERN_BIN serve on $BASE ($BACKEND)"
+t0=$(date +%s%N)
+"$TERN_BIN" serve >"$WORK/server.log" 2>&1 </dev/null &
+SERVER_PID=$!
+deadline=$((t0 + 60 * 1000000000))
+while :; do
+    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$BASE/api/v1/instance" || true)"
+    if [[ "$code" == 200 ]]; then break; fi
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+        show_log
+        die "tern serve exited during start"
+    fi
+    if (($(date +%s%N) > deadline)); then
+        show_log
+        die "no 200 from /api/v1/instance within 60 s"
+    fi
+    sleep 0.005
+done
+t1=$(date +%s%N)
+COLD_MS=$(((t1 - t0) / 1000000))
+say "first 200 after ${COLD_MS} ms"
+
+sleep 1
+IDLE_RSS="$(rss_mib)"
+say "idle RSS ${IDLE_RSS} MiB"
+
+# --- Account and token ------------------------------------------------------------------------
+"$TERN_BIN" admin account create bench --email bench@example.org --password "$PASSWORD" >"$WORK/admin.log" 2>&1 || {
+    cat "$WORK/admin.log" >&2
+    die "tern admin account create failed"
+}
+
+json_field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+
+APP="$(curl -sS --fail-with-body -X POST "$BASE/api/v1/apps" \
+    --data-urlencode client_name=bench \
+    --data-urlencode redirect_uris=urn:ietf:wg:oauth:2.0:oob \
+    --data-urlencode scopes=read)" || die "POST /api/v1/apps failed: $APP"
+CLIENT_ID="$(json_field client_id <<<"$APP")"
+CLIENT_SECRET="$(json_field client_secret <<<"$APP")"
+
+TOKEN_JSON="$(curl -sS --fail-with-body -X POST "$BASE/oauth/token" \
+    --data-urlencode grant_type=password \
+    --data-urlencode username=bench@example.org \
+    --data-urlencode "password=$PASSWORD" \
+    --data-urlencode "client_id=$CLIENT_ID" \
+    --data-urlencode "client_secret=$CLIENT_SECRET" \
+    --data-urlencode scope=read)" || die "POST /oauth/token failed: $TOKEN_JSON"
+TOKEN="$(json_field access_token <<<"$TOKEN_JSON")"
+
+code="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/accounts/verify_credentials")"
+[[ "$code" == 200 ]] || die "verify_credentials with the new token answered $code"
+
+# --- Load -------------------------------------------------------------------------------------
+# run_wrk NAME PATH [wrk args...]: prints "req/s p99 non2xx"
+run_wrk() {
+    local name="$1" path="$2"
+    shift 2
+    local out="$WORK/wrk-$name.txt"
+    say "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency $path"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$BASE$path" >"$out"
+    cat "$out" >&2
+    local rps p99 errors
+    rps="$(awk '/^Requests\/sec:/ { print $2 }' "$out")"
+    p99="$(awk '$1 == "99%" { print $2 }' "$out")"
+    errors="$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out")"
+    echo "${rps:-?} ${p99:-?} ${errors:-0}"
+}
+
+run_wrk instance /api/v1/instance >"$WORK/result-instance"
+run_wrk verify /api/v1/accounts/verify_credentials -H "Authorization: Bearer $TOKEN" >"$WORK/result-verify"
+read -r INSTANCE_RPS INSTANCE_P99 INSTANCE_ERR <"$WORK/result-instance"
+read -r VERIFY_RPS VERIFY_P99 VERIFY_ERR <"$WORK/result-verify"
+
+kill -0 "$SERVER_PID" 2>/dev/null || {
+    show_log
+    die "the server died under load"
+}
+sleep 1
+LOADED_RSS="$(rss_mib)"
+
+# --- Report -----------------------------------------------------------------------------------
+cat <<EOF
+
+## Tern foundation benchmark ($BACKEND, $(date -u +%Y-%m-%d), wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $(nproc) cores)
+
+| metric | value |
+| --- | --- |
+| cold start to first 200 of /api/v1/instance | ${COLD_MS} ms |
+| idle RSS after start | ${IDLE_RSS} MiB |
+| GET /api/v1/instance | ${INSTANCE_RPS} req/s, p99 ${INSTANCE_P99}, non-2xx ${INSTANCE_ERR} |
+| GET /api/v1/accounts/verify_credentials | ${VERIFY_RPS} req/s, p99 ${VERIFY_P99}, non-2xx ${VERIFY_ERR} |
+| RSS after load | ${LOADED_RSS} MiB |
+EOF
+
+if [[ "$INSTANCE_ERR" != 0 || "$VERIFY_ERR" != 0 ]]; then
+    say "WARNING: some responses were not 2xx/3xx; the numbers above include errors"
+fi
