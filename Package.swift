@@ -88,7 +88,10 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["App", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "App", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/TestSupport",
             swiftSettings: settings
         ),

@@ -95,13 +95,17 @@ package final class Database: Service, Sendable {
                 backend: .sqlite(writer: writer, readers: readerConnections, threadPool: pool), dialect: .sqlite,
                 clock: clock, logger: logger, location: location.redacted
             )
-        case .postgres(let host, let port, let username, let password, let database, let tls):
+        case .postgres(let host, let port, let username, let password, let database, let tls, let searchPath):
             var configuration = PostgresClient.Configuration(
                 host: host, port: port, username: username, password: password, database: database,
                 tls: tls ? .require(.makeClientConfiguration()) : .disable
             )
             configuration.options.maximumConnections = 16
             configuration.options.connectTimeout = .seconds(5)
+            if let searchPath {
+                // Each schema is a separate Tern (tests give every case its own).
+                configuration.options.additionalStartupParameters = [("search_path", searchPath)]
+            }
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
             return Database(
                 backend: .postgres(client), dialect: .postgres, clock: clock, logger: logger,

@@ -8,7 +8,7 @@ import Foundation
 package enum DatabaseLocation: Sendable, Equatable {
     case sqliteFile(String)
     case sqliteMemory
-    case postgres(host: String, port: Int, username: String, password: String?, database: String, tls: Bool)
+    case postgres(host: String, port: Int, username: String, password: String?, database: String, tls: Bool, searchPath: String?)
 
     /// Parses a database URL; `dataDirectory` anchors relative SQLite paths.
     package init(parsing string: String, dataDirectory: String) throws {
@@ -35,9 +35,13 @@ package enum DatabaseLocation: Sendable, Equatable {
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         guard !database.isEmpty else { throw StorageError.invalidURL("no database name") }
         let sslmode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value
+        let searchPath = components.queryItems?.first(where: { $0.name == "search_path" })?.value
+        if let searchPath, !searchPath.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
+            throw StorageError.invalidURL("search_path may hold letters, digits and underscores only")
+        }
         self = .postgres(
             host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
-            password: components.password, database: database, tls: sslmode == "require"
+            password: components.password, database: database, tls: sslmode == "require", searchPath: searchPath
         )
     }
 
@@ -46,8 +50,8 @@ package enum DatabaseLocation: Sendable, Equatable {
         switch self {
         case .sqliteFile(let path): "sqlite:\(path)"
         case .sqliteMemory: "sqlite::memory:"
-        case .postgres(let host, let port, let username, _, let database, _):
-            "postgres://\(username)@\(host):\(port)/\(database)"
+        case .postgres(let host, let port, let username, _, let database, _, let searchPath):
+            "postgres://\(username)@\(host):\(port)/\(database)" + (searchPath.map { "?search_path=\($0)" } ?? "")
         }
     }
 }

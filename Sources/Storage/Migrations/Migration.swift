@@ -32,6 +32,9 @@ extension Database {
     @discardableResult
     package func migrate(logger: Logger) async throws -> [String] {
         try await self.transaction { session in
+            if session.dialect == .postgres {
+                try await Self.createSearchPathSchema(session)
+            }
             try await session.sql.raw(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)"
             ).run()
@@ -52,6 +55,19 @@ extension Database {
             }
             return done
         }
+    }
+}
+
+extension Database {
+    /// A configured `search_path` (`postgres://…?search_path=name`) names a schema that may not exist yet.
+    fileprivate static func createSearchPathSchema(_ session: DBSession) async throws {
+        let row = try await session.sql.raw("SELECT current_setting('search_path') AS path").first()
+        let path = try row?.decode(column: "path", as: String.self) ?? ""
+        let first = path.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        guard !first.isEmpty, first != "public", first.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            return
+        }
+        try await session.sql.raw(SQLQueryString("CREATE SCHEMA IF NOT EXISTS \"\(first)\"")).run()
     }
 }
 

@@ -1,0 +1,131 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import TestSupport
+
+/// The password every account in these tests signs in with.
+let testPassword = "correct horse 1"
+
+/// The out-of-band redirect URI clients register when they have no callback.
+let outOfBand = "urn:ietf:wg:oauth:2.0:oob"
+
+/// Percent-encodes a form value: everything but the unreserved characters.
+func formEncode(_ value: String) -> String {
+    var allowed = CharacterSet.alphanumerics
+    allowed.insert(charactersIn: "-._~")
+    return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+}
+
+/// `a=1&b=2`, percent-encoded, in the given order (keys may repeat).
+func formString(_ pairs: [(String, String)]) -> String {
+    pairs.map { "\(formEncode($0.0))=\(formEncode($0.1))" }.joined(separator: "&")
+}
+
+/// A form body.
+func formBody(_ pairs: [(String, String)]) -> ByteBuffer {
+    ByteBuffer(string: formString(pairs))
+}
+
+/// A JSON body from a dictionary literal.
+func jsonBody(_ object: [String: Any]) throws -> ByteBuffer {
+    ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object))
+}
+
+let formType = "application/x-www-form-urlencoded"
+let jsonType = "application/json"
+
+/// The fields of a form request, with a bearer token when one is given.
+func formHeaders(token: String? = nil) -> HTTPFields {
+    if let token { return .bearer(token, contentType: formType) }
+    return .contentType(formType)
+}
+
+/// The `Set-Cookie` values of a response as name → value (attributes dropped).
+func setCookies(_ response: TestResponse) -> [String: String] {
+    var cookies: [String: String] = [:]
+    for header in response.headers[values: .setCookie] {
+        let pair = header.split(separator: ";", maxSplits: 1)[0]
+        let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2 else { continue }
+        cookies[parts[0].trimmingCharacters(in: .whitespaces)] = String(parts[1])
+    }
+    return cookies
+}
+
+/// A `Cookie` header carrying `cookies`, plus a form content type.
+func cookieHeaders(_ cookies: [String: String], form: Bool = false) -> HTTPFields {
+    var fields = HTTPFields()
+    fields[.cookie] = cookies.keys.sorted().map { "\($0)=\(cookies[$0] ?? "")" }.joined(separator: "; ")
+    if form { fields[.contentType] = formType }
+    return fields
+}
+
+/// The query items of a URL as name → value.
+func queryItems(_ url: String) -> [String: String] {
+    var items: [String: String] = [:]
+    for item in URLComponents(string: url)?.queryItems ?? [] { items[item.name] = item.value ?? "" }
+    return items
+}
+
+/// A client registered through `POST /api/v1/apps`.
+struct RegisteredApp: Sendable {
+    let clientID: String
+    let clientSecret: String
+}
+
+extension TestApp {
+    /// Registers an application through the API and returns its credentials.
+    func registerApp(
+        _ client: any TestClientProtocol, name: String = "Test client", scopes: String = "read write",
+        redirect: String = outOfBand
+    ) async throws -> RegisteredApp {
+        let body = formBody([("client_name", name), ("redirect_uris", redirect), ("scopes", scopes)])
+        let response = try await client.execute(uri: "/api/v1/apps", method: .post, headers: formHeaders(), body: body)
+        guard response.status == .ok, let id = response.json["client_id"] as? String,
+            let secret = response.json["client_secret"] as? String
+        else { throw TestFailure("app registration answered \(response.status): \(response.text)") }
+        return RegisteredApp(clientID: id, clientSecret: secret)
+    }
+
+    /// An application token (client credentials) of a freshly registered "read write" app.
+    func appToken(_ client: any TestClientProtocol, scopes: String = "read write") async throws -> String {
+        let app = try await self.registerApp(client, scopes: scopes)
+        let body = formBody([
+            ("grant_type", "client_credentials"), ("client_id", app.clientID), ("client_secret", app.clientSecret),
+            ("scope", scopes),
+        ])
+        let response = try await client.execute(uri: "/oauth/token", method: .post, headers: formHeaders(), body: body)
+        guard response.status == .ok, let token = response.json["access_token"] as? String else {
+            throw TestFailure("client_credentials answered \(response.status): \(response.text)")
+        }
+        return token
+    }
+
+    /// A password-grant token for `username` through `POST /oauth/token`.
+    func passwordToken(
+        _ client: any TestClientProtocol, app: RegisteredApp, username: String, scope: String = "read write"
+    ) async throws -> String {
+        let response = try await client.execute(
+            uri: "/oauth/token", method: .post, headers: formHeaders(),
+            body: formBody([
+                ("grant_type", "password"), ("client_id", app.clientID), ("client_secret", app.clientSecret),
+                ("username", username), ("password", testPassword), ("scope", scope),
+            ])
+        )
+        guard response.status == .ok, let token = response.json["access_token"] as? String else {
+            throw TestFailure("password grant answered \(response.status): \(response.text)")
+        }
+        return token
+    }
+}
+
+/// A precondition of a test that did not hold.
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// `GET /api/v1/accounts/verify_credentials` with `token`.
+func verifyCredentials(_ client: any TestClientProtocol, _ token: String) async throws -> TestResponse {
+    try await client.execute(uri: "/api/v1/accounts/verify_credentials", method: .get, headers: .bearer(token))
+}

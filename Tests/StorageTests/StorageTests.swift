@@ -1,0 +1,223 @@
+import Core
+import Foundation
+import Storage
+import Testing
+import TestSupport
+
+@Suite struct MigrationTests {
+    @Test("migrations apply once; a second run is a no-op", arguments: TestDatabase.available)
+    func idempotent(_ database: TestDatabase) async throws {
+        try await TestApp.run(database) { t in
+            let again = try await t.db.migrate(logger: t.deps.logger)
+            #expect(again.isEmpty)
+            let applied = try await t.db.read { session in
+                try await session.sql.raw("SELECT COUNT(*) AS n FROM schema_migrations").first()?
+                    .decode(column: "n", as: Int.self)
+            }
+            #expect(applied == Migrations.all.count)
+        }
+    }
+}
+
+@Suite struct AccountStorageTests {
+    func makeAccount(_ t: TestApp, _ username: String, domain: String? = nil) -> Account {
+        let now = t.processor.context.clock.now()
+        let uri = domain.map { "https://\($0)/users/\(username)" } ?? t.config.urls.actor(username)
+        return Account(
+            id: t.processor.context.ids.next(), username: username, domain: domain, displayName: "Name <b>",
+            note: "bio", noteHTML: "<p>bio</p>",
+            fields: [Account.Field(name: "Web", value: "https://example.org", valueHTML: "<a>x</a>", verifiedAt: now)],
+            uri: uri, url: nil, createdAt: now, updatedAt: now
+        )
+    }
+
+    @Test("an account round-trips with its fields, and lookups ignore case", arguments: TestDatabase.available)
+    func roundTrip(_ database: TestDatabase) async throws {
+        try await TestApp.run(database) { t in
+            let account = self.makeAccount(t, "Alice")
+            try await t.db.transaction { try await $0.insertAccount(account) }
+            let byID = try await t.db.read { try await $0.account(id: account.id) }
+            #expect(byID?.username == "Alice")
+            #expect(byID?.displayName == "Name <b>")
+            #expect(byID?.fields.first?.valueHTML == "<a>x</a>")
+            #expect(byID?.fields.first?.verifiedAt != nil)
+            let byName = try await t.db.read { try await $0.account(username: "aLiCe", domain: nil) }
+            #expect(byName?.id == account.id)
+            let remote = try await t.db.read { try await $0.account(username: "alice", domain: "elsewhere.social") }
+            #expect(remote == nil)
+        }
+    }
+
+    @Test("the same username is taken locally but free on another domain", arguments: TestDatabase.available)
+    func uniqueness(_ database: TestDatabase) async throws {
+        try await TestApp.run(database) { t in
+            try await t.db.transaction { try await $0.insertAccount(self.makeAccount(t, "bob")) }
+            await #expect(throws: StorageError.self) {
+                try await t.db.transaction { try await $0.insertAccount(self.makeAccount(t, "BOB")) }
+            }
+            try await t.db.transaction { try await $0.insertAccount(self.makeAccount(t, "bob", domain: "remote.example")) }
+            #expect(try await t.db.read { try await $0.knownDomains() } == ["remote.example"])
+        }
+    }
+
+    @Test("a failed transaction leaves nothing behind", arguments: TestDatabase.available)
+    func rollback(_ database: TestDatabase) async throws {
+        struct Boom: Error {}
+        try await TestApp.run(database) { t in
+            let account = self.makeAccount(t, "carol")
+            await #expect(throws: Boom.self) {
+                try await t.db.transaction { session in
+                    try await session.insertAccount(account)
+                    throw Boom()
+                }
+            }
+            let stored = try await t.db.read { try await $0.account(id: account.id) }
+            #expect(stored == nil)
+        }
+    }
+
+    @Test("LIKE wildcards in a search are literal on both engines", arguments: TestDatabase.available)
+    func searchEscapes(_ database: TestDatabase) async throws {
+        try await TestApp.run(database) { t in
+            try await t.db.transaction { try await $0.insertAccount(self.makeAccount(t, "dave_x")) }
+            try await t.db.transaction { try await $0.insertAccount(self.makeAccount(t, "davexx")) }
+            let found = try await t.db.read { try await $0.searchLocalAccounts(prefix: "DAVE_", limit: 10) }
+            #expect(found.map(\.username) == ["dave_x"])
+        }
+    }
+}
+
+@Suite struct JobQueueTests {
+    @Test("a claimed job is not claimed again until its lease expires", arguments: TestDatabase.available)
+    func leases(_ database: TestDatabase) async throws {
+        let clock = TestClock()
+        try await TestApp.run(database, clock: clock.clock) { t in
+            try await t.db.transaction { try await $0.enqueue(kind: "test", payload: "{\"n\":1}", id: 1) }
+            let first = try await t.db.claimJobs(worker: "a", limit: 10, lease: .seconds(60))
+            #expect(first.map(\.id) == [1])
+            #expect(first.first?.attempts == 1)
+            #expect(try await t.db.claimJobs(worker: "b", limit: 10, lease: .seconds(60)).isEmpty)
+            clock.advance(by: 61)  // worker "a" died: the lock expired
+            let second = try await t.db.claimJobs(worker: "b", limit: 10, lease: .seconds(60))
+            #expect(second.map(\.id) == [1])
+            #expect(second.first?.attempts == 2)
+            try await t.db.completeJob(1)
+            clock.advance(by: 3600)
+            #expect(try await t.db.claimJobs(worker: "c", limit: 10, lease: .seconds(60)).isEmpty)
+        }
+    }
+
+    @Test("a failed job comes back at its retry time; a given-up job is removed", arguments: TestDatabase.available)
+    func retries(_ database: TestDatabase) async throws {
+        let clock = TestClock()
+        try await TestApp.run(database, clock: clock.clock) { t in
+            try await t.db.transaction {
+                try await $0.enqueue(kind: "test", payload: "{}", id: 7)
+                try await $0.enqueue(kind: "later", payload: "{}", id: 8, runAt: clock.clock.now().addingTimeInterval(600))
+            }
+            let claimed = try await t.db.claimJobs(worker: "a", limit: 10, lease: .seconds(60))
+            #expect(claimed.map(\.id) == [7])  // 8 is not due yet
+            try await t.db.failJob(7, error: "network down", retryAt: clock.clock.now().addingTimeInterval(120))
+            clock.advance(by: 60)
+            #expect(try await t.db.claimJobs(worker: "a", limit: 10, lease: .seconds(60)).isEmpty)
+            clock.advance(by: 61)
+            let retried = try await t.db.claimJobs(worker: "a", limit: 10, lease: .seconds(60))
+            #expect(retried.map(\.id) == [7])
+            try await t.db.failJob(7, error: "still down", retryAt: nil)
+            clock.advance(by: 10_000)
+            let rest = try await t.db.claimJobs(worker: "a", limit: 10, lease: .seconds(60))
+            #expect(rest.map(\.id) == [8])
+        }
+    }
+
+    @Test("concurrent claimers never take the same job", arguments: TestDatabase.available)
+    func concurrentClaims(_ database: TestDatabase) async throws {
+        try await TestApp.run(database) { t in
+            try await t.db.transaction { session in
+                for id in 1...200 { try await session.enqueue(kind: "test", payload: "{}", id: Int64(id)) }
+            }
+            let claimed = try await withThrowingTaskGroup(of: [Int64].self) { group in
+                for worker in 0..<4 {
+                    group.addTask {
+                        var mine: [Int64] = []
+                        while true {
+                            let batch = try await t.db.claimJobs(worker: "w\(worker)", limit: 7, lease: .seconds(300))
+                            if batch.isEmpty { return mine }
+                            mine += batch.map(\.id)
+                        }
+                    }
+                }
+                var all: [Int64] = []
+                for try await ids in group { all += ids }
+                return all
+            }
+            #expect(claimed.count == 200)
+            #expect(Set(claimed).count == 200)
+        }
+    }
+
+    @Test("the runner drains due jobs and records the outcome", arguments: TestDatabase.available)
+    func runnerDrains(_ database: TestDatabase) async throws {
+        try await TestApp.run(database) { t in
+            try await t.db.transaction { session in
+                try await session.enqueue(.pruneOAuth, id: t.processor.context.ids.next())
+                try await session.enqueue(kind: "from_a_newer_version", payload: "{}", id: t.processor.context.ids.next())
+            }
+            let ran = try await t.jobs.drain()
+            #expect(ran == 2)
+            let pending = try await t.db.read { try await $0.pendingJobCounts() }
+            #expect(pending["prune_oauth"] == nil)  // done and removed
+            #expect(pending["from_a_newer_version"] == 1)  // kept for a process that knows it
+        }
+    }
+}
+
+@Suite struct OAuthStorageTests {
+    @Test("an authorization code can be consumed once", arguments: TestDatabase.available)
+    func codeOnce(_ database: TestDatabase) async throws {
+        try await TestApp.run(database) { t in
+            let (account, _) = try await t.account("erin")
+            let user = try #require(try await t.db.read { try await $0.user(accountID: account.id) })
+            let (app, _) = try await t.processor.oauth.registerApp(
+                name: "x", redirectURIs: ["https://app.example/cb"], scopes: "read", website: nil
+            )
+            let code = AuthorizationCode(
+                id: t.processor.context.ids.next(), applicationID: app.id, userID: user.id,
+                redirectURI: "https://app.example/cb", scopes: ScopeSet(["read"]), codeChallenge: nil,
+                codeChallengeMethod: nil, expiresAt: Date().addingTimeInterval(600)
+            )
+            try await t.db.transaction { try await $0.insertAuthorizationCode(code, hash: "h1") }
+            let first = try await t.db.transaction { try await $0.consumeAuthorizationCode(hash: "h1") }
+            let second = try await t.db.transaction { try await $0.consumeAuthorizationCode(hash: "h1") }
+            #expect(first?.id == code.id)
+            #expect(second == nil)
+        }
+    }
+
+    @Test("revoked tokens and a user's revoked tokens stop resolving", arguments: TestDatabase.available)
+    func revocation(_ database: TestDatabase) async throws {
+        try await TestApp.run(database) { t in
+            let (_, token) = try await t.account("frank")
+            #expect(try await t.processor.oauth.authenticate(bearer: token) != nil)
+            _ = try await t.processor.admin.resetPassword(username: "frank", password: "another password")
+            #expect(try await t.processor.oauth.authenticate(bearer: token) == nil)
+        }
+    }
+}
+
+@Suite struct DatabaseLocationTests {
+    @Test("database URLs parse into locations; bad ones are refused")
+    func parsing() throws {
+        #expect(try DatabaseLocation(parsing: "sqlite:tern.sqlite", dataDirectory: "/d") == .sqliteFile("/d/tern.sqlite"))
+        #expect(try DatabaseLocation(parsing: "sqlite:///abs/x.db", dataDirectory: "/d") == .sqliteFile("/abs/x.db"))
+        #expect(try DatabaseLocation(parsing: "sqlite::memory:", dataDirectory: "/d") == .sqliteMemory)
+        let pg = try DatabaseLocation(parsing: "postgres://u:p@db.example:6543/tern", dataDirectory: "/d")
+        #expect(pg == .postgres(host: "db.example", port: 6543, username: "u", password: "p", database: "tern", tls: false, searchPath: nil))
+        #expect(pg.redacted == "postgres://u@db.example:6543/tern")
+        #expect(throws: StorageError.self) { try DatabaseLocation(parsing: "mysql://x/y", dataDirectory: "/d") }
+        #expect(throws: StorageError.self) { try DatabaseLocation(parsing: "postgres://host", dataDirectory: "/d") }
+        #expect(throws: StorageError.self) {
+            try DatabaseLocation(parsing: "postgres://h/db?search_path=a;drop", dataDirectory: "/d")
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import App
+import Core
+import Foundation
+import HTTPCommon
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Processing
+import Storage
+import Synchronization
+
+/// Which database a test runs on: in-memory SQLite always, PostgreSQL when `TEST_DATABASE_URL` is set.
+package enum TestDatabase: String, Sendable, CaseIterable {
+    case sqlite, postgres
+
+    /// The databases this run can use: the same tests run on each.
+    package static var available: [TestDatabase] {
+        ProcessInfo.processInfo.environment["TEST_DATABASE_URL"]?.isEmpty == false ? [.sqlite, .postgres] : [.sqlite]
+    }
+
+    /// A database URL that no other test shares: a fresh schema on PostgreSQL.
+    func url() -> String {
+        switch self {
+        case .sqlite: return "sqlite::memory:"
+        case .postgres:
+            let base = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"] ?? ""
+            let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+            return base + (base.contains("?") ? "&" : "?") + "search_path=\(schema)"
+        }
+    }
+}
+
+/// A clock tests move by hand.
+package final class TestClock: Sendable {
+    private let current: Mutex<Date>
+
+    package init(_ start: Date = Date(timeIntervalSince1970: 1_790_000_000)) {
+        self.current = Mutex(start)
+    }
+
+    package var clock: Clock { Clock { self.current.withLock { $0 } } }
+
+    package func advance(by seconds: TimeInterval) {
+        self.current.withLock { $0 = $0.addingTimeInterval(seconds) }
+    }
+}
+
+/// A whole Tern built for a test: dependencies, router and a job runner in manual mode.
+package struct TestApp: Sendable {
+    package let deps: AppDependencies
+    package let responder: RouterResponder<AppRequestContext>
+    package let jobs: JobRunner
+
+    package var db: Database { self.deps.db }
+    package var processor: Processor { self.deps.processor }
+    package var config: AppConfig { self.deps.config }
+
+    /// Builds a migrated Tern on `database`, runs `body`, and closes everything.
+    package static func run<T: Sendable>(
+        _ database: TestDatabase = .sqlite, clock: Clock = .system, configure: (inout AppConfig) -> Void = { _ in },
+        _ body: @Sendable (TestApp) async throws -> T
+    ) async throws -> T {
+        var config = AppConfig.testing(database: database.url())
+        configure(&config)
+        var logger = Logger(label: "tern-test")
+        logger.logLevel = .warning
+        let deps = try await AppDependencies.make(config, clock: clock, logger: logger)
+        let router = try await buildRouter(deps)
+        let app = TestApp(deps: deps, responder: router.buildResponder(), jobs: JobRunner(deps))
+        return try await deps.db.withRunning {
+            try await deps.prepare()
+            return try await body(app)
+        }
+    }
+
+    /// Runs `body` with an HTTP client bound to the router (no sockets).
+    package func client<T: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+        let application = Application(responder: self.responder)
+        return try await application.test(.router, body)
+    }
+
+    /// Creates a confirmed local account with a password and returns it with a user token.
+    package func account(_ username: String, scopes: String = "read write follow", password: String = "correct horse 1")
+        async throws -> (account: Account, token: String)
+    {
+        let (account, generated) = try await self.processor.admin.createAccount(
+            username: username, email: "\(username)@example.org", password: password, role: .user
+        )
+        _ = generated
+        let token = try await self.token(login: username, password: password, scopes: scopes)
+        return (account, token)
+    }
+
+    /// A password-grant token through the real OAuth processor.
+    package func token(login: String, password: String, scopes: String) async throws -> String {
+        let (app, secret) = try await self.processor.oauth.registerApp(
+            name: "test", redirectURIs: [OAuthApplication.outOfBand], scopes: "read write follow push profile",
+            website: nil
+        )
+        var request = OAuthProcessor.TokenRequest(grantType: "password")
+        request.clientID = app.clientID
+        request.clientSecret = secret
+        request.username = login
+        request.password = password
+        request.scope = scopes
+        return try await self.processor.oauth.token(request).accessToken
+    }
+}
+
+extension HTTPFields {
+    /// `Authorization: Bearer token`, plus any other fields.
+    package static func bearer(_ token: String, contentType: String? = nil) -> HTTPFields {
+        var fields = HTTPFields()
+        fields[.authorization] = "Bearer \(token)"
+        if let contentType { fields[.contentType] = contentType }
+        return fields
+    }
+
+    /// A content type only.
+    package static func contentType(_ value: String) -> HTTPFields {
+        var fields = HTTPFields()
+        fields[.contentType] = value
+        return fields
+    }
+}
+
+extension TestResponse {
+    /// The body as a JSON object (empty when it is not one).
+    package var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(buffer: self.body))) as? [String: Any] ?? [:]
+    }
+
+    /// The body as a JSON array (empty when it is not one).
+    package var jsonArray: [[String: Any]] {
+        (try? JSONSerialization.jsonObject(with: Data(buffer: self.body))) as? [[String: Any]] ?? []
+    }
+
+    /// The body as text.
+    package var text: String { String(buffer: self.body) }
+}
+
+extension ByteBuffer {
+    /// A buffer from a string body.
+    package static func text(_ string: String) -> ByteBuffer { ByteBuffer(string: string) }
+}
