@@ -41,7 +41,10 @@ let package = Package(
         ),
         .target(
             name: "HTTPCommon",
-            dependencies: ["Core", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "Core", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: settings
         ),
         .target(

@@ -9,7 +9,9 @@ package struct AdminTool: Sendable {
     let deps: AppDependencies
 
     /// Opens the database, applies migrations and runs `body` with the database service running.
-    package static func with(_ config: AppConfig, _ body: @escaping @Sendable (AdminTool) async throws -> Void) async throws {
+    package static func with(_ config: AppConfig, _ body: @escaping @Sendable (AdminTool) async throws -> Void)
+        async throws
+    {
         var logger = Logger(label: "tern-admin")
         logger.logLevel = .warning
         let deps = try await AppDependencies.make(config, logger: logger)
@@ -29,9 +31,15 @@ package struct AdminTool: Sendable {
         -> (String, String?)
     {
         let (account, generated) = try await self.deps.processor.admin.createAccount(
-            username: username, email: email, password: password, role: admin ? .admin : .user
+            username: username,
+            email: email,
+            password: password,
+            role: admin ? .admin : .user
         )
-        return ("@\(account.username) (id \(account.id)\(admin ? ", admin" : "")) as \(self.deps.config.urls.acct(account.username))", generated)
+        return (
+            "@\(account.username) (id \(account.id)\(admin ? ", admin" : "")) as \(self.deps.config.urls.acct(account.username))",
+            generated
+        )
     }
 
     /// One line per local account.

@@ -13,6 +13,7 @@ extension AppConfig {
         ("contact_email", "TERN_CONTACT_EMAIL"), ("contact_account", "TERN_CONTACT_ACCOUNT"),
         ("rules", "TERN_RULES"), ("source_url", "TERN_SOURCE_URL"), ("log_level", "TERN_LOG_LEVEL"),
         ("bcrypt_cost", "TERN_BCRYPT_COST"), ("jobs", "TERN_JOBS"), ("job_concurrency", "TERN_JOB_CONCURRENCY"),
+        ("auth_rate_limit", "TERN_AUTH_RATE_LIMIT"),
     ]
 
     /// Resolves the configuration: flags over environment over file over defaults.
@@ -21,7 +22,8 @@ extension AppConfig {
     ///   - file: the `--config` path, if any (YAML; keys as in `settings`, `rules` a list).
     ///   - environment: usually `ProcessInfo.processInfo.environment`.
     ///   - flags: values given on the command line, by file key.
-    package static func load(file: String?, environment: [String: String], flags: [String: String]) throws -> AppConfig {
+    package static func load(file: String?, environment: [String: String], flags: [String: String]) throws -> AppConfig
+    {
         var values: [String: String] = [:]
         var rules: [String]?
         if let file {
@@ -51,7 +53,11 @@ extension AppConfig {
         }
         guard let map = parsed as? [String: Any] else {
             if parsed == nil { return ([:], nil) }
-            throw ConfigError(setting: "config", environment: "--config", message: "\(path) must be a mapping of settings")
+            throw ConfigError(
+                setting: "config",
+                environment: "--config",
+                message: "\(path) must be a mapping of settings"
+            )
         }
         let known = Set(Self.settings.map(\.key))
         var values: [String: String] = [:]
@@ -121,7 +127,9 @@ extension AppConfig {
         if let email = values["contact_email"] { config.instance.contactEmail = email }
         if let contact = values["contact_account"], !contact.isEmpty { config.instance.contactUsername = contact }
         if let source = values["source_url"] { config.instance.sourceURL = source }
-        config.instance.rules = rules.enumerated().map { InstanceSettings.Rule(id: String($0.offset + 1), text: $0.element) }
+        config.instance.rules = rules.enumerated().map {
+            InstanceSettings.Rule(id: String($0.offset + 1), text: $0.element)
+        }
         if let level = values["log_level"] {
             guard let parsed = Logger.Level(rawValue: level) else {
                 throw fail("log_level", "expected trace, debug, info, notice, warning, error or critical")
@@ -129,7 +137,9 @@ extension AppConfig {
             config.logLevel = parsed
         }
         if let cost = values["bcrypt_cost"] {
-            guard let number = UInt8(cost), (4...16).contains(number) else { throw fail("bcrypt_cost", "expected 4 to 16") }
+            guard let number = UInt8(cost), (4...16).contains(number) else {
+                throw fail("bcrypt_cost", "expected 4 to 16")
+            }
             config.bcryptCost = number
         }
         if let jobs = values["jobs"] {
@@ -142,8 +152,15 @@ extension AppConfig {
             }
             config.jobConcurrency = number
         }
+        if let limit = values["auth_rate_limit"] {
+            guard let number = Int(limit), number >= 0 else {
+                throw fail("auth_rate_limit", "expected a number of requests per 5 minutes, 0 for no limit")
+            }
+            config.authRateLimit = number
+        }
         if config.domain == "localhost:8080" && values["domain"] == nil && values["listen"] != nil {
-            config.domain = "\(config.listenHost.contains(":") ? "[\(config.listenHost)]" : config.listenHost):\(config.listenPort)"
+            config.domain =
+                "\(config.listenHost.contains(":") ? "[\(config.listenHost)]" : config.listenHost):\(config.listenPort)"
         }
         return config
     }
@@ -165,7 +182,9 @@ extension AppConfig {
         let host: Substring
         let portText: Substring
         if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else { return nil }
+            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else {
+                return nil
+            }
             host = text[text.index(after: text.startIndex)..<close]
             portText = text[text.index(close, offsetBy: 2)...]
         } else {

@@ -22,6 +22,8 @@ package struct AppConfig: Sendable {
     /// `automatic`: the JobRunner polls; `manual`: tests drain the queue themselves.
     package var jobsManual = false
     package var jobConcurrency = 8
+    /// Sign-in, token and sign-up requests allowed per client address per 5 minutes (0: no limit).
+    package var authRateLimit = 25
 
     package init() {}
 

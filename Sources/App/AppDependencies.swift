@@ -12,15 +12,22 @@ package struct AppDependencies: Sendable {
     package let logger: Logger
 
     /// Opens the database and builds the processors. Does not migrate (see `prepare`).
-    package static func make(_ config: AppConfig, clock: Clock = .system, logger: Logger) async throws -> AppDependencies {
+    package static func make(_ config: AppConfig, clock: Clock = .system, logger: Logger) async throws
+        -> AppDependencies
+    {
         let location = try config.databaseLocation()
         if case .sqliteFile = location {
             try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
         }
         let db = try await Database.open(location, clock: clock, logger: logger)
         let context = ProcessingContext(
-            db: db, ids: IDGenerator(clock: clock), clock: clock, urls: config.urls, instance: config.instance,
-            passwords: PasswordHasher(cost: config.bcryptCost), logger: logger
+            db: db,
+            ids: IDGenerator(clock: clock),
+            clock: clock,
+            urls: config.urls,
+            instance: config.instance,
+            passwords: PasswordHasher(cost: config.bcryptCost),
+            logger: logger
         )
         return AppDependencies(config: config, db: db, processor: Processor(context), logger: logger)
     }
@@ -39,7 +46,8 @@ package struct AppDependencies: Sendable {
             }
         } catch {
             throw ConfigError(
-                setting: "database", environment: "TERN_DATABASE",
+                setting: "database",
+                environment: "TERN_DATABASE",
                 message: "cannot reach \(self.db.location): \(Self.describe(error))"
             )
         }

@@ -13,7 +13,10 @@ package func buildApplication(_ deps: AppDependencies) async throws -> some Appl
     let router = try await buildRouter(deps)
     var app = Application(
         router: router,
-        configuration: .init(address: .hostname(deps.config.listenHost, port: deps.config.listenPort), serverName: "Tern"),
+        configuration: .init(
+            address: .hostname(deps.config.listenHost, port: deps.config.listenPort),
+            serverName: "Tern"
+        ),
         logger: deps.logger
     )
     app.addServices(deps.db, JobRunner(deps))
@@ -31,12 +34,21 @@ package func buildRouter(_ deps: AppDependencies) async throws -> Router<AppRequ
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware { LogRequestsMiddleware(.debug) }
     DiscoveryRoutes(
-        db: deps.db, urls: deps.config.urls,
-        openRegistrations: deps.config.instance.registrations == .open || deps.config.instance.registrations == .approval
+        db: deps.db,
+        urls: deps.config.urls,
+        openRegistrations: deps.config.instance.registrations == .open
+            || deps.config.instance.registrations == .approval
     ).addRoutes(to: router)
-    MastodonRoutes(processor: deps.processor).addRoutes(to: router)
+    // One allowance per client address for everything that checks a password or creates an account.
+    let authLimiter = RateLimiter(limit: deps.config.authRateLimit, period: 300, clock: deps.processor.context.clock)
+    MastodonRoutes(processor: deps.processor, authLimiter: authLimiter).addRoutes(to: router)
     let renderer = try await PageRenderer.load(instanceTitle: deps.config.instance.title)
-    OAuthPages(oauth: deps.processor.oauth, renderer: renderer, secureCookies: deps.config.scheme == "https")
-        .addRoutes(to: router)
+    OAuthPages(
+        oauth: deps.processor.oauth,
+        authLimiter: authLimiter,
+        renderer: renderer,
+        secureCookies: deps.config.scheme == "https"
+    )
+    .addRoutes(to: router)
     return router
 }

@@ -16,7 +16,8 @@ package struct JobRunner: Service {
     let clock: Clock
     let ids: IDGenerator
     /// Identifies this process in `locked_by`.
-    let worker = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+    let worker =
+        "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
     static let lease: Duration = .seconds(300)
 
     package init(_ deps: AppDependencies) {
@@ -80,7 +81,9 @@ package struct JobRunner: Service {
             guard let job = try Job(kind: claimed.kind, payload: claimed.payload) else {
                 // A newer process's job: leave it for a process that knows it, far in the future.
                 try await self.db.failJob(
-                    claimed.id, error: "unknown job kind \(claimed.kind)", retryAt: self.clock.now().addingTimeInterval(3600)
+                    claimed.id,
+                    error: "unknown job kind \(claimed.kind)",
+                    retryAt: self.clock.now().addingTimeInterval(3600)
                 )
                 return
             }
@@ -89,10 +92,14 @@ package struct JobRunner: Service {
         } catch {
             let delay = JobProcessor.retryDelay(afterAttempts: claimed.attempts, maxAttempts: claimed.maxAttempts)
             if delay == nil {
-                self.logger.error("job \(claimed.id) (\(claimed.kind)) gave up after \(claimed.attempts) attempts: \(error)")
+                self.logger.error(
+                    "job \(claimed.id) (\(claimed.kind)) gave up after \(claimed.attempts) attempts: \(error)"
+                )
             }
             try? await self.db.failJob(
-                claimed.id, error: String(describing: error), retryAt: delay.map { self.clock.now().addingTimeInterval($0) }
+                claimed.id,
+                error: String(describing: error),
+                retryAt: delay.map { self.clock.now().addingTimeInterval($0) }
             )
         }
     }

@@ -36,14 +36,23 @@ package struct MastodonJSONEncoder: ResponseEncoder {
     /// ISO 8601 in UTC with milliseconds.
     package static func timestamp(_ date: Date) -> String {
         let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        let seconds = Int(millis.quotientAndRemainder(dividingBy: 1000).quotient - (millis < 0 && millis % 1000 != 0 ? 1 : 0))
+        let seconds = Int(
+            millis.quotientAndRemainder(dividingBy: 1000).quotient - (millis < 0 && millis % 1000 != 0 ? 1 : 0)
+        )
         let fraction = Int(millis - Int64(seconds) * 1000)
         let parts = Self.utc.dateComponents(
-            [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(seconds))
+            [.year, .month, .day, .hour, .minute, .second],
+            from: Date(timeIntervalSince1970: Double(seconds))
         )
         return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1,
-            parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0, fraction
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+            parts.year ?? 1970,
+            parts.month ?? 1,
+            parts.day ?? 1,
+            parts.hour ?? 0,
+            parts.minute ?? 0,
+            parts.second ?? 0,
+            fraction
         )
     }
 
@@ -61,7 +70,8 @@ package struct MastodonJSONEncoder: ResponseEncoder {
         return try? Date(text, strategy: .iso8601)
     }
 
-    package func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
+    package func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response
+    {
         let data = try Self.make().encode(value)
         var buffer = ByteBuffer()
         buffer.writeBytes(data)

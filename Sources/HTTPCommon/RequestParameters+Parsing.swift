@@ -163,7 +163,10 @@ extension RequestParameters {
             }
             guard let name, !name.isEmpty else { continue }
             if let filename {
-                try builder.insert(key: name, value: .file(UploadedFile(filename: filename, contentType: contentType, data: body)))
+                try builder.insert(
+                    key: name,
+                    value: .file(UploadedFile(filename: filename, contentType: contentType, data: body))
+                )
             } else {
                 try builder.insert(key: name, value: .string(String(decoding: body, as: UTF8.self)))
             }
@@ -185,11 +188,15 @@ extension RequestParameters {
     }
 
     private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
+        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else {
+            return nil
+        }
         let first = needle[0]
         var index = start
         while index <= haystack.count - needle.count {
-            if haystack[index] == first && haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
+            if haystack[index] == first && haystack[index..<(index + needle.count)].elementsEqual(needle) {
+                return index
+            }
             index += 1
         }
         return nil
@@ -275,7 +282,9 @@ extension Request {
             let boundary = headerValue.split(separator: ";").compactMap { piece -> String? in
                 let trimmed = piece.trimmingCharacters(in: .whitespaces)
                 guard trimmed.lowercased().hasPrefix("boundary=") else { return nil }
-                return String(trimmed.dropFirst("boundary=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                return String(trimmed.dropFirst("boundary=".count)).trimmingCharacters(
+                    in: CharacterSet(charactersIn: "\"")
+                )
             }.first
             guard let boundary else { throw DomainError.badRequest("Missing multipart boundary") }
             parameters.merge(try RequestParameters.multipart(data, boundary: boundary))

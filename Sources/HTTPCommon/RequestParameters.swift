@@ -105,7 +105,9 @@ package struct RequestParameters: Sendable, Equatable {
         case .array(let items): return try items.compactMap { try Self.string($0, key: key) }
         case .object(let items):
             // `key[0]=a&key[1]=b`: ordered by index.
-            return try items.sorted { Self.indexOrder($0.key, $1.key) }.compactMap { try Self.string($0.value, key: key) }
+            return try items.sorted { Self.indexOrder($0.key, $1.key) }.compactMap {
+                try Self.string($0.value, key: key)
+            }
         case .null: return nil
         default: return try Self.string(value, key: key).map { [$0] }
         }
@@ -122,7 +124,9 @@ package struct RequestParameters: Sendable, Equatable {
         default: throw DomainError.validation("\(key) must be a list")
         }
         return try items.map { item in
-            guard case .object(let fields) = item else { throw DomainError.validation("\(key) must be a list of objects") }
+            guard case .object(let fields) = item else {
+                throw DomainError.validation("\(key) must be a list of objects")
+            }
             return RequestParameters(fields)
         }
     }

@@ -6,9 +6,11 @@ import Processing
 /// Mounts the Mastodon client API under `/api` and the JSON OAuth endpoints under `/oauth`.
 package struct MastodonRoutes {
     let processor: Processor
+    let authLimiter: RateLimiter
 
-    package init(processor: Processor) {
+    package init(processor: Processor, authLimiter: RateLimiter) {
         self.processor = processor
+        self.authLimiter = authLimiter
     }
 
     package func addRoutes(to router: Router<AppRequestContext>) {
@@ -19,12 +21,15 @@ package struct MastodonRoutes {
         let v2 = api.group("v2")
         AppsController(oauth: self.processor.oauth).addRoutes(to: v1)
         AccountsController(
-            accounts: self.processor.accounts, oauth: self.processor.oauth,
+            accounts: self.processor.accounts,
+            authLimiter: self.authLimiter,
+            oauth: self.processor.oauth,
             registrations: self.processor.context.instance.registrations
         ).addRoutes(to: v1)
         InstanceController(instance: self.processor.instance, accounts: self.processor.accounts)
             .addRoutes(v1: v1, v2: v2)
-        OAuthController(oauth: self.processor.oauth, urls: self.processor.context.urls).addRoutes(to: router)
+        OAuthController(oauth: self.processor.oauth, urls: self.processor.context.urls, authLimiter: self.authLimiter)
+            .addRoutes(to: router)
         // Anything else under /api is Mastodon's JSON 404, whatever the method.
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
             api.on("**", method: method) { _, _ -> Response in throw DomainError.notFound }

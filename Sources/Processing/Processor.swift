@@ -13,8 +13,13 @@ package struct ProcessingContext: Sendable {
     package let logger: Logger
 
     package init(
-        db: Database, ids: IDGenerator, clock: Clock, urls: URLBuilder, instance: InstanceSettings,
-        passwords: PasswordHasher, logger: Logger
+        db: Database,
+        ids: IDGenerator,
+        clock: Clock,
+        urls: URLBuilder,
+        instance: InstanceSettings,
+        passwords: PasswordHasher,
+        logger: Logger
     ) {
         self.db = db
         self.ids = ids

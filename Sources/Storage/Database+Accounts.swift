@@ -35,10 +35,14 @@ struct AccountRow: Decodable {
     }
 
     static func encodeFields(_ fields: [Account.Field]) throws -> String {
-        let rows = fields.map { FieldRow(
-                name: $0.name, value: $0.value, valueHtml: $0.valueHTML,
+        let rows = fields.map {
+            FieldRow(
+                name: $0.name,
+                value: $0.value,
+                valueHtml: $0.valueHTML,
                 verifiedAt: $0.verifiedAt?.millisecondsSince1970
-            ) }
+            )
+        }
         return String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
     }
 
@@ -50,19 +54,33 @@ struct AccountRow: Decodable {
             throw StorageError.corruptRow("accounts.fields of \(self.id)")
         }
         return Account(
-            id: Account.ID(self.id), username: self.username, domain: self.domain, displayName: self.displayName,
-            note: self.note, noteHTML: self.noteHtml,
+            id: Account.ID(self.id),
+            username: self.username,
+            domain: self.domain,
+            displayName: self.displayName,
+            note: self.note,
+            noteHTML: self.noteHtml,
             fields: fieldRows.map {
                 Account.Field(
-                    name: $0.name, value: $0.value, valueHTML: $0.valueHtml,
+                    name: $0.name,
+                    value: $0.value,
+                    valueHTML: $0.valueHtml,
                     verifiedAt: $0.verifiedAt.map(Date.init(millisecondsSince1970:))
                 )
             },
-            locked: self.locked, bot: self.bot, discoverable: self.discoverable, indexable: self.indexable,
-            hideCollections: self.hideCollections, uri: self.uri, url: self.url,
-            createdAt: Date(millisecondsSince1970: self.createdAt), updatedAt: Date(millisecondsSince1970: self.updatedAt),
-            suspendedAt: self.suspendedAt.map(Date.init(millisecondsSince1970:)), followersCount: self.followersCount,
-            followingCount: self.followingCount, statusesCount: self.statusesCount,
+            locked: self.locked,
+            bot: self.bot,
+            discoverable: self.discoverable,
+            indexable: self.indexable,
+            hideCollections: self.hideCollections,
+            uri: self.uri,
+            url: self.url,
+            createdAt: Date(millisecondsSince1970: self.createdAt),
+            updatedAt: Date(millisecondsSince1970: self.updatedAt),
+            suspendedAt: self.suspendedAt.map(Date.init(millisecondsSince1970:)),
+            followersCount: self.followersCount,
+            followingCount: self.followingCount,
+            statusesCount: self.statusesCount,
             lastStatusAt: self.lastStatusAt.map(Date.init(millisecondsSince1970:))
         )
     }
@@ -141,7 +159,8 @@ extension DBSession {
     /// Sets or clears the suspension of an account.
     package func updateSuspension(_ id: Account.ID, suspended: Bool) async throws {
         let value: Int64? = suspended ? self.nowMillis : nil
-        try await self.sql.raw("UPDATE accounts SET suspended_at = \(bind: value) WHERE id = \(bind: id.rawValue)").run()
+        try await self.sql.raw("UPDATE accounts SET suspended_at = \(bind: value) WHERE id = \(bind: id.rawValue)")
+            .run()
     }
 
     /// Local accounts, newest first, with their users; at most `limit`.
@@ -157,7 +176,10 @@ extension DBSession {
             """
         ).all()
         return try rows.map { row in
-            (try row.decodeAccount(), try row.decode(model: UserRow.self, prefix: "u_", keyDecodingStrategy: .convertFromSnakeCase).user())
+            (
+                try row.decodeAccount(),
+                try row.decode(model: UserRow.self, prefix: "u_", keyDecodingStrategy: .convertFromSnakeCase).user()
+            )
         }
     }
 

@@ -22,7 +22,13 @@ struct ClaimedJobRow: Decodable {
 extension DBSession {
     /// Adds a job, due at `runAt` (now by default). Call it inside the transaction that makes the change.
     package func enqueue(_ job: Job, id: Int64, runAt: Date? = nil, maxAttempts: Int = 16) async throws {
-        try await self.enqueue(kind: job.kind, payload: try job.payload(), id: id, runAt: runAt, maxAttempts: maxAttempts)
+        try await self.enqueue(
+            kind: job.kind,
+            payload: try job.payload(),
+            id: id,
+            runAt: runAt,
+            maxAttempts: maxAttempts
+        )
     }
 
     /// Adds a job by kind and raw payload.
@@ -74,7 +80,11 @@ extension Database {
             return try rows.map { row in
                 let job = try row.decode(model: ClaimedJobRow.self, keyDecodingStrategy: .convertFromSnakeCase)
                 return ClaimedJob(
-                    id: job.id, kind: job.kind, payload: job.payload, attempts: job.attempts, maxAttempts: job.maxAttempts
+                    id: job.id,
+                    kind: job.kind,
+                    payload: job.payload,
+                    attempts: job.attempts,
+                    maxAttempts: job.maxAttempts
                 )
             }
         }

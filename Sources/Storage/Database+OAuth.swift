@@ -14,10 +14,14 @@ struct ApplicationRow: Decodable {
 
     func application() -> OAuthApplication {
         OAuthApplication(
-            id: OAuthApplication.ID(self.id), name: self.name, website: self.website,
+            id: OAuthApplication.ID(self.id),
+            name: self.name,
+            website: self.website,
             redirectURIs: self.redirectUris.split(separator: "\n").map(String.init),
-            scopes: ScopeSet(parsing: self.scopes) ?? ScopeSet([]), clientID: self.clientId,
-            clientSecretHash: self.clientSecretHash, createdAt: Date(millisecondsSince1970: self.createdAt)
+            scopes: ScopeSet(parsing: self.scopes) ?? ScopeSet([]),
+            clientID: self.clientId,
+            clientSecretHash: self.clientSecretHash,
+            createdAt: Date(millisecondsSince1970: self.createdAt)
         )
     }
 }
@@ -32,8 +36,10 @@ struct TokenRow: Decodable {
 
     func token() -> AccessToken {
         AccessToken(
-            id: AccessToken.ID(self.id), applicationID: self.applicationId.map { OAuthApplication.ID($0) },
-            userID: self.userId.map { User.ID($0) }, scopes: ScopeSet(parsing: self.scopes) ?? ScopeSet([]),
+            id: AccessToken.ID(self.id),
+            applicationID: self.applicationId.map { OAuthApplication.ID($0) },
+            userID: self.userId.map { User.ID($0) },
+            scopes: ScopeSet(parsing: self.scopes) ?? ScopeSet([]),
             createdAt: Date(millisecondsSince1970: self.createdAt),
             revokedAt: self.revokedAt.map(Date.init(millisecondsSince1970:))
         )
@@ -53,10 +59,14 @@ struct CodeRow: Decodable {
 
     func code() -> AuthorizationCode {
         AuthorizationCode(
-            id: AuthorizationCode.ID(self.id), applicationID: OAuthApplication.ID(self.applicationId),
-            userID: User.ID(self.userId), redirectURI: self.redirectUri,
-            scopes: ScopeSet(parsing: self.scopes) ?? ScopeSet([]), codeChallenge: self.codeChallenge,
-            codeChallengeMethod: self.codeChallengeMethod, expiresAt: Date(millisecondsSince1970: self.expiresAt),
+            id: AuthorizationCode.ID(self.id),
+            applicationID: OAuthApplication.ID(self.applicationId),
+            userID: User.ID(self.userId),
+            redirectURI: self.redirectUri,
+            scopes: ScopeSet(parsing: self.scopes) ?? ScopeSet([]),
+            codeChallenge: self.codeChallenge,
+            codeChallengeMethod: self.codeChallengeMethod,
+            expiresAt: Date(millisecondsSince1970: self.expiresAt),
             usedAt: self.usedAt.map(Date.init(millisecondsSince1970:))
         )
     }
@@ -125,7 +135,8 @@ extension DBSession {
                 """
             ).first()
         else { return nil }
-        let token = try row.decode(model: TokenRow.self, prefix: "t_", keyDecodingStrategy: .convertFromSnakeCase).token()
+        let token = try row.decode(model: TokenRow.self, prefix: "t_", keyDecodingStrategy: .convertFromSnakeCase)
+            .token()
         guard token.userID != nil else { return TokenGrant(token: token, user: nil, account: nil) }
         let user = try row.decode(model: UserRow.self, prefix: "u_", keyDecodingStrategy: .convertFromSnakeCase).user()
         return TokenGrant(token: token, user: user, account: try row.decodeAccount())

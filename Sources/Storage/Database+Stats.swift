@@ -1,5 +1,5 @@
-import Foundation
 import Core
+import Foundation
 import SQLKit
 
 /// Counts for the instance API and NodeInfo.
@@ -14,9 +14,10 @@ package struct InstanceStats: Sendable, Equatable {
 extension DBSession {
     /// How many local users, posts and known domains there are.
     package func instanceStats() async throws -> InstanceStats {
-        let users = try await self.sql.raw(
-            "SELECT COUNT(*) AS n FROM accounts WHERE domain IS NULL AND suspended_at IS NULL"
-        ).first()?.decode(column: "n", as: Int.self) ?? 0
+        let users =
+            try await self.sql.raw(
+                "SELECT COUNT(*) AS n FROM accounts WHERE domain IS NULL AND suspended_at IS NULL"
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
         let monthAgo = self.nowMillis - 30 * 86_400_000
         let halfYearAgo = self.nowMillis - 180 * 86_400_000
         let active = try await self.sql.raw(
@@ -26,15 +27,19 @@ extension DBSession {
             FROM users u JOIN oauth_access_tokens t ON t.user_id = u.id
             """
         ).first()
-        let statuses = try await self.sql.raw(
-            "SELECT COALESCE(SUM(statuses_count), 0) AS n FROM accounts WHERE domain IS NULL"
-        ).first()?.decode(column: "n", as: Int.self) ?? 0
-        let domains = try await self.sql.raw(
-            "SELECT COUNT(DISTINCT domain) AS n FROM accounts WHERE domain IS NOT NULL"
-        ).first()?.decode(column: "n", as: Int.self) ?? 0
+        let statuses =
+            try await self.sql.raw(
+                "SELECT COALESCE(SUM(statuses_count), 0) AS n FROM accounts WHERE domain IS NULL"
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+        let domains =
+            try await self.sql.raw(
+                "SELECT COUNT(DISTINCT domain) AS n FROM accounts WHERE domain IS NOT NULL"
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
         return InstanceStats(
-            localUsers: users, activeMonth: try active?.decode(column: "month", as: Int.self) ?? 0,
-            activeHalfYear: try active?.decode(column: "half", as: Int.self) ?? 0, localStatuses: statuses,
+            localUsers: users,
+            activeMonth: try active?.decode(column: "month", as: Int.self) ?? 0,
+            activeHalfYear: try active?.decode(column: "half", as: Int.self) ?? 0,
+            localStatuses: statuses,
             knownDomains: domains
         )
     }
@@ -49,18 +54,22 @@ extension DBSession {
 
 extension DBSession {
     /// Local posts, users who signed in (tokens made) and sign-ups between two dates.
-    package func activityCounts(from start: Date, to end: Date) async throws -> (statuses: Int, logins: Int, registrations: Int) {
+    package func activityCounts(from start: Date, to end: Date) async throws -> (
+        statuses: Int, logins: Int, registrations: Int
+    ) {
         let from = start.millisecondsSince1970
         let to = end.millisecondsSince1970
-        let registrations = try await self.sql.raw(
-            "SELECT COUNT(*) AS n FROM users WHERE created_at >= \(bind: from) AND created_at < \(bind: to)"
-        ).first()?.decode(column: "n", as: Int.self) ?? 0
-        let logins = try await self.sql.raw(
-            """
-            SELECT COUNT(DISTINCT user_id) AS n FROM oauth_access_tokens
-            WHERE user_id IS NOT NULL AND last_used_at >= \(bind: from) AND last_used_at < \(bind: to)
-            """
-        ).first()?.decode(column: "n", as: Int.self) ?? 0
+        let registrations =
+            try await self.sql.raw(
+                "SELECT COUNT(*) AS n FROM users WHERE created_at >= \(bind: from) AND created_at < \(bind: to)"
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+        let logins =
+            try await self.sql.raw(
+                """
+                SELECT COUNT(DISTINCT user_id) AS n FROM oauth_access_tokens
+                WHERE user_id IS NOT NULL AND last_used_at >= \(bind: from) AND last_used_at < \(bind: to)
+                """
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
         // Statuses arrive with the social core; until then there are none to count.
         return (0, logins, registrations)
     }

@@ -19,10 +19,16 @@ struct UserRow: Decodable {
     func user() throws -> User {
         let settings = (try? JSONDecoder().decode(UserSettings.self, from: Data(self.settings.utf8))) ?? UserSettings()
         return User(
-            id: User.ID(self.id), accountID: Account.ID(self.accountId), email: self.email,
-            passwordHash: self.passwordHash, role: User.Role(rawValue: self.role) ?? .user,
-            confirmedAt: self.confirmedAt.map(Date.init(millisecondsSince1970:)), approved: self.approved,
-            reason: self.reason, locale: self.locale, settings: settings,
+            id: User.ID(self.id),
+            accountID: Account.ID(self.accountId),
+            email: self.email,
+            passwordHash: self.passwordHash,
+            role: User.Role(rawValue: self.role) ?? .user,
+            confirmedAt: self.confirmedAt.map(Date.init(millisecondsSince1970:)),
+            approved: self.approved,
+            reason: self.reason,
+            locale: self.locale,
+            settings: settings,
             createdAt: Date(millisecondsSince1970: self.createdAt)
         )
     }

@@ -57,19 +57,28 @@ package final class Database: Service, Sendable {
     /// Opens the database. SQLite files are created (with their folder); PostgreSQL is reached lazily
     /// through its pool, so `checkConnection()` is the way to find out early that it is down.
     package static func open(
-        _ location: DatabaseLocation, clock: Core.Clock = .system, logger: Logger, readers: Int = 2
+        _ location: DatabaseLocation,
+        clock: Core.Clock = .system,
+        logger: Logger,
+        readers: Int = 2
     ) async throws -> Database {
         switch location {
         case .sqliteMemory:
             let pool = NIOThreadPool(numberOfThreads: 1)
             pool.start()
             let writer = try await SQLiteConnection.open(
-                storage: .memory, threadPool: pool, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
+                storage: .memory,
+                threadPool: pool,
+                logger: logger,
+                on: MultiThreadedEventLoopGroup.singleton.any()
             )
             try await Self.configureSQLite(writer, wal: false)
             return Database(
-                backend: .sqlite(writer: writer, readers: [], threadPool: pool), dialect: .sqlite, clock: clock,
-                logger: logger, location: location.redacted
+                backend: .sqlite(writer: writer, readers: [], threadPool: pool),
+                dialect: .sqlite,
+                clock: clock,
+                logger: logger,
+                location: location.redacted
             )
         case .sqliteFile(let path):
             let folder = (path as NSString).deletingLastPathComponent
@@ -80,24 +89,37 @@ package final class Database: Service, Sendable {
             pool.start()
             let loop = MultiThreadedEventLoopGroup.singleton
             let writer = try await SQLiteConnection.open(
-                storage: .file(path: path), threadPool: pool, logger: logger, on: loop.any()
+                storage: .file(path: path),
+                threadPool: pool,
+                logger: logger,
+                on: loop.any()
             )
             try await Self.configureSQLite(writer, wal: true)
             var readerConnections: [SQLiteConnection] = []
             for _ in 0..<max(1, readers) {
                 let reader = try await SQLiteConnection.open(
-                    storage: .file(path: path), threadPool: pool, logger: logger, on: loop.any()
+                    storage: .file(path: path),
+                    threadPool: pool,
+                    logger: logger,
+                    on: loop.any()
                 )
                 try await Self.configureSQLite(reader, wal: false)
                 readerConnections.append(reader)
             }
             return Database(
-                backend: .sqlite(writer: writer, readers: readerConnections, threadPool: pool), dialect: .sqlite,
-                clock: clock, logger: logger, location: location.redacted
+                backend: .sqlite(writer: writer, readers: readerConnections, threadPool: pool),
+                dialect: .sqlite,
+                clock: clock,
+                logger: logger,
+                location: location.redacted
             )
         case .postgres(let host, let port, let username, let password, let database, let tls, let searchPath):
             var configuration = PostgresClient.Configuration(
-                host: host, port: port, username: username, password: password, database: database,
+                host: host,
+                port: port,
+                username: username,
+                password: password,
+                database: database,
                 tls: tls ? .require(.makeClientConfiguration()) : .disable
             )
             configuration.options.maximumConnections = 16
@@ -108,7 +130,10 @@ package final class Database: Service, Sendable {
             }
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
             return Database(
-                backend: .postgres(client), dialect: .postgres, clock: clock, logger: logger,
+                backend: .postgres(client),
+                dialect: .postgres,
+                clock: clock,
+                logger: logger,
                 location: location.redacted
             )
         }
@@ -232,7 +257,9 @@ package final class Database: Service, Sendable {
 
     /// Turns unique-constraint failures into `StorageError.duplicate`; leaves everything else alone.
     private static func translate(_ error: any Error) -> any Error {
-        if let error = error as? SQLiteError, error.reason == .constraintUniqueFailed || error.reason == .constraintPrimaryKeyFailed {
+        if let error = error as? SQLiteError,
+            error.reason == .constraintUniqueFailed || error.reason == .constraintPrimaryKeyFailed
+        {
             return StorageError.duplicate(error.message)
         }
         if let error = error as? PSQLError, error.serverInfo?[.sqlState] == "23505" {

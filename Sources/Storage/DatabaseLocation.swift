@@ -8,7 +8,15 @@ import Foundation
 package enum DatabaseLocation: Sendable, Equatable {
     case sqliteFile(String)
     case sqliteMemory
-    case postgres(host: String, port: Int, username: String, password: String?, database: String, tls: Bool, searchPath: String?)
+    case postgres(
+        host: String,
+        port: Int,
+        username: String,
+        password: String?,
+        database: String,
+        tls: Bool,
+        searchPath: String?
+    )
 
     /// Parses a database URL; `dataDirectory` anchors relative SQLite paths.
     package init(parsing string: String, dataDirectory: String) throws {
@@ -40,8 +48,13 @@ package enum DatabaseLocation: Sendable, Equatable {
             throw StorageError.invalidURL("search_path may hold letters, digits and underscores only")
         }
         self = .postgres(
-            host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
-            password: components.password, database: database, tls: sslmode == "require", searchPath: searchPath
+            host: host,
+            port: components.port ?? 5432,
+            username: components.user ?? "postgres",
+            password: components.password,
+            database: database,
+            tls: sslmode == "require",
+            searchPath: searchPath
         )
     }
 

@@ -16,14 +16,19 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         try await AdminRunner.run(self.options) { admin in
             let applied = try await admin.migrate()
-            print(applied.isEmpty ? "Database is up to date." : "Applied \(applied.count) migration(s): \(applied.joined(separator: ", "))")
+            print(
+                applied.isEmpty
+                    ? "Database is up to date."
+                    : "Applied \(applied.count) migration(s): \(applied.joined(separator: ", "))"
+            )
         }
     }
 }
 
 struct AccountCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "account", abstract: "Create and manage local accounts.",
+        commandName: "account",
+        abstract: "Create and manage local accounts.",
         subcommands: [Create.self, List.self, ResetPassword.self, Confirm.self, Suspend.self, Unsuspend.self]
     )
 
@@ -38,7 +43,10 @@ struct AccountCommand: AsyncParsableCommand {
         func run() async throws {
             try await AdminRunner.run(self.options) { admin in
                 let (summary, generated) = try await admin.createAccount(
-                    username: self.name, email: self.email, password: self.password, admin: self.admin
+                    username: self.name,
+                    email: self.email,
+                    password: self.password,
+                    admin: self.admin
                 )
                 print("Created \(summary)")
                 if let generated { print("Password: \(generated)") }
@@ -64,7 +72,8 @@ struct AccountCommand: AsyncParsableCommand {
 
     struct ResetPassword: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "reset-password", abstract: "Set a new password and sign the account out everywhere."
+            commandName: "reset-password",
+            abstract: "Set a new password and sign the account out everywhere."
         )
         @Argument(help: "The username.") var name: String
         @Option(name: .long, help: "The new password; one is generated and printed when omitted.") var password: String?
@@ -122,7 +131,8 @@ struct AccountCommand: AsyncParsableCommand {
 enum AdminRunner {
     /// Loads the configuration, opens and migrates the database, runs `body`, and turns every
     /// failure into one line on stderr and a non-zero exit.
-    static func run(_ options: ConfigOptions, _ body: @escaping @Sendable (AdminTool) async throws -> Void) async throws {
+    static func run(_ options: ConfigOptions, _ body: @escaping @Sendable (AdminTool) async throws -> Void) async throws
+    {
         do {
             let config = try options.load()
             try await AdminTool.with(config) { admin in try await body(admin) }

@@ -20,13 +20,19 @@ struct ConfigOptions: ParsableArguments {
     var config: String?
     @Option(name: .long, help: "The host (and port) in this server's URLs (TERN_DOMAIN).")
     var domain: String?
-    @Option(name: .customLong("account-domain"), help: "The domain in handles, if not the URL host (TERN_ACCOUNT_DOMAIN).")
+    @Option(
+        name: .customLong("account-domain"),
+        help: "The domain in handles, if not the URL host (TERN_ACCOUNT_DOMAIN)."
+    )
     var accountDomain: String?
     @Option(name: .long, help: "Address to listen on, host:port or [v6]:port (TERN_LISTEN).")
     var listen: String?
     @Option(name: .customLong("protocol"), help: "https (default) or http, for URLs (TERN_PROTOCOL).")
     var scheme: String?
-    @Option(name: .long, help: "sqlite:PATH (default sqlite:tern.sqlite in the data folder) or postgres://… (TERN_DATABASE).")
+    @Option(
+        name: .long,
+        help: "sqlite:PATH (default sqlite:tern.sqlite in the data folder) or postgres://… (TERN_DATABASE)."
+    )
     var database: String?
     @Option(name: .customLong("data-dir"), help: "The data folder (TERN_DATA_DIR), ./data by default.")
     var dataDir: String?

@@ -10,25 +10,28 @@ import Processing
 /// session is the `_tern_session` cookie (HttpOnly, SameSite=Lax, Secure over https).
 package struct OAuthPages: Sendable {
     let oauth: OAuthProcessor
+    let authLimiter: RateLimiter
     let renderer: PageRenderer
     let secureCookies: Bool
 
     static let sessionCookie = "_tern_session"
     static let csrfCookie = "_tern_csrf"
 
-    package init(oauth: OAuthProcessor, renderer: PageRenderer, secureCookies: Bool) {
+    package init(oauth: OAuthProcessor, authLimiter: RateLimiter, renderer: PageRenderer, secureCookies: Bool) {
         self.oauth = oauth
+        self.authLimiter = authLimiter
         self.renderer = renderer
         self.secureCookies = secureCookies
     }
 
     package func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("oauth/authorize", use: self.showAuthorize)
-        router.post("oauth/authorize", use: self.decide)
-        router.get("oauth/authorize/native", use: self.native)
-        router.get("auth/sign_in", use: self.showSignIn)
-        router.post("auth/sign_in", use: self.signIn)
-        router.post("auth/sign_out", use: self.signOut)
+        let pages = router.group().add(middleware: ErrorPageMiddleware(renderer: self.renderer))
+        pages.get("oauth/authorize", use: self.showAuthorize)
+        pages.post("oauth/authorize", use: self.decide)
+        pages.get("oauth/authorize/native", use: self.native)
+        pages.get("auth/sign_in", use: self.showSignIn)
+        pages.group().add(middleware: RateLimitMiddleware(self.authLimiter)).post("auth/sign_in", use: self.signIn)
+        pages.post("auth/sign_out", use: self.signOut)
     }
 
     // MARK: Consent
@@ -85,7 +88,9 @@ package struct OAuthPages: Sendable {
             }
             if !query.isEmpty { returnTo += "?" + query }
             response = self.renderer.page(
-                "sign_in", title: "Sign in", ["csrf": csrf, "returnTo": returnTo, "username": ""]
+                "sign_in",
+                title: "Sign in",
+                ["csrf": csrf, "returnTo": returnTo, "username": ""]
             )
             if authorize.forceLogin, let cookie = request.cookies[Self.sessionCookie] {
                 try await self.oauth.endWebSession(cookie.value)
@@ -101,7 +106,10 @@ package struct OAuthPages: Sendable {
         guard self.csrfMatches(request, form) else { return self.forbidden() }
         guard let user = try await self.sessionUser(request) else {
             return self.renderer.page(
-                "error", title: "Signed out", status: .unauthorized, ["message": "Sign in again to authorize the application."]
+                "error",
+                title: "Signed out",
+                status: .unauthorized,
+                ["message": "Sign in again to authorize the application."]
             )
         }
         var parameters = OAuthProcessor.AuthorizeParameters()
@@ -130,12 +138,21 @@ package struct OAuthPages: Sendable {
             return self.renderer.page("authorize_native", title: "Authorization code", ["code": code])
         }
         let error = query.get("error_description") ?? "The authorization request was refused."
-        return self.renderer.page("authorize_native", title: "Authorization refused", ["error": String(error.prefix(300))])
+        return self.renderer.page(
+            "authorize_native",
+            title: "Authorization refused",
+            ["error": String(error.prefix(300))]
+        )
     }
 
     private func authorizeFailure(_ error: OAuthProcessor.AuthorizeError) -> Response {
         if let redirect = error.redirect { return Response.redirect(to: redirect, type: .found) }
-        return self.renderer.page("error", title: "Authorization failed", status: .badRequest, ["message": error.description])
+        return self.renderer.page(
+            "error",
+            title: "Authorization failed",
+            status: .badRequest,
+            ["message": error.description]
+        )
     }
 
     // MARK: Sign in and out
@@ -143,7 +160,11 @@ package struct OAuthPages: Sendable {
     @Sendable func showSignIn(_ request: Request, context: AppRequestContext) async throws -> Response {
         let csrf = Secrets.token()
         let returnTo = Self.safeReturn(request.uri.queryParameters.get("return_to"))
-        var response = self.renderer.page("sign_in", title: "Sign in", ["csrf": csrf, "returnTo": returnTo, "username": ""])
+        var response = self.renderer.page(
+            "sign_in",
+            title: "Sign in",
+            ["csrf": csrf, "returnTo": returnTo, "username": ""]
+        )
         response.setCookie(self.cookie(Self.csrfCookie, csrf))
         return response
     }
@@ -162,7 +183,9 @@ package struct OAuthPages: Sendable {
         } catch let error as DomainError {
             let csrf = request.cookies[Self.csrfCookie]?.value ?? ""
             return self.renderer.page(
-                "sign_in", title: "Sign in", status: .unauthorized,
+                "sign_in",
+                title: "Sign in",
+                status: .unauthorized,
                 ["csrf": csrf, "returnTo": returnTo, "username": login, "error": error.userMessage]
             )
         }
@@ -209,14 +232,21 @@ package struct OAuthPages: Sendable {
 
     private func forbidden() -> Response {
         self.renderer.page(
-            "error", title: "Request refused", status: .forbidden,
+            "error",
+            title: "Request refused",
+            status: .forbidden,
             ["message": "The form expired or was sent from another site. Go back, reload the page and try again."]
         )
     }
 
     private func cookie(_ name: String, _ value: String, maxAge: Int? = nil) -> Cookie {
         Cookie(
-            name: name, value: value, maxAge: maxAge, path: "/", secure: self.secureCookies, httpOnly: true,
+            name: name,
+            value: value,
+            maxAge: maxAge,
+            path: "/",
+            secure: self.secureCookies,
+            httpOnly: true,
             sameSite: .lax
         )
     }

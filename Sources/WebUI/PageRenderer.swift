@@ -17,7 +17,8 @@ package struct PageRenderer: Sendable {
     }
 
     /// An HTML response of `template` with `values` (escaped by Mustache).
-    func page(_ template: String, title: String, status: HTTPResponse.Status = .ok, _ values: [String: Any]) -> Response {
+    func page(_ template: String, title: String, status: HTTPResponse.Status = .ok, _ values: [String: Any]) -> Response
+    {
         var object = values
         object["pageTitle"] = title
         object["instanceTitle"] = self.instanceTitle
@@ -28,7 +29,8 @@ package struct PageRenderer: Sendable {
                 .contentType: "text/html; charset=utf-8",
                 .cacheControl: "no-store",
                 .init("X-Frame-Options")!: "DENY",
-                .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' *; frame-ancestors 'none'; base-uri 'none'",
+                .contentSecurityPolicy:
+                    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' *; frame-ancestors 'none'; base-uri 'none'",
                 .init("Referrer-Policy")!: "same-origin",
             ],
             body: .init(byteBuffer: ByteBuffer(string: html))

@@ -1,5 +1,5 @@
-import Foundation
 import Core
+import Foundation
 import Testing
 
 @Suite struct ScopeTests {
@@ -27,7 +27,9 @@ import Testing
         #expect(ScopeSet(parsing: "admin") == nil)
         let set = try #require(ScopeSet(parsing: "read+write  read"))
         #expect(set.scopes == ["read", "write"])
-        #expect(try #require(ScopeSet(parsing: "read write")).covers(try #require(ScopeSet(parsing: "read:accounts write"))))
+        #expect(
+            try #require(ScopeSet(parsing: "read write")).covers(try #require(ScopeSet(parsing: "read:accounts write")))
+        )
         #expect(!(try #require(ScopeSet(parsing: "read"))).covers(try #require(ScopeSet(parsing: "write"))))
     }
 }

@@ -1,8 +1,8 @@
 import Core
 import Foundation
 import Storage
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct MigrationTests {
     @Test("migrations apply once; a second run is a no-op", arguments: TestDatabase.available)
@@ -24,10 +24,17 @@ import TestSupport
         let now = t.processor.context.clock.now()
         let uri = domain.map { "https://\($0)/users/\(username)" } ?? t.config.urls.actor(username)
         return Account(
-            id: t.processor.context.ids.next(), username: username, domain: domain, displayName: "Name <b>",
-            note: "bio", noteHTML: "<p>bio</p>",
+            id: t.processor.context.ids.next(),
+            username: username,
+            domain: domain,
+            displayName: "Name <b>",
+            note: "bio",
+            noteHTML: "<p>bio</p>",
             fields: [Account.Field(name: "Web", value: "https://example.org", valueHTML: "<a>x</a>", verifiedAt: now)],
-            uri: uri, url: nil, createdAt: now, updatedAt: now
+            uri: uri,
+            url: nil,
+            createdAt: now,
+            updatedAt: now
         )
     }
 
@@ -55,7 +62,9 @@ import TestSupport
             await #expect(throws: StorageError.self) {
                 try await t.db.transaction { try await $0.insertAccount(self.makeAccount(t, "BOB")) }
             }
-            try await t.db.transaction { try await $0.insertAccount(self.makeAccount(t, "bob", domain: "remote.example")) }
+            try await t.db.transaction {
+                try await $0.insertAccount(self.makeAccount(t, "bob", domain: "remote.example"))
+            }
             #expect(try await t.db.read { try await $0.knownDomains() } == ["remote.example"])
         }
     }
@@ -113,7 +122,12 @@ import TestSupport
         try await TestApp.run(database, clock: clock.clock) { t in
             try await t.db.transaction {
                 try await $0.enqueue(kind: "test", payload: "{}", id: 7)
-                try await $0.enqueue(kind: "later", payload: "{}", id: 8, runAt: clock.clock.now().addingTimeInterval(600))
+                try await $0.enqueue(
+                    kind: "later",
+                    payload: "{}",
+                    id: 8,
+                    runAt: clock.clock.now().addingTimeInterval(600)
+                )
             }
             let claimed = try await t.db.claimJobs(worker: "a", limit: 10, lease: .seconds(60))
             #expect(claimed.map(\.id) == [7])  // 8 is not due yet
@@ -161,7 +175,11 @@ import TestSupport
         try await TestApp.run(database) { t in
             try await t.db.transaction { session in
                 try await session.enqueue(.pruneOAuth, id: t.processor.context.ids.next())
-                try await session.enqueue(kind: "from_a_newer_version", payload: "{}", id: t.processor.context.ids.next())
+                try await session.enqueue(
+                    kind: "from_a_newer_version",
+                    payload: "{}",
+                    id: t.processor.context.ids.next()
+                )
             }
             let ran = try await t.jobs.drain()
             #expect(ran == 2)
@@ -179,12 +197,20 @@ import TestSupport
             let (account, _) = try await t.account("erin")
             let user = try #require(try await t.db.read { try await $0.user(accountID: account.id) })
             let (app, _) = try await t.processor.oauth.registerApp(
-                name: "x", redirectURIs: ["https://app.example/cb"], scopes: "read", website: nil
+                name: "x",
+                redirectURIs: ["https://app.example/cb"],
+                scopes: "read",
+                website: nil
             )
             let code = AuthorizationCode(
-                id: t.processor.context.ids.next(), applicationID: app.id, userID: user.id,
-                redirectURI: "https://app.example/cb", scopes: ScopeSet(["read"]), codeChallenge: nil,
-                codeChallengeMethod: nil, expiresAt: Date().addingTimeInterval(600)
+                id: t.processor.context.ids.next(),
+                applicationID: app.id,
+                userID: user.id,
+                redirectURI: "https://app.example/cb",
+                scopes: ScopeSet(["read"]),
+                codeChallenge: nil,
+                codeChallengeMethod: nil,
+                expiresAt: Date().addingTimeInterval(600)
             )
             try await t.db.transaction { try await $0.insertAuthorizationCode(code, hash: "h1") }
             let first = try await t.db.transaction { try await $0.consumeAuthorizationCode(hash: "h1") }
@@ -208,11 +234,24 @@ import TestSupport
 @Suite struct DatabaseLocationTests {
     @Test("database URLs parse into locations; bad ones are refused")
     func parsing() throws {
-        #expect(try DatabaseLocation(parsing: "sqlite:tern.sqlite", dataDirectory: "/d") == .sqliteFile("/d/tern.sqlite"))
+        #expect(
+            try DatabaseLocation(parsing: "sqlite:tern.sqlite", dataDirectory: "/d") == .sqliteFile("/d/tern.sqlite")
+        )
         #expect(try DatabaseLocation(parsing: "sqlite:///abs/x.db", dataDirectory: "/d") == .sqliteFile("/abs/x.db"))
         #expect(try DatabaseLocation(parsing: "sqlite::memory:", dataDirectory: "/d") == .sqliteMemory)
         let pg = try DatabaseLocation(parsing: "postgres://u:p@db.example:6543/tern", dataDirectory: "/d")
-        #expect(pg == .postgres(host: "db.example", port: 6543, username: "u", password: "p", database: "tern", tls: false, searchPath: nil))
+        #expect(
+            pg
+                == .postgres(
+                    host: "db.example",
+                    port: 6543,
+                    username: "u",
+                    password: "p",
+                    database: "tern",
+                    tls: false,
+                    searchPath: nil
+                )
+        )
         #expect(pg.redacted == "postgres://u@db.example:6543/tern")
         #expect(throws: StorageError.self) { try DatabaseLocation(parsing: "mysql://x/y", dataDirectory: "/d") }
         #expect(throws: StorageError.self) { try DatabaseLocation(parsing: "postgres://host", dataDirectory: "/d") }

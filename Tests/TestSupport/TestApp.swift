@@ -57,7 +57,9 @@ package struct TestApp: Sendable {
 
     /// Builds a migrated Tern on `database`, runs `body`, and closes everything.
     package static func run<T: Sendable>(
-        _ database: TestDatabase = .sqlite, clock: Clock = .system, configure: (inout AppConfig) -> Void = { _ in },
+        _ database: TestDatabase = .sqlite,
+        clock: Clock = .system,
+        configure: (inout AppConfig) -> Void = { _ in },
         _ body: @Sendable (TestApp) async throws -> T
     ) async throws -> T {
         var config = AppConfig.testing(database: database.url())
@@ -84,7 +86,10 @@ package struct TestApp: Sendable {
         async throws -> (account: Account, token: String)
     {
         let (account, generated) = try await self.processor.admin.createAccount(
-            username: username, email: "\(username)@example.org", password: password, role: .user
+            username: username,
+            email: "\(username)@example.org",
+            password: password,
+            role: .user
         )
         _ = generated
         let token = try await self.token(login: username, password: password, scopes: scopes)
@@ -94,7 +99,9 @@ package struct TestApp: Sendable {
     /// A password-grant token through the real OAuth processor.
     package func token(login: String, password: String, scopes: String) async throws -> String {
         let (app, secret) = try await self.processor.oauth.registerApp(
-            name: "test", redirectURIs: [OAuthApplication.outOfBand], scopes: "read write follow push profile",
+            name: "test",
+            redirectURIs: [OAuthApplication.outOfBand],
+            scopes: "read write follow push profile",
             website: nil
         )
         var request = OAuthProcessor.TokenRequest(grantType: "password")

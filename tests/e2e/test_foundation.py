@@ -59,6 +59,15 @@ def browser_login(server: TernServer, login: str, password: str) -> Mastodon:
     return api
 
 
+# --- Start-up ---------------------------------------------------------------------------------------
+
+
+def test_server_starts_cleanly(server: TernServer) -> None:
+    # First in the module, so the log holds little more than the start-up (migrations, job queue...).
+    errors = [line for line in server.log_text().splitlines() if re.match(r"\S+ (error|critical) ", line)]
+    assert not errors, "error-level log lines while starting:\n" + "\n".join(errors)
+
+
 # --- a. OAuth authorization-code flow through the HTML pages ----------------------------------------
 
 

@@ -47,11 +47,27 @@ package struct Account: Sendable, Equatable {
     package var lastStatusAt: Date?
 
     package init(
-        id: ID, username: String, domain: String?, displayName: String = "", note: String = "",
-        noteHTML: String = "", fields: [Field] = [], locked: Bool = false, bot: Bool = false, discoverable: Bool = true,
-        indexable: Bool = true, hideCollections: Bool = false, uri: String, url: String?, createdAt: Date,
-        updatedAt: Date, suspendedAt: Date? = nil, followersCount: Int = 0, followingCount: Int = 0,
-        statusesCount: Int = 0, lastStatusAt: Date? = nil
+        id: ID,
+        username: String,
+        domain: String?,
+        displayName: String = "",
+        note: String = "",
+        noteHTML: String = "",
+        fields: [Field] = [],
+        locked: Bool = false,
+        bot: Bool = false,
+        discoverable: Bool = true,
+        indexable: Bool = true,
+        hideCollections: Bool = false,
+        uri: String,
+        url: String?,
+        createdAt: Date,
+        updatedAt: Date,
+        suspendedAt: Date? = nil,
+        followersCount: Int = 0,
+        followingCount: Int = 0,
+        statusesCount: Int = 0,
+        lastStatusAt: Date? = nil
     ) {
         self.id = id
         self.username = username

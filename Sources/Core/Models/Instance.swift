@@ -38,9 +38,15 @@ package struct InstanceSettings: Sendable, Equatable {
     package var sourceURL: String = ""
 
     package init(
-        title: String = "Tern", description: String = "", shortDescription: String = "",
-        contactEmail: String = "", contactUsername: String? = nil, rules: [Rule] = [],
-        registrations: RegistrationMode = .open, maxCharacters: Int = 500, languages: [String] = ["en"]
+        title: String = "Tern",
+        description: String = "",
+        shortDescription: String = "",
+        contactEmail: String = "",
+        contactUsername: String? = nil,
+        rules: [Rule] = [],
+        registrations: RegistrationMode = .open,
+        maxCharacters: Int = 500,
+        languages: [String] = ["en"]
     ) {
         self.title = title
         self.description = description

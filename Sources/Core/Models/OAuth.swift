@@ -14,8 +14,14 @@ package struct OAuthApplication: Sendable, Equatable {
     package var createdAt: Date
 
     package init(
-        id: ID, name: String, website: String?, redirectURIs: [String], scopes: ScopeSet, clientID: String,
-        clientSecretHash: String, createdAt: Date
+        id: ID,
+        name: String,
+        website: String?,
+        redirectURIs: [String],
+        scopes: ScopeSet,
+        clientID: String,
+        clientSecretHash: String,
+        createdAt: Date
     ) {
         self.id = id
         self.name = name
@@ -44,7 +50,11 @@ package struct AccessToken: Sendable, Equatable {
     package var revokedAt: Date?
 
     package init(
-        id: ID, applicationID: OAuthApplication.ID?, userID: User.ID?, scopes: ScopeSet, createdAt: Date,
+        id: ID,
+        applicationID: OAuthApplication.ID?,
+        userID: User.ID?,
+        scopes: ScopeSet,
+        createdAt: Date,
         revokedAt: Date? = nil
     ) {
         self.id = id
@@ -71,8 +81,15 @@ package struct AuthorizationCode: Sendable, Equatable {
     package var usedAt: Date?
 
     package init(
-        id: ID, applicationID: OAuthApplication.ID, userID: User.ID, redirectURI: String, scopes: ScopeSet,
-        codeChallenge: String?, codeChallengeMethod: String?, expiresAt: Date, usedAt: Date? = nil
+        id: ID,
+        applicationID: OAuthApplication.ID,
+        userID: User.ID,
+        redirectURI: String,
+        scopes: ScopeSet,
+        codeChallenge: String?,
+        codeChallengeMethod: String?,
+        expiresAt: Date,
+        usedAt: Date? = nil
     ) {
         self.id = id
         self.applicationID = applicationID
@@ -107,8 +124,12 @@ package struct Viewer: Sendable, Equatable {
     package let state: State
 
     package init(
-        tokenID: AccessToken.ID, applicationID: OAuthApplication.ID?, userID: User.ID?, accountID: Account.ID?,
-        scopes: ScopeSet, state: State
+        tokenID: AccessToken.ID,
+        applicationID: OAuthApplication.ID?,
+        userID: User.ID?,
+        accountID: Account.ID?,
+        scopes: ScopeSet,
+        state: State
     ) {
         self.tokenID = tokenID
         self.applicationID = applicationID

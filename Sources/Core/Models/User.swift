@@ -22,9 +22,17 @@ package struct User: Sendable, Equatable {
     package var createdAt: Date
 
     package init(
-        id: ID, accountID: Account.ID, email: String, passwordHash: String, role: Role = .user,
-        confirmedAt: Date?, approved: Bool, reason: String? = nil, locale: String = "en",
-        settings: UserSettings = UserSettings(), createdAt: Date
+        id: ID,
+        accountID: Account.ID,
+        email: String,
+        passwordHash: String,
+        role: Role = .user,
+        confirmedAt: Date?,
+        approved: Bool,
+        reason: String? = nil,
+        locale: String = "en",
+        settings: UserSettings = UserSettings(),
+        createdAt: Date
     ) {
         self.id = id
         self.accountID = accountID

@@ -27,7 +27,8 @@ package struct DiscoveryRoutes: Sendable {
     }
 
     @Sendable func webfinger(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let resource = request.uri.queryParameters.get("resource"), !resource.isEmpty, resource.count <= 512 else {
+        guard let resource = request.uri.queryParameters.get("resource"), !resource.isEmpty, resource.count <= 512
+        else {
             return Self.status(.badRequest)
         }
         guard let username = self.localUsername(in: resource),
@@ -39,9 +40,15 @@ package struct DiscoveryRoutes: Sendable {
             "subject": "acct:\(self.urls.acct(account.username))",
             "aliases": [self.urls.profile(account.username), actor],
             "links": [
-                ["rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": self.urls.profile(account.username)],
+                [
+                    "rel": "http://webfinger.net/rel/profile-page", "type": "text/html",
+                    "href": self.urls.profile(account.username),
+                ],
                 ["rel": "self", "type": "application/activity+json", "href": actor],
-                ["rel": "http://ostatus.org/schema/1.0/subscribe", "template": "\(self.urls.base)/authorize_interaction?uri={uri}"],
+                [
+                    "rel": "http://ostatus.org/schema/1.0/subscribe",
+                    "template": "\(self.urls.base)/authorize_interaction?uri={uri}",
+                ],
             ],
         ]
         return Self.json(body, contentType: "application/jrd+json; charset=utf-8")
@@ -56,7 +63,9 @@ package struct DiscoveryRoutes: Sendable {
             let parts = text.split(separator: "@", omittingEmptySubsequences: false)
             guard parts.count == 2 else { return parts.count == 1 ? String(parts[0]) : nil }
             let host = parts[1].lowercased()
-            guard host == self.urls.accountDomain.lowercased() || host == self.urls.domain.lowercased() else { return nil }
+            guard host == self.urls.accountDomain.lowercased() || host == self.urls.domain.lowercased() else {
+                return nil
+            }
             return String(parts[0])
         }
         for prefix in [self.urls.base + "/users/", self.urls.base + "/@"] where text.hasPrefix(prefix) {
@@ -77,7 +86,8 @@ package struct DiscoveryRoutes: Sendable {
 
             """
         return Response(
-            status: .ok, headers: [.contentType: "application/xrd+xml; charset=utf-8"],
+            status: .ok,
+            headers: [.contentType: "application/xrd+xml; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: xml))
         )
     }
@@ -116,10 +126,12 @@ package struct DiscoveryRoutes: Sendable {
     }
 
     static func json(_ body: [String: Any], contentType: String = "application/json; charset=utf-8") -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes]))
+        let data =
+            (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes]))
             ?? Data()
         return Response(
-            status: .ok, headers: [.contentType: contentType, .accessControlAllowOrigin: "*"],
+            status: .ok,
+            headers: [.contentType: contentType, .accessControlAllowOrigin: "*"],
             body: .init(byteBuffer: ByteBuffer(bytes: data))
         )
     }

@@ -6,11 +6,12 @@ import Processing
 /// `/api/v1/accounts/*` — https://docs.joinmastodon.org/methods/accounts/
 struct AccountsController {
     let accounts: AccountProcessor
+    let authLimiter: RateLimiter
     let oauth: OAuthProcessor
     let registrations: RegistrationMode
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.post("accounts", use: self.register)
+        group.group().add(middleware: RateLimitMiddleware(self.authLimiter)).post("accounts", use: self.register)
         group.get("accounts/verify_credentials", use: self.verifyCredentials)
         group.patch("accounts/update_credentials", use: self.updateCredentials)
         group.put("accounts/update_credentials", use: self.updateCredentials)
@@ -41,15 +42,20 @@ struct AccountsController {
         let approval = self.registrations == .approval
         let (_, user) = try await self.accounts.create(
             .init(
-                username: try params.string("username") ?? "", email: try params.string("email") ?? "",
-                password: try params.string("password") ?? "", confirmed: true, approved: !approval,
-                reason: try params.string("reason"), locale: try params.string("locale") ?? "en"
+                username: try params.string("username") ?? "",
+                email: try params.string("email") ?? "",
+                password: try params.string("password") ?? "",
+                confirmed: true,
+                approved: !approval,
+                reason: try params.string("reason"),
+                locale: try params.string("locale") ?? "en"
             ),
             requireReason: approval
         )
         let issued = try await self.oauth.issueRegistrationToken(for: user, by: viewer)
         return try TokenEntity(
-            accessToken: issued.accessToken, scope: issued.scopes.description,
+            accessToken: issued.accessToken,
+            scope: issued.scopes.description,
             createdAt: Int(issued.createdAt.timeIntervalSince1970)
         ).response(from: request, context: context)
     }

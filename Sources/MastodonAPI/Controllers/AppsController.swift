@@ -24,7 +24,9 @@ struct AppsController {
         }
         let scopes = try params.strings("scopes")?.joined(separator: " ")
         let (app, secret) = try await self.oauth.registerApp(
-            name: try params.string("client_name") ?? "", redirectURIs: redirects, scopes: scopes,
+            name: try params.string("client_name") ?? "",
+            redirectURIs: redirects,
+            scopes: scopes,
             website: try params.string("website")
         )
         return try ApplicationEntity(app, clientSecret: secret).response(from: request, context: context)

@@ -1,5 +1,5 @@
-import Foundation
 import Core
+import Foundation
 import HTTPCommon
 import Hummingbird
 import Processing
@@ -9,10 +9,11 @@ import Processing
 struct OAuthController {
     let oauth: OAuthProcessor
     let urls: URLBuilder
+    let authLimiter: RateLimiter
 
     func addRoutes(to router: Router<AppRequestContext>) {
         let group = router.group("oauth").add(middleware: MastodonErrorMiddleware())
-        group.post("token", use: self.token)
+        group.group().add(middleware: RateLimitMiddleware(self.authLimiter)).post("token", use: self.token)
         group.post("revoke", use: self.revoke)
         router.group(".well-known").add(middleware: MastodonErrorMiddleware())
             .get("oauth-authorization-server", use: self.discovery)
@@ -30,12 +31,14 @@ struct OAuthController {
         token.code = try params.string("code")
         token.redirectURI = try params.string("redirect_uri")
         token.codeVerifier = try params.string("code_verifier")
-        token.scope = try params.strings("scope")?.joined(separator: " ") ?? params.strings("scopes")?.joined(separator: " ")
+        token.scope =
+            try params.strings("scope")?.joined(separator: " ") ?? params.strings("scopes")?.joined(separator: " ")
         token.username = try params.string("username")
         token.password = try params.string("password")
         let issued = try await self.oauth.token(token)
         return TokenEntity(
-            accessToken: issued.accessToken, scope: issued.scopes.description,
+            accessToken: issued.accessToken,
+            scope: issued.scopes.description,
             createdAt: Int(issued.createdAt.timeIntervalSince1970)
         )
     }
@@ -47,7 +50,8 @@ struct OAuthController {
             throw OAuthProcessor.OAuthError("invalid_request", "Missing token.")
         }
         try await self.oauth.revoke(
-            token: token, clientID: try params.string("client_id") ?? basic?.id,
+            token: token,
+            clientID: try params.string("client_id") ?? basic?.id,
             clientSecret: try params.string("client_secret") ?? basic?.secret
         )
         return MastodonErrorMiddleware.json(.ok, [:])

@@ -75,7 +75,9 @@ struct AccountEntity: ResponseEncodable, Sendable {
         self.indexable = account.indexable
         self.group = false
         // Mastodon rounds account creation down to the day.
-        self.createdAt = Date(timeIntervalSince1970: (account.createdAt.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400)
+        self.createdAt = Date(
+            timeIntervalSince1970: (account.createdAt.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
+        )
         self.note = account.noteHTML
         self.url = view.profileURL
         self.uri = account.uri
@@ -94,15 +96,21 @@ struct AccountEntity: ResponseEncodable, Sendable {
         self.fields = account.fields.map { FieldEntity(name: $0.name, value: $0.valueHTML, verifiedAt: $0.verifiedAt) }
         if let user = view.user {
             self.source = SourceEntity(
-                privacy: user.settings.defaultVisibility.rawValue, sensitive: user.settings.defaultSensitive,
-                language: user.settings.defaultLanguage, note: account.note,
+                privacy: user.settings.defaultVisibility.rawValue,
+                sensitive: user.settings.defaultSensitive,
+                language: user.settings.defaultLanguage,
+                note: account.note,
                 fields: account.fields.map { FieldEntity(name: $0.name, value: $0.value, verifiedAt: $0.verifiedAt) },
-                followRequestsCount: 0, hideCollections: account.hideCollections, discoverable: account.discoverable,
-                indexable: account.indexable, attributionDomains: []
+                followRequestsCount: 0,
+                hideCollections: account.hideCollections,
+                discoverable: account.discoverable,
+                indexable: account.indexable,
+                attributionDomains: []
             )
             self.role = RoleEntity(
                 id: user.role == .user ? "-99" : user.role == .moderator ? "2" : "3",
-                name: user.role == .user ? "" : user.role.rawValue.capitalized, color: "",
+                name: user.role == .user ? "" : user.role.rawValue.capitalized,
+                color: "",
                 permissions: user.role == .admin ? "1" : user.role == .moderator ? "1308" : "65536",
                 highlighted: user.role != .user
             )

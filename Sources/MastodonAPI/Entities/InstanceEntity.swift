@@ -58,7 +58,10 @@ struct ConfigurationEntity: Encodable, Sendable {
     init(_ view: InstanceProcessor.InstanceView, version: Int) {
         if version == 2 {
             self.urls = URLs(
-                streaming: view.urls.streaming, status: nil, about: "\(view.urls.base)/about", privacyPolicy: nil,
+                streaming: view.urls.streaming,
+                status: nil,
+                about: "\(view.urls.base)/about",
+                privacyPolicy: nil,
                 termsOfService: nil
             )
             self.vapid = Vapid(publicKey: "")
@@ -66,13 +69,18 @@ struct ConfigurationEntity: Encodable, Sendable {
             self.translation = Translation(enabled: false)
         }
         self.statuses = Statuses(
-            maxCharacters: view.settings.maxCharacters, maxMediaAttachments: 4,
+            maxCharacters: view.settings.maxCharacters,
+            maxMediaAttachments: 4,
             charactersReservedPerUrl: TextFormatter.urlCharacterCount
         )
         self.mediaAttachments = MediaAttachments(
-            supportedMimeTypes: ["image/jpeg", "image/png", "image/gif", "image/webp"], descriptionLimit: 1500,
-            imageSizeLimit: 16_777_216, imageMatrixLimit: 33_177_600, videoSizeLimit: 103_809_024,
-            videoFrameRateLimit: 120, videoMatrixLimit: 8_294_400
+            supportedMimeTypes: ["image/jpeg", "image/png", "image/gif", "image/webp"],
+            descriptionLimit: 1500,
+            imageSizeLimit: 16_777_216,
+            imageMatrixLimit: 33_177_600,
+            videoSizeLimit: 103_809_024,
+            videoFrameRateLimit: 120,
+            videoMatrixLimit: 8_294_400
         )
         self.polls = Polls(maxOptions: 4, maxCharactersPerOption: 50, minExpiration: 300, maxExpiration: 2_629_746)
     }
@@ -114,7 +122,9 @@ struct InstanceV1Entity: ResponseEncodable, Sendable {
         self.version = SoftwareVersion.instanceVersion
         self.urls = URLs(streamingApi: view.urls.streaming)
         self.stats = Stats(
-            userCount: view.stats.localUsers, statusCount: view.stats.localStatuses, domainCount: view.stats.knownDomains
+            userCount: view.stats.localUsers,
+            statusCount: view.stats.localStatuses,
+            domainCount: view.stats.knownDomains
         )
         self.thumbnail = nil
         self.languages = settings.languages
@@ -182,7 +192,10 @@ struct InstanceV2Entity: ResponseEncodable, Sendable {
         self.registrations = Registrations(
             enabled: settings.registrations == .open || settings.registrations == .approval,
             approvalRequired: settings.registrations == .approval,
-            reasonRequired: settings.registrations == .approval, message: nil, url: nil, minAge: nil
+            reasonRequired: settings.registrations == .approval,
+            message: nil,
+            url: nil,
+            minAge: nil
         )
         self.apiVersions = APIVersions(mastodon: 2)
         self.contact = Contact(email: settings.contactEmail, account: view.contact.map(AccountEntity.init))

@@ -10,7 +10,8 @@ struct BearerAuthMiddleware: RouterMiddleware {
     let oauth: OAuthProcessor
 
     func handle(
-        _ request: Request, context: AppRequestContext,
+        _ request: Request,
+        context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
         guard let header = request.headers[.authorization] else { return try await next(request, context) }
@@ -18,7 +19,10 @@ struct BearerAuthMiddleware: RouterMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw DomainError.unauthorized("The access token is invalid")
         }
-        guard let viewer = try await self.oauth.authenticate(bearer: String(parts[1]).trimmingCharacters(in: .whitespaces))
+        guard
+            let viewer = try await self.oauth.authenticate(
+                bearer: String(parts[1]).trimmingCharacters(in: .whitespaces)
+            )
         else { throw DomainError.unauthorized("The access token is invalid") }
         var context = context
         context.viewer = viewer

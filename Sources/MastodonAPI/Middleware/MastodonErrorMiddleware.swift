@@ -12,7 +12,8 @@ struct MastodonErrorMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     func handle(
-        _ request: Request, context: AppRequestContext,
+        _ request: Request,
+        context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
         do {

@@ -50,7 +50,9 @@ extension AccountProcessor {
             if kept.count > Validation.maxFields {
                 fail("fields", "ERR_TOO_LONG", "is too long (maximum is 4 fields)", "Fields")
             }
-            if kept.contains(where: { $0.name.count > Validation.maxFieldLength || $0.value.count > Validation.maxFieldLength }) {
+            if kept.contains(where: {
+                $0.name.count > Validation.maxFieldLength || $0.value.count > Validation.maxFieldLength
+            }) {
                 fail("fields", "ERR_TOO_LONG", "is too long (maximum is 255 characters per name or value)", "Fields")
             }
             let previous = Dictionary(account.fields.map { ($0.value, $0.verifiedAt) }, uniquingKeysWith: { a, _ in a })
@@ -96,7 +98,8 @@ extension AccountProcessor {
         account.noteHTML = TextFormatter.format(account.note, mention: mention, hashtagURL: { urls.tag($0) }).html
         account.fields = account.fields.map { field in
             var field = field
-            field.valueHTML = TextFormatter.formatInline(field.value, mention: mention, hashtagURL: { urls.tag($0) }).html
+            field.valueHTML =
+                TextFormatter.formatInline(field.value, mention: mention, hashtagURL: { urls.tag($0) }).html
             return field
         }
     }

@@ -22,8 +22,14 @@ package struct AccountProcessor: Sendable {
         package var locale: String = "en"
 
         package init(
-            username: String, email: String, password: String, role: User.Role = .user, confirmed: Bool,
-            approved: Bool, reason: String? = nil, locale: String = "en"
+            username: String,
+            email: String,
+            password: String,
+            role: User.Role = .user,
+            confirmed: Bool,
+            approved: Bool,
+            reason: String? = nil,
+            locale: String = "en"
         ) {
             self.username = username
             self.email = email
@@ -82,13 +88,25 @@ package struct AccountProcessor: Sendable {
         let now = self.context.clock.now()
         let urls = self.context.urls
         let account = Account(
-            id: self.context.ids.next(), username: new.username, domain: nil, uri: urls.actor(new.username),
-            url: urls.profile(new.username), createdAt: now, updatedAt: now
+            id: self.context.ids.next(),
+            username: new.username,
+            domain: nil,
+            uri: urls.actor(new.username),
+            url: urls.profile(new.username),
+            createdAt: now,
+            updatedAt: now
         )
         let user = User(
-            id: self.context.ids.next(), accountID: account.id, email: new.email, passwordHash: hash,
-            role: new.role, confirmedAt: new.confirmed ? now : nil, approved: new.approved, reason: new.reason,
-            locale: new.locale, createdAt: now
+            id: self.context.ids.next(),
+            accountID: account.id,
+            email: new.email,
+            passwordHash: hash,
+            role: new.role,
+            confirmedAt: new.confirmed ? now : nil,
+            approved: new.approved,
+            reason: new.reason,
+            locale: new.locale,
+            createdAt: now
         )
         do {
             try await self.context.db.transaction { session in
@@ -133,10 +151,13 @@ package struct AccountProcessor: Sendable {
             throw DomainError.notFound
         }
         var domain: String? = parts.count == 2 ? parts[1].lowercased() : nil
-        if let host = domain, host == self.context.urls.accountDomain.lowercased() || host == self.context.urls.domain.lowercased() {
+        if let host = domain,
+            host == self.context.urls.accountDomain.lowercased() || host == self.context.urls.domain.lowercased()
+        {
             domain = nil
         }
-        guard let account = try await self.context.db.read({ try await $0.account(username: parts[0], domain: domain) }),
+        guard
+            let account = try await self.context.db.read({ try await $0.account(username: parts[0], domain: domain) }),
             !account.isSuspended
         else { throw DomainError.notFound }
         return AccountView(account: account, user: nil, urls: self.context.urls)
@@ -146,7 +167,9 @@ package struct AccountProcessor: Sendable {
     ///
     /// Follows, blocks and mutes do not exist yet, so every flag is false; the shape is complete.
     package func relationships(of viewer: Viewer, to ids: [Account.ID]) async throws -> [RelationshipView] {
-        guard viewer.accountID != nil else { throw DomainError.unauthorized("This method requires an authenticated user") }
+        guard viewer.accountID != nil else {
+            throw DomainError.unauthorized("This method requires an authenticated user")
+        }
         var seen = Set<Account.ID>()
         let unique = ids.filter { seen.insert($0).inserted }
         let found = Set(try await self.context.db.read { try await $0.accounts(ids: unique) }.map(\.id))

@@ -19,7 +19,11 @@ package struct AdminProcessor: Sendable {
         let generated = password == nil ? Secrets.password() : nil
         let (account, _) = try await self.accounts.create(
             .init(
-                username: username, email: email, password: password ?? generated ?? "", role: role, confirmed: true,
+                username: username,
+                email: email,
+                password: password ?? generated ?? "",
+                role: role,
+                confirmed: true,
                 approved: true
             )
         )

@@ -30,7 +30,9 @@ package struct InstanceProcessor: Sendable {
             return (stats, contact)
         }
         return InstanceView(
-            settings: settings, urls: self.context.urls, stats: stats,
+            settings: settings,
+            urls: self.context.urls,
+            stats: stats,
             contact: contact.map { AccountView(account: $0, user: nil, urls: self.context.urls) }
         )
     }
@@ -61,7 +63,12 @@ package struct InstanceProcessor: Sendable {
                 let end = start.addingTimeInterval(7 * 86_400)
                 let counts = try await session.activityCounts(from: start, to: end)
                 weeks.append(
-                    WeekActivity(week: start, statuses: counts.statuses, logins: counts.logins, registrations: counts.registrations)
+                    WeekActivity(
+                        week: start,
+                        statuses: counts.statuses,
+                        logins: counts.logins,
+                        registrations: counts.registrations
+                    )
                 )
             }
             return weeks

@@ -46,7 +46,8 @@ extension OAuthProcessor {
             guard app.redirectURIs.contains(asked) else {
                 throw AuthorizeError(
                     code: "invalid_redirect_uri",
-                    description: "The redirect URI is not one the application registered.", redirect: nil
+                    description: "The redirect URI is not one the application registered.",
+                    redirect: nil
                 )
             }
             redirectURI = asked
@@ -57,10 +58,14 @@ extension OAuthProcessor {
         }
         func fail(_ code: String, _ description: String) -> AuthorizeError {
             AuthorizeError(
-                code: code, description: description,
+                code: code,
+                description: description,
                 redirect: redirectURI == OAuthApplication.outOfBand
                     ? nil
-                    : Self.appending(["error": code, "error_description": description, "state": parameters.state], to: redirectURI)
+                    : Self.appending(
+                        ["error": code, "error_description": description, "state": parameters.state],
+                        to: redirectURI
+                    )
             )
         }
         guard parameters.responseType == "code" else {
@@ -85,8 +90,12 @@ extension OAuthProcessor {
         }
         let challenge = parameters.codeChallenge.flatMap { $0.isEmpty ? nil : $0 }
         return AuthorizeRequest(
-            application: app, redirectURI: redirectURI, scopes: scopes, state: parameters.state,
-            codeChallenge: challenge, codeChallengeMethod: challenge == nil ? nil : "S256",
+            application: app,
+            redirectURI: redirectURI,
+            scopes: scopes,
+            state: parameters.state,
+            codeChallenge: challenge,
+            codeChallengeMethod: challenge == nil ? nil : "S256",
             forceLogin: parameters.forceLogin
         )
     }
@@ -95,12 +104,18 @@ extension OAuthProcessor {
     package func approve(_ request: AuthorizeRequest, by user: User) async throws -> String {
         let code = Secrets.token()
         let grant = AuthorizationCode(
-            id: self.context.ids.next(), applicationID: request.application.id, userID: user.id,
-            redirectURI: request.redirectURI, scopes: request.scopes, codeChallenge: request.codeChallenge,
+            id: self.context.ids.next(),
+            applicationID: request.application.id,
+            userID: user.id,
+            redirectURI: request.redirectURI,
+            scopes: request.scopes,
+            codeChallenge: request.codeChallenge,
             codeChallengeMethod: request.codeChallengeMethod,
             expiresAt: self.context.clock.now().addingTimeInterval(Self.codeLifetime)
         )
-        try await self.context.db.transaction { try await $0.insertAuthorizationCode(grant, hash: Secrets.sha256Hex(code)) }
+        try await self.context.db.transaction {
+            try await $0.insertAuthorizationCode(grant, hash: Secrets.sha256Hex(code))
+        }
         if request.redirectURI == OAuthApplication.outOfBand {
             return Self.appending(["code": code], to: self.context.urls.oauthNative)
         }
@@ -111,10 +126,14 @@ extension OAuthProcessor {
     package func deny(_ request: AuthorizeRequest) -> String {
         let description = "The resource owner or authorization server denied the request."
         if request.redirectURI == OAuthApplication.outOfBand {
-            return Self.appending(["error": "access_denied", "error_description": description], to: self.context.urls.oauthNative)
+            return Self.appending(
+                ["error": "access_denied", "error_description": description],
+                to: self.context.urls.oauthNative
+            )
         }
         return Self.appending(
-            ["error": "access_denied", "error_description": description, "state": request.state], to: request.redirectURI
+            ["error": "access_denied", "error_description": description, "state": request.state],
+            to: request.redirectURI
         )
     }
 

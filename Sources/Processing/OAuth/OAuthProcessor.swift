@@ -66,8 +66,13 @@ package struct OAuthProcessor: Sendable {
         }
         let secret = Secrets.token()
         let app = OAuthApplication(
-            id: self.context.ids.next(), name: trimmedName, website: website?.isEmpty == true ? nil : website,
-            redirectURIs: uris, scopes: scopeSet, clientID: Secrets.token(), clientSecretHash: Secrets.sha256Hex(secret),
+            id: self.context.ids.next(),
+            name: trimmedName,
+            website: website?.isEmpty == true ? nil : website,
+            redirectURIs: uris,
+            scopes: scopeSet,
+            clientID: Secrets.token(),
+            clientSecretHash: Secrets.sha256Hex(secret),
             createdAt: self.context.clock.now()
         )
         try await self.context.db.transaction { try await $0.insertApplication(app) }
@@ -108,8 +113,12 @@ package struct OAuthProcessor: Sendable {
         guard let grant = try await self.context.db.read({ try await $0.tokenGrant(hash: Secrets.sha256Hex(token)) })
         else { return nil }
         return Viewer(
-            tokenID: grant.token.id, applicationID: grant.token.applicationID, userID: grant.user?.id,
-            accountID: grant.account?.id, scopes: grant.token.scopes, state: Self.state(of: grant.user, grant.account)
+            tokenID: grant.token.id,
+            applicationID: grant.token.applicationID,
+            userID: grant.user?.id,
+            accountID: grant.account?.id,
+            scopes: grant.token.scopes,
+            state: Self.state(of: grant.user, grant.account)
         )
     }
 
@@ -125,7 +134,10 @@ package struct OAuthProcessor: Sendable {
     func issueToken(app: OAuthApplication?, user: User?, scopes: ScopeSet) async throws -> IssuedToken {
         let secret = Secrets.token()
         let token = AccessToken(
-            id: self.context.ids.next(), applicationID: app?.id, userID: user?.id, scopes: scopes,
+            id: self.context.ids.next(),
+            applicationID: app?.id,
+            userID: user?.id,
+            scopes: scopes,
             createdAt: self.context.clock.now()
         )
         try await self.context.db.transaction { try await $0.insertToken(token, hash: Secrets.sha256Hex(secret)) }
@@ -163,7 +175,11 @@ package struct OAuthProcessor: Sendable {
         case "authorization_code": return try await self.exchangeCode(request)
         case "client_credentials":
             let app = try await self.authenticateClient(request, allowPublic: false)
-            return try await self.issueToken(app: app, user: nil, scopes: try self.requestedScopes(request.scope, of: app))
+            return try await self.issueToken(
+                app: app,
+                user: nil,
+                scopes: try self.requestedScopes(request.scope, of: app)
+            )
         case "password":
             let app = try await self.authenticateClient(request, allowPublic: false)
             let scopes = try self.requestedScopes(request.scope, of: app)
@@ -194,7 +210,10 @@ package struct OAuthProcessor: Sendable {
             try await $0.consumeAuthorizationCode(hash: Secrets.sha256Hex(codeText))
         }
         guard let code = consumed, code.applicationID == app.id, code.expiresAt > self.context.clock.now() else {
-            throw OAuthError("invalid_grant", "The provided authorization grant is invalid, expired, revoked, or was issued to another client.")
+            throw OAuthError(
+                "invalid_grant",
+                "The provided authorization grant is invalid, expired, revoked, or was issued to another client."
+            )
         }
         if let redirect = request.redirectURI, redirect != code.redirectURI {
             throw OAuthError("invalid_grant", "The redirect URI does not match the one of the authorization request.")
