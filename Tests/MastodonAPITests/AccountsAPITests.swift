@@ -7,16 +7,22 @@ import Testing
 
 @Suite struct CredentialsTests {
     static func update(
-        _ client: any TestClientProtocol, _ token: String, _ pairs: [(String, String)]
+        _ client: any TestClientProtocol,
+        _ token: String,
+        _ pairs: [(String, String)]
     ) async throws -> TestResponse {
         try await client.execute(
-            uri: "/api/v1/accounts/update_credentials", method: .patch, headers: formHeaders(token: token),
+            uri: "/api/v1/accounts/update_credentials",
+            method: .patch,
+            headers: formHeaders(token: token),
             body: formBody(pairs)
         )
     }
 
-    @Test("verify_credentials has source, role and every Account field, with null for empty ones",
-          arguments: TestDatabase.available)
+    @Test(
+        "verify_credentials has source, role and every Account field, with null for empty ones",
+        arguments: TestDatabase.available
+    )
     func shape(db: TestDatabase) async throws {
         try await TestApp.run(db) { t in
             let (account, token) = try await t.account("alice")
@@ -56,8 +62,10 @@ import Testing
         }
     }
 
-    @Test("update_credentials via JSON renders the note to HTML with links and local mentions",
-          arguments: TestDatabase.available)
+    @Test(
+        "update_credentials via JSON renders the note to HTML with links and local mentions",
+        arguments: TestDatabase.available
+    )
     func updateWithJSON(db: TestDatabase) async throws {
         try await TestApp.run(db) { t in
             _ = try await t.account("bob")
@@ -68,8 +76,10 @@ import Testing
                     "bot": false, "discoverable": true,
                 ])
                 let response = try await client.execute(
-                    uri: "/api/v1/accounts/update_credentials", method: .patch,
-                    headers: .bearer(token, contentType: jsonType), body: body
+                    uri: "/api/v1/accounts/update_credentials",
+                    method: .patch,
+                    headers: .bearer(token, contentType: jsonType),
+                    body: body
                 )
                 #expect(response.status == .ok)
                 #expect(response.json["display_name"] as? String == "Alice A.")
@@ -91,14 +101,17 @@ import Testing
         }
     }
 
-    @Test("update_credentials via a form with fields_attributes[0][name] and string booleans",
-          arguments: TestDatabase.available)
+    @Test(
+        "update_credentials via a form with fields_attributes[0][name] and string booleans",
+        arguments: TestDatabase.available
+    )
     func updateWithForm(db: TestDatabase) async throws {
         try await TestApp.run(db) { t in
             let (_, token) = try await t.account("alice")
             try await t.client { client in
                 let response = try await Self.update(
-                    client, token,
+                    client,
+                    token,
                     [
                         ("fields_attributes[0][name]", "Site"), ("fields_attributes[0][value]", "https://example.com"),
                         ("fields_attributes[1][name]", "Pronouns"), ("fields_attributes[1][value]", "she/her"),
@@ -141,7 +154,8 @@ import Testing
                 }
                 text += "--\(boundary)--\r\n"
                 let response = try await client.execute(
-                    uri: "/api/v1/accounts/update_credentials", method: .patch,
+                    uri: "/api/v1/accounts/update_credentials",
+                    method: .patch,
                     headers: .bearer(token, contentType: "multipart/form-data; boundary=\(boundary)"),
                     body: ByteBuffer(string: text)
                 )
@@ -161,7 +175,11 @@ import Testing
             let (_, token) = try await t.account("alice")
             try await t.client { client in
                 #expect(try await Self.update(client, token, [("display_name", "Old Name")]).status == .ok)
-                let response = try await Self.update(client, token, [("display_name", String(repeating: "a", count: 31))])
+                let response = try await Self.update(
+                    client,
+                    token,
+                    [("display_name", String(repeating: "a", count: 31))]
+                )
                 #expect(response.status == .unprocessableContent)
                 let details = try #require(response.json["details"] as? [String: Any])
                 #expect((details["display_name"] as? [[String: Any]])?.first?["error"] as? String == "ERR_TOO_LONG")
@@ -179,7 +197,8 @@ import Testing
             let (_, token) = try await t.account("alice")
             try await t.client { client in
                 let first = try await Self.update(
-                    client, token,
+                    client,
+                    token,
                     [("fields_attributes[0][name]", "Kept"), ("fields_attributes[0][value]", "yes")]
                 )
                 #expect(first.status == .ok)
@@ -213,7 +232,9 @@ import Testing
                 let reread = try await verifyCredentials(client, token)
                 #expect((reread.json["source"] as? [String: Any])?["privacy"] as? String == "private")
                 let preferences = try await client.execute(
-                    uri: "/api/v1/preferences", method: .get, headers: .bearer(token)
+                    uri: "/api/v1/preferences",
+                    method: .get,
+                    headers: .bearer(token)
                 )
                 #expect(preferences.status == .ok)
                 #expect(preferences.json["posting:default:visibility"] as? String == "private")
@@ -265,7 +286,8 @@ import Testing
                 #expect(unknown.status == .notFound)
                 #expect(unknown.json["error"] as? String == "Record not found")
                 let remote = try await client.execute(
-                    uri: "/api/v1/accounts/lookup?acct=alice@elsewhere.example", method: .get
+                    uri: "/api/v1/accounts/lookup?acct=alice@elsewhere.example",
+                    method: .get
                 )
                 #expect(remote.status == .notFound)
             }
@@ -281,7 +303,8 @@ import Testing
             try await t.client { client in
                 let response = try await client.execute(
                     uri: "/api/v1/accounts/relationships?id[]=\(bob.id)&id[]=999999999&id[]=\(carol.id)",
-                    method: .get, headers: .bearer(token)
+                    method: .get,
+                    headers: .bearer(token)
                 )
                 #expect(response.status == .ok)
                 let list = response.jsonArray
@@ -295,7 +318,8 @@ import Testing
                     #expect(entry["note"] as? String == "")
                 }
                 let anonymous = try await client.execute(
-                    uri: "/api/v1/accounts/relationships?id[]=\(bob.id)", method: .get
+                    uri: "/api/v1/accounts/relationships?id[]=\(bob.id)",
+                    method: .get
                 )
                 #expect(anonymous.status == .unauthorized)
             }
@@ -310,13 +334,17 @@ import Testing
             let (_, token) = try await t.account("alice")
             try await t.client { client in
                 let response = try await client.execute(
-                    uri: "/api/v1/accounts/search?q=ali", method: .get, headers: .bearer(token)
+                    uri: "/api/v1/accounts/search?q=ali",
+                    method: .get,
+                    headers: .bearer(token)
                 )
                 #expect(response.status == .ok)
                 let names = Set(response.jsonArray.compactMap { $0["username"] as? String })
                 #expect(names == ["alice", "alicia"])
                 let limited = try await client.execute(
-                    uri: "/api/v1/accounts/search?q=ali&limit=1", method: .get, headers: .bearer(token)
+                    uri: "/api/v1/accounts/search?q=ali&limit=1",
+                    method: .get,
+                    headers: .bearer(token)
                 )
                 #expect(limited.jsonArray.count == 1)
             }

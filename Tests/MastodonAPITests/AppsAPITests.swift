@@ -15,7 +15,10 @@ import Testing
                     ("scopes", "read write"),
                 ])
                 let response = try await client.execute(
-                    uri: "/api/v1/apps", method: .post, headers: formHeaders(), body: body
+                    uri: "/api/v1/apps",
+                    method: .post,
+                    headers: formHeaders(),
+                    body: body
                 )
                 #expect(response.status == .ok)
                 let json = response.json
@@ -42,7 +45,10 @@ import Testing
                     "scopes": "read write:accounts", "website": "https://app.example",
                 ])
                 let response = try await client.execute(
-                    uri: "/api/v1/apps", method: .post, headers: .contentType(jsonType), body: body
+                    uri: "/api/v1/apps",
+                    method: .post,
+                    headers: .contentType(jsonType),
+                    body: body
                 )
                 #expect(response.status == .ok)
                 let json = response.json
@@ -76,7 +82,9 @@ import Testing
         try await TestApp.run(db) { t in
             try await t.client { client in
                 let array = try await client.execute(
-                    uri: "/api/v1/apps", method: .post, headers: formHeaders(),
+                    uri: "/api/v1/apps",
+                    method: .post,
+                    headers: formHeaders(),
                     body: formBody([
                         ("client_name", "Array"), ("redirect_uris[]", "https://a.example/1"),
                         ("redirect_uris[]", "https://a.example/2"),
@@ -86,14 +94,19 @@ import Testing
                 #expect(array.json["redirect_uris"] as? [String] == ["https://a.example/1", "https://a.example/2"])
 
                 let lines = try await client.execute(
-                    uri: "/api/v1/apps", method: .post, headers: formHeaders(),
+                    uri: "/api/v1/apps",
+                    method: .post,
+                    headers: formHeaders(),
                     body: formBody([
-                        ("client_name", "Lines"), ("redirect_uris", "https://b.example/1\nhttps://b.example/2\n" + outOfBand),
+                        ("client_name", "Lines"),
+                        ("redirect_uris", "https://b.example/1\nhttps://b.example/2\n" + outOfBand),
                     ])
                 )
                 #expect(lines.status == .ok)
                 #expect(
-                    lines.json["redirect_uris"] as? [String] == ["https://b.example/1", "https://b.example/2", outOfBand]
+                    lines.json["redirect_uris"] as? [String] == [
+                        "https://b.example/1", "https://b.example/2", outOfBand,
+                    ]
                 )
             }
         }
@@ -104,7 +117,9 @@ import Testing
         try await TestApp.run(db) { t in
             try await t.client { client in
                 let response = try await client.execute(
-                    uri: "/api/v1/apps", method: .post, headers: formHeaders(),
+                    uri: "/api/v1/apps",
+                    method: .post,
+                    headers: formHeaders(),
                     body: formBody([("client_name", "Native"), ("redirect_uris", "com.example.app:/oauth")])
                 )
                 #expect(response.status == .ok)
@@ -114,8 +129,10 @@ import Testing
         }
     }
 
-    @Test("registration is refused with 422 without a name, with javascript: or an unknown scope",
-          arguments: TestDatabase.available)
+    @Test(
+        "registration is refused with 422 without a name, with javascript: or an unknown scope",
+        arguments: TestDatabase.available
+    )
     func refusedRegistrations(db: TestDatabase) async throws {
         try await TestApp.run(db) { t in
             try await t.client { client in
@@ -128,7 +145,10 @@ import Testing
                 ]
                 for pairs in cases {
                     let response = try await client.execute(
-                        uri: "/api/v1/apps", method: .post, headers: formHeaders(), body: formBody(pairs)
+                        uri: "/api/v1/apps",
+                        method: .post,
+                        headers: formHeaders(),
+                        body: formBody(pairs)
                     )
                     #expect(response.status == .unprocessableContent, "\(pairs)")
                     #expect((response.json["error"] as? String)?.isEmpty == false, "\(pairs)")
@@ -136,12 +156,16 @@ import Testing
                     #expect(response.json["client_secret"] == nil)
                 }
                 let noName = try await client.execute(
-                    uri: "/api/v1/apps", method: .post, headers: formHeaders(),
+                    uri: "/api/v1/apps",
+                    method: .post,
+                    headers: formHeaders(),
                     body: formBody([("redirect_uris", outOfBand)])
                 )
                 #expect((noName.json["error"] as? String)?.contains("name") == true)
                 let scope = try await client.execute(
-                    uri: "/api/v1/apps", method: .post, headers: formHeaders(),
+                    uri: "/api/v1/apps",
+                    method: .post,
+                    headers: formHeaders(),
                     body: formBody([("client_name", "Greedy"), ("redirect_uris", outOfBand), ("scopes", "bogus")])
                 )
                 #expect((scope.json["error"] as? String)?.contains("Scopes") == true)
@@ -149,14 +173,18 @@ import Testing
         }
     }
 
-    @Test("GET /api/v1/apps/verify_credentials with an app token shows the app without its secret",
-          arguments: TestDatabase.available)
+    @Test(
+        "GET /api/v1/apps/verify_credentials with an app token shows the app without its secret",
+        arguments: TestDatabase.available
+    )
     func verifyAppCredentials(db: TestDatabase) async throws {
         try await TestApp.run(db) { t in
             try await t.client { client in
                 let app = try await t.registerApp(client, name: "Verified App", scopes: "read write")
                 let tokenResponse = try await client.execute(
-                    uri: "/oauth/token", method: .post, headers: formHeaders(),
+                    uri: "/oauth/token",
+                    method: .post,
+                    headers: formHeaders(),
                     body: formBody([
                         ("grant_type", "client_credentials"), ("client_id", app.clientID),
                         ("client_secret", app.clientSecret), ("scope", "read"),
@@ -165,7 +193,9 @@ import Testing
                 #expect(tokenResponse.status == .ok)
                 let token = try #require(tokenResponse.json["access_token"] as? String)
                 let response = try await client.execute(
-                    uri: "/api/v1/apps/verify_credentials", method: .get, headers: .bearer(token)
+                    uri: "/api/v1/apps/verify_credentials",
+                    method: .get,
+                    headers: .bearer(token)
                 )
                 #expect(response.status == .ok)
                 #expect(response.json["name"] as? String == "Verified App")

@@ -27,7 +27,9 @@ import Testing
         var cookies = setCookies(page)
         let csrf = try #require(cookies["_tern_csrf"])
         let response = try await client.execute(
-            uri: "/auth/sign_in", method: .post, headers: cookieHeaders(cookies, form: true),
+            uri: "/auth/sign_in",
+            method: .post,
+            headers: cookieHeaders(cookies, form: true),
             body: formBody([
                 ("authenticity_token", csrf), ("username", "alice"), ("password", testPassword),
                 ("return_to", returnTo),
@@ -40,11 +42,16 @@ import Testing
 
     /// Posts the consent form; returns the redirect location.
     static func decide(
-        _ client: any TestClientProtocol, _ app: RegisteredApp, cookies: [String: String], decision: String,
+        _ client: any TestClientProtocol,
+        _ app: RegisteredApp,
+        cookies: [String: String],
+        decision: String,
         state: String = "xyz-state"
     ) async throws -> String {
         let response = try await client.execute(
-            uri: "/oauth/authorize", method: .post, headers: cookieHeaders(cookies, form: true),
+            uri: "/oauth/authorize",
+            method: .post,
+            headers: cookieHeaders(cookies, form: true),
             body: formBody([
                 ("authenticity_token", cookies["_tern_csrf"] ?? ""), ("client_id", app.clientID),
                 ("redirect_uri", callback), ("response_type", "code"), ("scope", "read write"), ("state", state),
@@ -56,10 +63,15 @@ import Testing
     }
 
     static func exchange(
-        _ client: any TestClientProtocol, _ app: RegisteredApp, code: String, verifier: String
+        _ client: any TestClientProtocol,
+        _ app: RegisteredApp,
+        code: String,
+        verifier: String
     ) async throws -> TestResponse {
         try await client.execute(
-            uri: "/oauth/token", method: .post, headers: formHeaders(),
+            uri: "/oauth/token",
+            method: .post,
+            headers: formHeaders(),
             body: formBody([
                 ("grant_type", "authorization_code"), ("client_id", app.clientID), ("redirect_uri", callback),
                 ("code", code), ("code_verifier", verifier),
@@ -85,7 +97,9 @@ import Testing
                 #expect(setCookies(signInPage)["_tern_session"] == nil)
 
                 let signIn = try await client.execute(
-                    uri: "/auth/sign_in", method: .post, headers: cookieHeaders(["_tern_csrf": csrf], form: true),
+                    uri: "/auth/sign_in",
+                    method: .post,
+                    headers: cookieHeaders(["_tern_csrf": csrf], form: true),
                     body: formBody([
                         ("authenticity_token", csrf), ("username", "alice"), ("password", testPassword),
                         ("return_to", path),
@@ -172,13 +186,17 @@ import Testing
                 let csrf = try #require(setCookies(page)["_tern_csrf"])
                 let fields = [("username", "alice"), ("password", testPassword), ("return_to", "/")]
                 let mismatched = try await client.execute(
-                    uri: "/auth/sign_in", method: .post, headers: cookieHeaders(["_tern_csrf": csrf], form: true),
+                    uri: "/auth/sign_in",
+                    method: .post,
+                    headers: cookieHeaders(["_tern_csrf": csrf], form: true),
                     body: formBody([("authenticity_token", String(csrf.reversed()))] + fields)
                 )
                 #expect(mismatched.status == .forbidden)
                 #expect(setCookies(mismatched)["_tern_session"] == nil)
                 let noCookie = try await client.execute(
-                    uri: "/auth/sign_in", method: .post, headers: formHeaders(),
+                    uri: "/auth/sign_in",
+                    method: .post,
+                    headers: formHeaders(),
                     body: formBody([("authenticity_token", csrf)] + fields)
                 )
                 #expect(noCookie.status == .forbidden)
@@ -187,8 +205,10 @@ import Testing
         }
     }
 
-    @Test("a wrong password answers the sign-in page with 401 and no session cookie",
-          arguments: TestDatabase.available)
+    @Test(
+        "a wrong password answers the sign-in page with 401 and no session cookie",
+        arguments: TestDatabase.available
+    )
     func wrongPassword(db: TestDatabase) async throws {
         try await TestApp.run(db) { t in
             _ = try await t.account("alice")
@@ -196,7 +216,9 @@ import Testing
                 let page = try await client.execute(uri: "/auth/sign_in", method: .get)
                 let csrf = try #require(setCookies(page)["_tern_csrf"])
                 let response = try await client.execute(
-                    uri: "/auth/sign_in", method: .post, headers: cookieHeaders(["_tern_csrf": csrf], form: true),
+                    uri: "/auth/sign_in",
+                    method: .post,
+                    headers: cookieHeaders(["_tern_csrf": csrf], form: true),
                     body: formBody([
                         ("authenticity_token", csrf), ("username", "alice"), ("password", "wrong horse 2"),
                         ("return_to", "/"),
@@ -219,7 +241,8 @@ import Testing
                     let page = try await client.execute(uri: "/auth/sign_in", method: .get)
                     let csrf = try #require(setCookies(page)["_tern_csrf"])
                     let response = try await client.execute(
-                        uri: "/auth/sign_in", method: .post,
+                        uri: "/auth/sign_in",
+                        method: .post,
                         headers: cookieHeaders(["_tern_csrf": csrf], form: true),
                         body: formBody([
                             ("authenticity_token", csrf), ("username", "alice"), ("password", testPassword),

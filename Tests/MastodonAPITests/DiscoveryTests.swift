@@ -48,10 +48,12 @@ import Testing
         }
     }
 
-    @Test("with account_domain set, webfinger names and resolves user@account_domain",
-          arguments: TestDatabase.available)
+    @Test(
+        "with account_domain set, webfinger names and resolves user@account_domain",
+        arguments: TestDatabase.available
+    )
     func accountDomain(db: TestDatabase) async throws {
-        try await TestApp.run(db, configure: { $0.accountDomain = "example.org" }) { t in
+        try await TestApp.run(db, accountDomain: "example.org") { t in
             _ = try await t.account("alice")
             try await t.client { client in
                 let served = try await Self.webfinger(client, "acct:alice@tern.test")

@@ -8,7 +8,9 @@ import Testing
 @Suite struct ErrorHandlingTests {
     /// Posts `body` to `/api/v1/apps` as `contentType`.
     static func postApps(
-        _ client: any TestClientProtocol, _ body: ByteBuffer, contentType: String
+        _ client: any TestClientProtocol,
+        _ body: ByteBuffer,
+        contentType: String
     ) async throws -> TestResponse {
         try await client.execute(uri: "/api/v1/apps", method: .post, headers: .contentType(contentType), body: body)
     }
@@ -41,7 +43,9 @@ import Testing
         try await TestApp.run(db) { t in
             try await t.client { client in
                 let response = try await Self.postApps(
-                    client, .text("{\"client_name\": \"Broken\", \"redirect_uris\": "), contentType: jsonType
+                    client,
+                    .text("{\"client_name\": \"Broken\", \"redirect_uris\": "),
+                    contentType: jsonType
                 )
                 #expect(response.status == .badRequest)
                 #expect(Self.isJSONError(response))
@@ -86,7 +90,9 @@ import Testing
         try await TestApp.run(db) { t in
             try await t.client { client in
                 let response = try await Self.postApps(
-                    client, .text("client_name=Plain&redirect_uris=\(outOfBand)"), contentType: "text/plain"
+                    client,
+                    .text("client_name=Plain&redirect_uris=\(outOfBand)"),
+                    contentType: "text/plain"
                 )
                 #expect(response.status == .unsupportedMediaType)
                 #expect(Self.isJSONError(response))
@@ -101,13 +107,17 @@ import Testing
             let (_, token) = try await t.account("alice")
             try await t.client { client in
                 let response = try await client.execute(
-                    uri: "/api/v1/accounts/search?q=a&limit=abc", method: .get, headers: .bearer(token)
+                    uri: "/api/v1/accounts/search?q=a&limit=abc",
+                    method: .get,
+                    headers: .bearer(token)
                 )
                 #expect(response.status == .unprocessableContent)
                 #expect(response.json["error"] as? String == "limit must be an integer")
 
                 let flag = try await client.execute(
-                    uri: "/api/v1/accounts/update_credentials", method: .patch, headers: formHeaders(token: token),
+                    uri: "/api/v1/accounts/update_credentials",
+                    method: .patch,
+                    headers: formHeaders(token: token),
                     body: formBody([("locked", "maybe"), ("display_name", "Should Not Stick")])
                 )
                 #expect(flag.status == .unprocessableContent)

@@ -11,8 +11,10 @@ import Testing
         try await client.execute(uri: "/oauth/token", method: .post, headers: formHeaders(), body: formBody(pairs))
     }
 
-    @Test("the password grant answers a Bearer token with its scope and an integer created_at",
-          arguments: TestDatabase.available)
+    @Test(
+        "the password grant answers a Bearer token with its scope and an integer created_at",
+        arguments: TestDatabase.available
+    )
     func passwordGrant(db: TestDatabase) async throws {
         try await TestApp.run(db) { t in
             _ = try await t.account("alice")
@@ -117,8 +119,10 @@ import Testing
         }
     }
 
-    @Test("a client_credentials token cannot act as a user (422) but can register accounts",
-          arguments: TestDatabase.available)
+    @Test(
+        "a client_credentials token cannot act as a user (422) but can register accounts",
+        arguments: TestDatabase.available
+    )
     func clientCredentials(db: TestDatabase) async throws {
         try await TestApp.run(db) { t in
             try await t.client { client in
@@ -129,7 +133,9 @@ import Testing
                 #expect(me.json["username"] == nil)
 
                 let signUp = try await client.execute(
-                    uri: "/api/v1/accounts", method: .post, headers: formHeaders(token: token),
+                    uri: "/api/v1/accounts",
+                    method: .post,
+                    headers: formHeaders(token: token),
                     body: formBody([
                         ("username", "newcomer"), ("email", "newcomer@example.org"), ("password", "long enough pw"),
                         ("agreement", "true"), ("locale", "en"),
@@ -154,14 +160,18 @@ import Testing
                 #expect(try await verifyCredentials(client, token).status == .ok)
 
                 let wrongClient = try await client.execute(
-                    uri: "/oauth/revoke", method: .post, headers: formHeaders(),
+                    uri: "/oauth/revoke",
+                    method: .post,
+                    headers: formHeaders(),
                     body: formBody([("client_id", app.clientID), ("client_secret", "nope"), ("token", token)])
                 )
                 #expect(wrongClient.status == .unauthorized)
                 #expect(try await verifyCredentials(client, token).status == .ok)
 
                 let response = try await client.execute(
-                    uri: "/oauth/revoke", method: .post, headers: formHeaders(),
+                    uri: "/oauth/revoke",
+                    method: .post,
+                    headers: formHeaders(),
                     body: formBody([("client_id", app.clientID), ("client_secret", app.clientSecret), ("token", token)])
                 )
                 #expect(response.status == .ok)
@@ -181,7 +191,9 @@ import Testing
             let (_, token) = try await t.account("alice", scopes: "read")
             try await t.client { client in
                 let response = try await client.execute(
-                    uri: "/api/v1/accounts/update_credentials", method: .patch, headers: formHeaders(token: token),
+                    uri: "/api/v1/accounts/update_credentials",
+                    method: .patch,
+                    headers: formHeaders(token: token),
                     body: formBody([("display_name", "Changed")])
                 )
                 #expect(response.status == .forbidden)
@@ -205,13 +217,17 @@ import Testing
                 #expect(garbage.json["error"] as? String == "The access token is invalid")
                 // A token that is sent must be valid, even where none is needed.
                 let instance = try await client.execute(
-                    uri: "/api/v1/instance", method: .get, headers: .bearer("garbage")
+                    uri: "/api/v1/instance",
+                    method: .get,
+                    headers: .bearer("garbage")
                 )
                 #expect(instance.status == .unauthorized)
                 var basic = HTTPFields()
                 basic[.authorization] = "Token abc"
                 let wrongScheme = try await client.execute(
-                    uri: "/api/v1/accounts/verify_credentials", method: .get, headers: basic
+                    uri: "/api/v1/accounts/verify_credentials",
+                    method: .get,
+                    headers: basic
                 )
                 #expect(wrongScheme.status == .unauthorized)
             }
@@ -227,11 +243,15 @@ import Testing
                 #expect(me.status == .ok)
                 #expect(me.json["username"] as? String == "alice")
                 let preferences = try await client.execute(
-                    uri: "/api/v1/preferences", method: .get, headers: .bearer(token)
+                    uri: "/api/v1/preferences",
+                    method: .get,
+                    headers: .bearer(token)
                 )
                 #expect(preferences.status == .forbidden)
                 let update = try await client.execute(
-                    uri: "/api/v1/accounts/update_credentials", method: .patch, headers: formHeaders(token: token),
+                    uri: "/api/v1/accounts/update_credentials",
+                    method: .patch,
+                    headers: formHeaders(token: token),
                     body: formBody([("display_name", "Changed")])
                 )
                 #expect(update.status == .forbidden)

@@ -8,15 +8,23 @@ import Testing
 /// `POST /api/v1/accounts` with an app token.
 @Suite struct RegistrationTests {
     static func register(
-        _ client: any TestClientProtocol, token: String, _ pairs: [(String, String)]
+        _ client: any TestClientProtocol,
+        token: String,
+        _ pairs: [(String, String)]
     ) async throws -> TestResponse {
         try await client.execute(
-            uri: "/api/v1/accounts", method: .post, headers: formHeaders(token: token), body: formBody(pairs)
+            uri: "/api/v1/accounts",
+            method: .post,
+            headers: formHeaders(token: token),
+            body: formBody(pairs)
         )
     }
 
     static func signUp(
-        _ username: String, email: String? = nil, password: String = "long enough pw", agreement: Bool = true
+        _ username: String,
+        email: String? = nil,
+        password: String = "long enough pw",
+        agreement: Bool = true
     ) -> [(String, String)] {
         var pairs = [
             ("username", username), ("email", email ?? "\(username)@example.org"), ("password", password),
@@ -56,7 +64,9 @@ import Testing
             try await t.client { client in
                 let appToken = try await t.appToken(client)
                 let response = try await Self.register(
-                    client, token: appToken, Self.signUp("alice", email: "other@example.org")
+                    client,
+                    token: appToken,
+                    Self.signUp("alice", email: "other@example.org")
                 )
                 #expect(response.status == .unprocessableContent)
                 #expect((response.json["error"] as? String)?.hasPrefix("Validation failed") == true)
@@ -67,12 +77,16 @@ import Testing
                 #expect(response.json["access_token"] == nil)
                 // Still one alice, and the other address cannot sign in.
                 let search = try await client.execute(
-                    uri: "/api/v1/accounts/search?q=alice", method: .get, headers: .bearer(aliceToken)
+                    uri: "/api/v1/accounts/search?q=alice",
+                    method: .get,
+                    headers: .bearer(aliceToken)
                 )
                 #expect(search.jsonArray.count == 1)
                 let app = try await t.registerApp(client)
                 let login = try await client.execute(
-                    uri: "/oauth/token", method: .post, headers: formHeaders(),
+                    uri: "/oauth/token",
+                    method: .post,
+                    headers: formHeaders(),
                     body: formBody([
                         ("grant_type", "password"), ("client_id", app.clientID), ("client_secret", app.clientSecret),
                         ("username", "other@example.org"), ("password", "long enough pw"),
@@ -123,7 +137,10 @@ import Testing
                 #expect(response.json["access_token"] == nil)
                 #expect(try await Self.lookupStatus(client, "erin") == .notFound)
                 let anonymous = try await client.execute(
-                    uri: "/api/v1/accounts", method: .post, headers: formHeaders(), body: formBody(Self.signUp("erin"))
+                    uri: "/api/v1/accounts",
+                    method: .post,
+                    headers: formHeaders(),
+                    body: formBody(Self.signUp("erin"))
                 )
                 #expect(anonymous.status == .unauthorized)
                 #expect(try await Self.lookupStatus(client, "erin") == .notFound)
@@ -133,7 +150,7 @@ import Testing
 
     @Test("with registrations closed sign-up is 403 and creates nothing", arguments: TestDatabase.available)
     func closed(db: TestDatabase) async throws {
-        try await TestApp.run(db, configure: { $0.instance.registrations = .closed }) { t in
+        try await TestApp.run(db, registrations: .closed) { t in
             try await t.client { client in
                 let appToken = try await t.appToken(client)
                 let response = try await Self.register(client, token: appToken, Self.signUp("frank"))
@@ -148,7 +165,7 @@ import Testing
 
     @Test("in approval mode a reason is required, and the new account is pending", arguments: TestDatabase.available)
     func approvalMode(db: TestDatabase) async throws {
-        try await TestApp.run(db, configure: { $0.instance.registrations = .approval }) { t in
+        try await TestApp.run(db, registrations: .approval) { t in
             try await t.client { client in
                 let appToken = try await t.appToken(client)
                 let noReason = try await Self.register(client, token: appToken, Self.signUp("gina"))
@@ -158,7 +175,9 @@ import Testing
                 #expect(noReason.json["access_token"] == nil)
 
                 let withReason = try await Self.register(
-                    client, token: appToken, Self.signUp("gina") + [("reason", "I would like to join.")]
+                    client,
+                    token: appToken,
+                    Self.signUp("gina") + [("reason", "I would like to join.")]
                 )
                 #expect(withReason.status == .ok)
                 let token = try #require(withReason.json["access_token"] as? String)

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -76,7 +77,9 @@ struct RegisteredApp: Sendable {
 extension TestApp {
     /// Registers an application through the API and returns its credentials.
     func registerApp(
-        _ client: any TestClientProtocol, name: String = "Test client", scopes: String = "read write",
+        _ client: any TestClientProtocol,
+        name: String = "Test client",
+        scopes: String = "read write",
         redirect: String = outOfBand
     ) async throws -> RegisteredApp {
         let body = formBody([("client_name", name), ("redirect_uris", redirect), ("scopes", scopes)])
@@ -103,10 +106,15 @@ extension TestApp {
 
     /// A password-grant token for `username` through `POST /oauth/token`.
     func passwordToken(
-        _ client: any TestClientProtocol, app: RegisteredApp, username: String, scope: String = "read write"
+        _ client: any TestClientProtocol,
+        app: RegisteredApp,
+        username: String,
+        scope: String = "read write"
     ) async throws -> String {
         let response = try await client.execute(
-            uri: "/oauth/token", method: .post, headers: formHeaders(),
+            uri: "/oauth/token",
+            method: .post,
+            headers: formHeaders(),
             body: formBody([
                 ("grant_type", "password"), ("client_id", app.clientID), ("client_secret", app.clientSecret),
                 ("username", username), ("password", testPassword), ("scope", scope),
@@ -128,4 +136,24 @@ struct TestFailure: Error, CustomStringConvertible {
 /// `GET /api/v1/accounts/verify_credentials` with `token`.
 func verifyCredentials(_ client: any TestClientProtocol, _ token: String) async throws -> TestResponse {
     try await client.execute(uri: "/api/v1/accounts/verify_credentials", method: .get, headers: .bearer(token))
+}
+
+extension TestApp {
+    /// `run` with a registration mode other than open.
+    static func run<T: Sendable>(
+        _ database: TestDatabase,
+        registrations: RegistrationMode,
+        _ body: @Sendable (TestApp) async throws -> T
+    ) async throws -> T {
+        try await Self.run(database, configure: { $0.instance.registrations = registrations }, body)
+    }
+
+    /// `run` with handles on `accountDomain` while the server is served from `tern.test`.
+    static func run<T: Sendable>(
+        _ database: TestDatabase,
+        accountDomain: String,
+        _ body: @Sendable (TestApp) async throws -> T
+    ) async throws -> T {
+        try await Self.run(database, configure: { $0.accountDomain = accountDomain }, body)
+    }
 }
