@@ -10,6 +10,8 @@ package struct AppDependencies: Sendable {
     package let db: Database
     package let processor: Processor
     package let logger: Logger
+    /// Opened by `prepare()` once the schema is current.
+    package let migrated = ReadinessGate()
 
     /// Opens the database and builds the processors. Does not migrate (see `prepare`).
     package static func make(_ config: AppConfig, clock: Clock = .system, logger: Logger) async throws
@@ -52,6 +54,7 @@ package struct AppDependencies: Sendable {
             )
         }
         try await self.db.migrate(logger: self.logger)
+        self.migrated.open()
     }
 
     private struct DatabaseUnreachable: Error, CustomStringConvertible {

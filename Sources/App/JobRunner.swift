@@ -15,6 +15,7 @@ package struct JobRunner: Service {
     let logger: Logger
     let clock: Clock
     let ids: IDGenerator
+    let migrated: ReadinessGate
     /// Identifies this process in `locked_by`.
     let worker =
         "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
@@ -28,6 +29,7 @@ package struct JobRunner: Service {
         self.logger = deps.logger
         self.clock = deps.processor.context.clock
         self.ids = deps.processor.context.ids
+        self.migrated = deps.migrated
     }
 
     package func run() async throws {
@@ -35,17 +37,22 @@ package struct JobRunner: Service {
             try? await gracefulShutdown()
             return
         }
+        // Claim nothing before the schema exists; a shutdown during start-up ends the wait too.
+        await withTaskCancellationOrGracefulShutdownHandler {
+            await self.migrated.wait()
+        } onCancelOrGracefulShutdown: {
+            self.migrated.open()
+        }
         var lastHousekeeping = Date.distantPast
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            if self.clock.now().timeIntervalSince(lastHousekeeping) > 3600 {
-                await self.scheduleHousekeeping()
+            if self.clock.now().timeIntervalSince(lastHousekeeping) > 3600, await self.scheduleHousekeeping() {
                 lastHousekeeping = self.clock.now()
             }
             var ran = 0
             do {
                 ran = try await self.runBatch()
             } catch {
-                self.logger.error("job queue unavailable: \(String(describing: error))")
+                self.logger.error("job queue unavailable: \(String(reflecting: error))")
             }
             if ran == 0 {
                 try? await Task.sleep(for: .milliseconds(500))
@@ -104,8 +111,8 @@ package struct JobRunner: Service {
         }
     }
 
-    /// Enqueues the periodic clean-ups unless one is already waiting.
-    func scheduleHousekeeping() async {
+    /// Enqueues the periodic clean-ups unless one is already waiting; false when the database refused.
+    func scheduleHousekeeping() async -> Bool {
         do {
             try await self.db.transaction { session in
                 let pending = try await session.pendingJobCounts()
@@ -113,8 +120,10 @@ package struct JobRunner: Service {
                     try await session.enqueue(.pruneOAuth, id: self.ids.next())
                 }
             }
+            return true
         } catch {
-            self.logger.warning("could not schedule housekeeping: \(String(describing: error))")
+            self.logger.warning("could not schedule housekeeping: \(String(reflecting: error))")
+            return false
         }
     }
 }

@@ -150,12 +150,14 @@ import Testing
             try await t.db.transaction { session in
                 for id in 1...200 { try await session.enqueue(kind: "test", payload: "{}", id: Int64(id)) }
             }
+            // Child tasks capture only the database (a class), not the whole test app.
+            let db = t.db
             let claimed = try await withThrowingTaskGroup(of: [Int64].self) { group in
                 for worker in 0..<4 {
                     group.addTask {
                         var mine: [Int64] = []
                         while true {
-                            let batch = try await t.db.claimJobs(worker: "w\(worker)", limit: 7, lease: .seconds(300))
+                            let batch = try await db.claimJobs(worker: "w\(worker)", limit: 7, lease: .seconds(300))
                             if batch.isEmpty { return mine }
                             mine += batch.map(\.id)
                         }
