@@ -24,10 +24,17 @@ package struct MastodonRoutes {
             accounts: self.processor.accounts,
             authLimiter: self.authLimiter,
             oauth: self.processor.oauth,
+            follows: self.processor.follows,
+            timelines: self.processor.timelines,
+            urls: self.processor.context.urls,
             registrations: self.processor.context.instance.registrations
         ).addRoutes(to: v1)
         InstanceController(instance: self.processor.instance, accounts: self.processor.accounts)
             .addRoutes(v1: v1, v2: v2)
+        let urls = self.processor.context.urls
+        StatusesController(statuses: self.processor.statuses, urls: urls).addRoutes(to: v1)
+        TimelinesController(timelines: self.processor.timelines, urls: urls).addRoutes(to: v1)
+        NotificationsController(notifications: self.processor.notifications, urls: urls).addRoutes(to: v1)
         OAuthController(oauth: self.processor.oauth, urls: self.processor.context.urls, authLimiter: self.authLimiter)
             .addRoutes(to: router)
         // Anything else under /api is Mastodon's JSON 404, whatever the method.

@@ -39,6 +39,10 @@ package struct Processor: Sendable {
     package let instance: InstanceProcessor
     package let admin: AdminProcessor
     package let jobs: JobProcessor
+    package let statuses: StatusProcessor
+    package let follows: FollowProcessor
+    package let timelines: TimelineProcessor
+    package let notifications: NotificationProcessor
 
     package init(_ context: ProcessingContext) {
         self.context = context
@@ -47,5 +51,9 @@ package struct Processor: Sendable {
         self.instance = InstanceProcessor(context)
         self.admin = AdminProcessor(context, accounts: self.accounts)
         self.jobs = JobProcessor(context)
+        self.statuses = StatusProcessor(context, accounts: self.accounts)
+        self.follows = FollowProcessor(context)
+        self.timelines = TimelineProcessor(context)
+        self.notifications = NotificationProcessor(context)
     }
 }

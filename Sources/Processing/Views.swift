@@ -26,6 +26,7 @@ package struct RelationshipView: Sendable, Equatable {
     package var following = false
     package var showingReblogs = false
     package var notifying = false
+    package var languages: [String]?
     package var followedBy = false
     package var blocking = false
     package var blockedBy = false

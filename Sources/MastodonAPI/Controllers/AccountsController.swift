@@ -8,6 +8,9 @@ struct AccountsController {
     let accounts: AccountProcessor
     let authLimiter: RateLimiter
     let oauth: OAuthProcessor
+    let follows: FollowProcessor
+    let timelines: TimelineProcessor
+    let urls: URLBuilder
     let registrations: RegistrationMode
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -19,6 +22,11 @@ struct AccountsController {
         group.get("accounts/relationships", use: self.relationships)
         group.get("accounts/search", use: self.search)
         group.get("accounts/:id", use: self.show)
+        group.get("accounts/:id/statuses", use: self.statuses)
+        group.get("accounts/:id/followers", use: self.followers)
+        group.get("accounts/:id/following", use: self.following)
+        group.post("accounts/:id/follow", use: self.follow)
+        group.post("accounts/:id/unfollow", use: self.unfollow)
     }
 
     /// Sign-up through an app token, following the registration mode.
@@ -117,7 +125,10 @@ struct AccountsController {
         let raw = try params.strings("id") ?? []
         guard raw.count <= 100 else { throw DomainError.validation("Too many ids (at most 100)") }
         let ids = raw.compactMap(Account.ID.init)
-        return try await self.accounts.relationships(of: viewer, to: ids).map(RelationshipEntity.init)
+        guard let account = viewer.accountID else {
+            throw DomainError.unprocessable("This method requires an authenticated user")
+        }
+        return try await self.follows.relationships(of: account, to: ids).map(RelationshipEntity.init)
     }
 
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> [AccountEntity] {
@@ -131,5 +142,88 @@ struct AccountsController {
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> AccountEntity {
         guard let id = context.parameters.get("id").flatMap(Account.ID.init) else { throw DomainError.notFound }
         return AccountEntity(try await self.accounts.view(id))
+    }
+
+    static func accountID(_ context: AppRequestContext) throws -> Account.ID {
+        guard let id = context.parameters.get("id").flatMap(Account.ID.init) else { throw DomainError.notFound }
+        return id
+    }
+
+    @Sendable func statuses(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let viewer = try StatusesController.optionalViewer(context)
+        let params = try await request.parameters(context: context)
+        let page = try Pagination.page(params, default: 20, max: 40)
+        let id = try Self.accountID(context)
+        // Media and pins do not exist yet: those filtered lists are truly empty.
+        if try params.bool("only_media") == true || params.bool("pinned") == true {
+            _ = try await self.accounts.view(id)
+            return try Pagination.response(
+                [StatusEntity](),
+                newestID: nil,
+                oldestID: nil,
+                request: request,
+                urls: self.urls
+            )
+        }
+        let result = try await self.timelines.account(
+            id,
+            for: viewer,
+            excludeReplies: try params.bool("exclude_replies") ?? false,
+            excludeReblogs: try params.bool("exclude_reblogs") ?? false,
+            tagged: try params.string("tagged"),
+            page: page
+        )
+        return try Pagination.response(
+            result.items.map { StatusEntity($0, urls: self.urls) },
+            newestID: result.newestID,
+            oldestID: result.oldestID,
+            request: request,
+            urls: self.urls
+        )
+    }
+
+    @Sendable func followers(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await self.followList(request, context, followers: true)
+    }
+
+    @Sendable func following(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await self.followList(request, context, followers: false)
+    }
+
+    private func followList(_ request: Request, _ context: AppRequestContext, followers: Bool) async throws -> Response
+    {
+        let viewer = try StatusesController.optionalViewer(context, scope: "read:accounts")
+        let page = try Pagination.page(try await request.parameters(context: context), default: 40, max: 80)
+        let result = try await self.follows.list(
+            of: try Self.accountID(context),
+            followers: followers,
+            viewer: viewer,
+            page: page
+        )
+        return try Pagination.response(
+            result.items.map(AccountEntity.init),
+            newestID: result.newestID,
+            oldestID: result.oldestID,
+            request: request,
+            urls: self.urls
+        )
+    }
+
+    @Sendable func follow(_ request: Request, context: AppRequestContext) async throws -> RelationshipEntity {
+        let viewer = try StatusesController.viewer(context, scope: "write:follows")
+        let params = try await request.parameters(context: context)
+        let relationship = try await self.follows.follow(
+            try Self.accountID(context),
+            by: viewer,
+            reblogs: try params.bool("reblogs"),
+            notify: try params.bool("notify"),
+            languages: try params.strings("languages")
+        )
+        return RelationshipEntity(relationship)
+    }
+
+    @Sendable func unfollow(_ request: Request, context: AppRequestContext) async throws -> RelationshipEntity {
+        let viewer = try StatusesController.viewer(context, scope: "write:follows")
+        return RelationshipEntity(try await self.follows.unfollow(try Self.accountID(context), by: viewer))
     }
 }

@@ -126,7 +126,7 @@ struct AccountEntity: ResponseEncodable, Sendable {
 }
 
 /// https://docs.joinmastodon.org/entities/Relationship/
-struct RelationshipEntity: Encodable, Sendable {
+struct RelationshipEntity: ResponseEncodable, Sendable {
     let id: String
     let following: Bool
     let showingReblogs: Bool
@@ -148,7 +148,7 @@ struct RelationshipEntity: Encodable, Sendable {
         self.following = view.following
         self.showingReblogs = view.showingReblogs
         self.notifying = view.notifying
-        self.languages = nil
+        self.languages = view.languages
         self.followedBy = view.followedBy
         self.blocking = view.blocking
         self.blockedBy = view.blockedBy

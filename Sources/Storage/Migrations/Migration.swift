@@ -21,6 +21,7 @@ package enum Migrations {
         M0003_CreateOAuth(),
         M0004_CreateJobs(),
         M0005_CreateWebSessions(),
+        M0006_CreateSocialCore(),
     ]
 }
 

@@ -1,0 +1,163 @@
+import Foundation
+
+/// A post: original, reply, or reblog (a row whose `reblogOfID` names the reblogged status).
+package struct Status: Sendable, Equatable {
+    package typealias ID = EntityID<Status>
+
+    package var id: ID
+    package var accountID: Account.ID
+    package var uri: String
+    package var url: String?
+    /// The text as typed (local); empty for reblogs.
+    package var text: String
+    /// The text as HTML.
+    package var content: String
+    package var spoilerText: String
+    package var sensitive: Bool
+    package var visibility: Visibility
+    package var language: String?
+    package var inReplyToID: ID?
+    package var inReplyToAccountID: Account.ID?
+    package var reblogOfID: ID?
+    package var applicationID: OAuthApplication.ID?
+    package var local: Bool
+    package var createdAt: Date
+    package var editedAt: Date?
+    package var repliesCount: Int
+    package var reblogsCount: Int
+    package var favouritesCount: Int
+
+    package init(
+        id: ID,
+        accountID: Account.ID,
+        uri: String,
+        url: String?,
+        text: String,
+        content: String,
+        spoilerText: String = "",
+        sensitive: Bool = false,
+        visibility: Visibility,
+        language: String? = nil,
+        inReplyToID: ID? = nil,
+        inReplyToAccountID: Account.ID? = nil,
+        reblogOfID: ID? = nil,
+        applicationID: OAuthApplication.ID? = nil,
+        local: Bool = true,
+        createdAt: Date,
+        editedAt: Date? = nil,
+        repliesCount: Int = 0,
+        reblogsCount: Int = 0,
+        favouritesCount: Int = 0
+    ) {
+        self.id = id
+        self.accountID = accountID
+        self.uri = uri
+        self.url = url
+        self.text = text
+        self.content = content
+        self.spoilerText = spoilerText
+        self.sensitive = sensitive
+        self.visibility = visibility
+        self.language = language
+        self.inReplyToID = inReplyToID
+        self.inReplyToAccountID = inReplyToAccountID
+        self.reblogOfID = reblogOfID
+        self.applicationID = applicationID
+        self.local = local
+        self.createdAt = createdAt
+        self.editedAt = editedAt
+        self.repliesCount = repliesCount
+        self.reblogsCount = reblogsCount
+        self.favouritesCount = favouritesCount
+    }
+
+    /// Whether this row is a reblog of another status.
+    package var isReblog: Bool { self.reblogOfID != nil }
+}
+
+/// One follow: `accountID` follows `targetAccountID`.
+package struct Follow: Sendable, Equatable {
+    package typealias ID = EntityID<Follow>
+
+    package var id: ID
+    package var accountID: Account.ID
+    package var targetAccountID: Account.ID
+    package var showReblogs: Bool
+    package var notify: Bool
+    package var languages: [String]?
+    package var createdAt: Date
+
+    package init(
+        id: ID,
+        accountID: Account.ID,
+        targetAccountID: Account.ID,
+        showReblogs: Bool = true,
+        notify: Bool = false,
+        languages: [String]? = nil,
+        createdAt: Date
+    ) {
+        self.id = id
+        self.accountID = accountID
+        self.targetAccountID = targetAccountID
+        self.showReblogs = showReblogs
+        self.notify = notify
+        self.languages = languages
+        self.createdAt = createdAt
+    }
+}
+
+/// Something that happened to an account that it should hear about.
+package struct Notification: Sendable, Equatable {
+    package typealias ID = EntityID<Notification>
+
+    /// Mastodon's notification types.
+    package enum Kind: String, Sendable, CaseIterable {
+        case mention, status, reblog, follow
+        case followRequest = "follow_request"
+        case favourite, poll, update
+    }
+
+    package var id: ID
+    package var accountID: Account.ID
+    package var fromAccountID: Account.ID
+    package var kind: Kind
+    package var statusID: Status.ID?
+    package var createdAt: Date
+
+    package init(
+        id: ID,
+        accountID: Account.ID,
+        fromAccountID: Account.ID,
+        kind: Kind,
+        statusID: Status.ID?,
+        createdAt: Date
+    ) {
+        self.id = id
+        self.accountID = accountID
+        self.fromAccountID = fromAccountID
+        self.kind = kind
+        self.statusID = statusID
+        self.createdAt = createdAt
+    }
+}
+
+/// A page request in Mastodon's terms: `max_id` (older than), `since_id` (newer than, newest first),
+/// `min_id` (newer than, oldest first), `limit`.
+package struct PageRequest: Sendable, Equatable {
+    package var maxID: Int64?
+    package var sinceID: Int64?
+    package var minID: Int64?
+    package var limit: Int
+
+    package init(maxID: Int64? = nil, sinceID: Int64? = nil, minID: Int64? = nil, limit: Int = 20) {
+        self.maxID = maxID
+        self.sinceID = sinceID
+        self.minID = minID
+        self.limit = limit
+    }
+}
+
+/// Which public statuses a public timeline shows.
+package enum PublicTimelineScope: Sendable {
+    case all, local, remote
+}

@@ -1,0 +1,182 @@
+import Core
+import HTTPCommon
+import HTTPTypes
+import Hummingbird
+import Processing
+
+/// `/api/v1/statuses/*` — https://docs.joinmastodon.org/methods/statuses/
+struct StatusesController {
+    let statuses: StatusProcessor
+    let urls: URLBuilder
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("statuses", use: self.create)
+        group.get("statuses", use: self.many)
+        group.get("statuses/:id", use: self.show)
+        group.delete("statuses/:id", use: self.delete)
+        group.get("statuses/:id/context", use: self.context)
+        group.get("statuses/:id/source", use: self.source)
+        group.post("statuses/:id/favourite", use: self.favourite)
+        group.post("statuses/:id/unfavourite", use: self.unfavourite)
+        group.post("statuses/:id/reblog", use: self.reblog)
+        group.post("statuses/:id/unreblog", use: self.unreblog)
+        group.post("statuses/:id/bookmark", use: self.bookmark)
+        group.post("statuses/:id/unbookmark", use: self.unbookmark)
+        group.get("statuses/:id/favourited_by", use: self.favouritedBy)
+        group.get("statuses/:id/reblogged_by", use: self.rebloggedBy)
+    }
+
+    static func id(_ context: AppRequestContext) throws -> Status.ID {
+        guard let id = context.parameters.get("id").flatMap(Status.ID.init) else { throw DomainError.notFound }
+        return id
+    }
+
+    /// The viewer's account when the request carries a usable user token; anonymous otherwise.
+    static func optionalViewer(_ context: AppRequestContext, scope: String = "read:statuses") throws -> Account.ID? {
+        guard context.viewer?.accountID != nil else { return nil }
+        return try context.requireUser(scope: scope).accountID
+    }
+
+    static func viewer(_ context: AppRequestContext, scope: String) throws -> Account.ID {
+        guard let account = try context.requireUser(scope: scope).accountID else {
+            throw DomainError.unprocessable("This method requires an authenticated user")
+        }
+        return account
+    }
+
+    func entity(_ view: StatusView) -> StatusEntity { StatusEntity(view, urls: self.urls) }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> StatusEntity {
+        let viewer = try Self.viewer(context, scope: "write:statuses")
+        let params = try await request.parameters(context: context)
+        if let media = try params.strings("media_ids"), !media.isEmpty {
+            throw DomainError.unprocessable("Media attachments are not supported yet")
+        }
+        if params.has("poll") { throw DomainError.unprocessable("Polls are not supported yet") }
+        if let scheduled = try params.string("scheduled_at"), !scheduled.isEmpty {
+            throw DomainError.unprocessable("Scheduled statuses are not supported yet")
+        }
+        var new = StatusProcessor.NewStatus(text: try params.string("status") ?? "")
+        new.spoilerText = try params.string("spoiler_text") ?? ""
+        new.sensitive = try params.bool("sensitive")
+        if let visibility = try params.string("visibility"), !visibility.isEmpty {
+            guard let parsed = Visibility(rawValue: visibility) else {
+                throw DomainError.validation("Validation failed: Visibility is not included in the list")
+            }
+            new.visibility = parsed
+        }
+        if let language = try params.string("language"), !language.isEmpty { new.language = language }
+        if let reply = try params.string("in_reply_to_id"), !reply.isEmpty {
+            guard let id = Status.ID(reply) else { throw DomainError.notFound }
+            new.inReplyToID = id
+        }
+        new.idempotencyKey = request.headers[HTTPField.Name("Idempotency-Key")!]
+        new.applicationID = context.viewer?.applicationID
+        return self.entity(try await self.statuses.post(new, by: viewer))
+    }
+
+    @Sendable func many(_ request: Request, context: AppRequestContext) async throws -> [StatusEntity] {
+        let viewer = try Self.optionalViewer(context)
+        let params = try await request.parameters(context: context)
+        let ids = (try params.strings("id") ?? []).prefix(40).compactMap(Status.ID.init)
+        return try await self.statuses.show(Array(ids), for: viewer).map(self.entity)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> StatusEntity {
+        self.entity(try await self.statuses.show(try Self.id(context), for: try Self.optionalViewer(context)))
+    }
+
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> StatusEntity {
+        let viewer = try Self.viewer(context, scope: "write:statuses")
+        return self.entity(try await self.statuses.delete(try Self.id(context), by: viewer))
+    }
+
+    @Sendable func context(_ request: Request, context: AppRequestContext) async throws -> ContextEntity {
+        let (ancestors, descendants) = try await self.statuses.context(
+            try Self.id(context),
+            for: try Self.optionalViewer(context)
+        )
+        return ContextEntity(ancestors: ancestors.map(self.entity), descendants: descendants.map(self.entity))
+    }
+
+    struct SourceEntity: ResponseEncodable, Sendable {
+        let id: String
+        let text: String
+        let spoilerText: String
+    }
+
+    @Sendable func source(_ request: Request, context: AppRequestContext) async throws -> SourceEntity {
+        let viewer = try Self.viewer(context, scope: "read:statuses")
+        let view = try await self.statuses.show(try Self.id(context), for: viewer)
+        guard view.status.accountID == viewer else { throw DomainError.notFound }
+        return SourceEntity(
+            id: view.status.id.description,
+            text: view.status.text,
+            spoilerText: view.status.spoilerText
+        )
+    }
+
+    @Sendable func favourite(_ request: Request, context: AppRequestContext) async throws -> StatusEntity {
+        let viewer = try Self.viewer(context, scope: "write:favourites")
+        return self.entity(try await self.statuses.favourite(try Self.id(context), by: viewer))
+    }
+
+    @Sendable func unfavourite(_ request: Request, context: AppRequestContext) async throws -> StatusEntity {
+        let viewer = try Self.viewer(context, scope: "write:favourites")
+        return self.entity(try await self.statuses.unfavourite(try Self.id(context), by: viewer))
+    }
+
+    @Sendable func reblog(_ request: Request, context: AppRequestContext) async throws -> StatusEntity {
+        let viewer = try Self.viewer(context, scope: "write:statuses")
+        let params = try await request.parameters(context: context)
+        var visibility: Visibility?
+        if let text = try params.string("visibility"), !text.isEmpty {
+            guard let parsed = Visibility(rawValue: text) else {
+                throw DomainError.validation("Validation failed: Visibility is not included in the list")
+            }
+            visibility = parsed
+        }
+        return self.entity(try await self.statuses.reblog(try Self.id(context), by: viewer, visibility: visibility))
+    }
+
+    @Sendable func unreblog(_ request: Request, context: AppRequestContext) async throws -> StatusEntity {
+        let viewer = try Self.viewer(context, scope: "write:statuses")
+        return self.entity(try await self.statuses.unreblog(try Self.id(context), by: viewer))
+    }
+
+    @Sendable func bookmark(_ request: Request, context: AppRequestContext) async throws -> StatusEntity {
+        let viewer = try Self.viewer(context, scope: "write:bookmarks")
+        return self.entity(try await self.statuses.bookmark(try Self.id(context), by: viewer, on: true))
+    }
+
+    @Sendable func unbookmark(_ request: Request, context: AppRequestContext) async throws -> StatusEntity {
+        let viewer = try Self.viewer(context, scope: "write:bookmarks")
+        return self.entity(try await self.statuses.bookmark(try Self.id(context), by: viewer, on: false))
+    }
+
+    @Sendable func favouritedBy(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await self.interactors(request, context, reblogs: false)
+    }
+
+    @Sendable func rebloggedBy(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await self.interactors(request, context, reblogs: true)
+    }
+
+    private func interactors(_ request: Request, _ context: AppRequestContext, reblogs: Bool) async throws -> Response {
+        let params = try await request.parameters(context: context)
+        let page = try Pagination.page(params, default: 40, max: 80)
+        let result = try await self.statuses.interactors(
+            try Self.id(context),
+            reblogs: reblogs,
+            for: try Self.optionalViewer(context),
+            page: page
+        )
+        return try Pagination.response(
+            result.items.map(AccountEntity.init),
+            newestID: result.newestID,
+            oldestID: result.oldestID,
+            request: request,
+            urls: self.urls
+        )
+    }
+}

@@ -1,0 +1,82 @@
+import Core
+import HTTPCommon
+import Hummingbird
+import Processing
+
+/// `/api/v1/timelines/*`, `/api/v1/favourites`, `/api/v1/bookmarks` —
+/// https://docs.joinmastodon.org/methods/timelines/
+struct TimelinesController {
+    let timelines: TimelineProcessor
+    let urls: URLBuilder
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("timelines/home", use: self.home)
+        group.get("timelines/public", use: self.publicTimeline)
+        group.get("timelines/tag/:hashtag", use: self.tag)
+        group.get("favourites", use: self.favourites)
+        group.get("bookmarks", use: self.bookmarks)
+    }
+
+    func respond(_ page: Page<StatusView>, _ request: Request) throws -> Response {
+        try Pagination.response(
+            page.items.map { StatusEntity($0, urls: self.urls) },
+            newestID: page.newestID,
+            oldestID: page.oldestID,
+            request: request,
+            urls: self.urls
+        )
+    }
+
+    @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let viewer = try StatusesController.viewer(context, scope: "read:statuses")
+        let page = try Pagination.page(try await request.parameters(context: context), default: 20, max: 40)
+        return try self.respond(try await self.timelines.home(for: viewer, page: page), request)
+    }
+
+    @Sendable func publicTimeline(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let viewer = try StatusesController.optionalViewer(context)
+        let params = try await request.parameters(context: context)
+        let page = try Pagination.page(params, default: 20, max: 40)
+        if try params.bool("only_media") == true {
+            return try self.respond(Page(items: [], newestID: nil, oldestID: nil), request)
+        }
+        let scope: PublicTimelineScope =
+            try params.bool("local") == true ? .local : (try params.bool("remote") == true ? .remote : .all)
+        return try self.respond(try await self.timelines.publicTimeline(scope, for: viewer, page: page), request)
+    }
+
+    @Sendable func tag(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let viewer = try StatusesController.optionalViewer(context)
+        let params = try await request.parameters(context: context)
+        let page = try Pagination.page(params, default: 20, max: 40)
+        guard let name = context.parameters.get("hashtag")?.removingPercentEncoding, !name.isEmpty, name.count <= 100
+        else {
+            throw DomainError.notFound
+        }
+        if try params.bool("only_media") == true {
+            return try self.respond(Page(items: [], newestID: nil, oldestID: nil), request)
+        }
+        let result = try await self.timelines.tag(
+            name,
+            any: try params.strings("any") ?? [],
+            all: try params.strings("all") ?? [],
+            none: try params.strings("none") ?? [],
+            localOnly: try params.bool("local") ?? false,
+            for: viewer,
+            page: page
+        )
+        return try self.respond(result, request)
+    }
+
+    @Sendable func favourites(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let viewer = try StatusesController.viewer(context, scope: "read:favourites")
+        let page = try Pagination.page(try await request.parameters(context: context), default: 20, max: 40)
+        return try self.respond(try await self.timelines.saved(for: viewer, bookmarks: false, page: page), request)
+    }
+
+    @Sendable func bookmarks(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let viewer = try StatusesController.viewer(context, scope: "read:bookmarks")
+        let page = try Pagination.page(try await request.parameters(context: context), default: 20, max: 40)
+        return try self.respond(try await self.timelines.saved(for: viewer, bookmarks: true, page: page), request)
+    }
+}

@@ -1,0 +1,128 @@
+import Core
+import Foundation
+import HTTPCommon
+import Hummingbird
+import Processing
+
+/// https://docs.joinmastodon.org/entities/Status/
+struct StatusEntity: ResponseEncodable, Sendable {
+    struct MentionEntity: Encodable, Sendable {
+        let id: String
+        let username: String
+        let url: String
+        let acct: String
+    }
+
+    struct TagEntity: Encodable, Sendable {
+        let name: String
+        let url: String
+    }
+
+    struct ApplicationRef: Encodable, Sendable {
+        let name: String
+        @Nullable var website: String?
+    }
+
+    final class Box: Encodable, Sendable {
+        let value: StatusEntity
+        init(_ value: StatusEntity) { self.value = value }
+        func encode(to encoder: any Encoder) throws { try self.value.encode(to: encoder) }
+    }
+
+    let id: String
+    let uri: String
+    @Nullable var url: String?
+    let createdAt: Date
+    @Nullable var editedAt: Date?
+    let account: AccountEntity
+    let content: String
+    let visibility: String
+    let sensitive: Bool
+    let spoilerText: String
+    let mediaAttachments: [String]
+    @Nullable var application: ApplicationRef?
+    let mentions: [MentionEntity]
+    let tags: [TagEntity]
+    let emojis: [String]
+    let reblogsCount: Int
+    let favouritesCount: Int
+    let repliesCount: Int
+    @Nullable var inReplyToId: String?
+    @Nullable var inReplyToAccountId: String?
+    @Nullable var reblog: Box?
+    @Nullable var poll: String?
+    @Nullable var card: String?
+    @Nullable var language: String?
+    var text: String?
+    var favourited: Bool?
+    var reblogged: Bool?
+    var muted: Bool?
+    var bookmarked: Bool?
+    var pinned: Bool?
+
+    init(_ view: StatusView, urls: URLBuilder) {
+        let status = view.status
+        self.id = status.id.description
+        self.uri = status.uri
+        self.url = status.url
+        self.createdAt = status.createdAt
+        self.editedAt = status.editedAt
+        self.account = AccountEntity(view.author)
+        self.content = status.content
+        self.visibility = status.visibility.rawValue
+        self.sensitive = status.sensitive
+        self.spoilerText = status.spoilerText
+        self.mediaAttachments = []
+        self.application = nil
+        self.mentions = view.mentions.map {
+            MentionEntity(
+                id: $0.account.id.description,
+                username: $0.account.username,
+                url: $0.profileURL,
+                acct: $0.account.acct
+            )
+        }
+        self.tags = view.tags.map { TagEntity(name: $0, url: urls.tag($0)) }
+        self.emojis = []
+        self.reblogsCount = status.reblogsCount
+        self.favouritesCount = status.favouritesCount
+        self.repliesCount = status.repliesCount
+        self.inReplyToId = status.inReplyToID?.description
+        self.inReplyToAccountId = status.inReplyToAccountID?.description
+        self.reblog = view.reblog.map { Box(StatusEntity($0, urls: urls)) }
+        self.language = status.language
+        if view.includeSource { self.text = status.text }
+        if let flags = view.viewer {
+            self.favourited = flags.favourited
+            self.reblogged = flags.reblogged
+            self.bookmarked = flags.bookmarked
+            self.muted = false
+            self.pinned = view.status.accountID == view.author.account.id && !status.isReblog ? false : nil
+        }
+    }
+}
+
+/// https://docs.joinmastodon.org/entities/Notification/
+struct NotificationEntity: Encodable, Sendable {
+    let id: String
+    let type: String
+    let createdAt: Date
+    let groupKey: String
+    let account: AccountEntity
+    var status: StatusEntity?
+
+    init(_ view: NotificationView, urls: URLBuilder) {
+        self.id = view.notification.id.description
+        self.type = view.notification.kind.rawValue
+        self.createdAt = view.notification.createdAt
+        self.groupKey = "ungrouped-\(view.notification.id)"
+        self.account = AccountEntity(view.account)
+        self.status = view.status.map { StatusEntity($0, urls: urls) }
+    }
+}
+
+/// https://docs.joinmastodon.org/entities/Context/
+struct ContextEntity: ResponseEncodable, Sendable {
+    let ancestors: [StatusEntity]
+    let descendants: [StatusEntity]
+}

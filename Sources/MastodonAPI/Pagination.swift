@@ -1,0 +1,57 @@
+import Core
+import Foundation
+import HTTPCommon
+import HTTPTypes
+import Hummingbird
+import Processing
+
+/// Mastodon's pagination: `max_id`, `since_id`, `min_id`, `limit`, and a `Link` header with
+/// `next` (older) and `prev` (newer) URLs.
+enum Pagination {
+    /// Reads the page parameters; `limit` is clamped to 1...`max` and defaults to `default`.
+    static func page(_ params: RequestParameters, default defaultLimit: Int, max maxLimit: Int) throws -> PageRequest {
+        func id(_ key: String) throws -> Int64? {
+            guard let text = try params.string(key), !text.isEmpty else { return nil }
+            guard let value = Int64(text) else { throw DomainError.validation("\(key) must be an id") }
+            return value
+        }
+        let limit = try params.int("limit") ?? defaultLimit
+        return PageRequest(
+            maxID: try id("max_id"),
+            sinceID: try id("since_id"),
+            minID: try id("min_id"),
+            limit: Swift.max(1, Swift.min(limit, maxLimit))
+        )
+    }
+
+    /// A JSON response of `items` with the `Link` header built from the page's paging ids.
+    static func response<Item: Encodable & Sendable>(
+        _ items: [Item],
+        newestID: Int64?,
+        oldestID: Int64?,
+        request: Request,
+        urls: URLBuilder
+    ) throws -> Response {
+        let data = try MastodonJSONEncoder.make().encode(items)
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if let newestID, let oldestID {
+            let base = urls.base + request.uri.path
+            let kept = (request.uri.queryParameters.map { ($0.key, $0.value) } as [(Substring, Substring)])
+                .filter { !["max_id", "since_id", "min_id"].contains(String($0.0)) }
+            func link(_ key: String, _ value: Int64) -> String {
+                var allowed = CharacterSet.alphanumerics
+                allowed.insert(charactersIn: "-._~[]")
+                let query =
+                    (kept.map { "\($0.0)=\(String($0.1).addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
+                    + ["\(key)=\(value)"]).joined(separator: "&")
+                return "\(base)?\(query)"
+            }
+            headers[.link] = "<\(link("max_id", oldestID))>; rel=\"next\", <\(link("min_id", newestID))>; rel=\"prev\""
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension HTTPField.Name {
+    static let link = HTTPField.Name("Link")!
+}

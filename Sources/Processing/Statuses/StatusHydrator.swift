@@ -1,0 +1,78 @@
+import Core
+import Storage
+
+/// Turns status ids into `StatusView`s in a fixed number of queries, whatever the count: statuses,
+/// reblogged originals, mentions, tags, accounts, the viewer's follows and interactions. Drops what
+/// the viewer may not see.
+struct StatusHydrator: Sendable {
+    let context: ProcessingContext
+
+    /// Views of `ids` in the same order, without those `viewer` may not see.
+    func views(_ ids: [Status.ID], for viewer: Account.ID?) async throws -> [StatusView] {
+        guard !ids.isEmpty else { return [] }
+        return try await self.context.db.read { session in
+            let statuses = try await session.statuses(ids: ids)
+            let originalIDs = statuses.compactMap(\.reblogOfID)
+            let originals = try await session.statuses(ids: originalIDs)
+            let all = statuses + originals
+            let byID = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            let allIDs = Array(byID.keys)
+            let mentions = try await session.mentions(of: allIDs)
+            let tags = try await session.tags(of: allIDs)
+            var accountIDs = Set(all.map(\.accountID))
+            for list in mentions.values { accountIDs.formUnion(list) }
+            let accounts = Dictionary(
+                try await session.accounts(ids: Array(accountIDs)).map { ($0.id, $0) },
+                uniquingKeysWith: { a, _ in a }
+            )
+            var following: Set<Account.ID> = []
+            var flags: (favourited: Set<Status.ID>, reblogged: Set<Status.ID>, bookmarked: Set<Status.ID>) = (
+                [], [], []
+            )
+            if let viewer {
+                let authors = Array(Set(all.filter { $0.visibility == .private }.map(\.accountID)))
+                following = Set(try await session.follows(from: viewer, to: authors).keys)
+                flags = try await session.interactions(of: viewer, with: allIDs)
+            }
+
+            func view(_ status: Status, reblog: StatusView?) -> StatusView? {
+                guard let author = accounts[status.accountID], !author.isSuspended else { return nil }
+                let mentioned = mentions[status.id] ?? []
+                let visible = VisibilityRule.canSee(
+                    status,
+                    viewer: viewer,
+                    viewerFollowsAuthor: following.contains(status.accountID),
+                    viewerIsMentioned: viewer.map { mentioned.contains($0) } ?? false
+                )
+                guard visible else { return nil }
+                return StatusView(
+                    status: status,
+                    author: AccountView(account: author, user: nil, urls: self.context.urls),
+                    mentions: mentioned.compactMap { accounts[$0] }.map {
+                        AccountView(account: $0, user: nil, urls: self.context.urls)
+                    },
+                    tags: tags[status.id] ?? [],
+                    // A reblog reports what the viewer did with the reblogged status, as Mastodon does.
+                    viewer: viewer.map { _ in
+                        let target = status.reblogOfID ?? status.id
+                        return StatusView.ViewerFlags(
+                            favourited: flags.favourited.contains(target),
+                            reblogged: flags.reblogged.contains(target),
+                            bookmarked: flags.bookmarked.contains(target)
+                        )
+                    },
+                    reblog: reblog
+                )
+            }
+
+            return ids.compactMap { id -> StatusView? in
+                guard let status = byID[id] else { return nil }
+                if let originalID = status.reblogOfID {
+                    guard let original = byID[originalID], let inner = view(original, reblog: nil) else { return nil }
+                    return view(status, reblog: inner)
+                }
+                return view(status, reblog: nil)
+            }
+        }
+    }
+}

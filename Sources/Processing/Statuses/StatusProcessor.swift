@@ -1,0 +1,201 @@
+import Core
+import Foundation
+import Storage
+
+/// Status use cases: posting, reading, deleting, threads, favourites, reblogs and bookmarks.
+package struct StatusProcessor: Sendable {
+    let context: ProcessingContext
+    let accounts: AccountProcessor
+    let hydrator: StatusHydrator
+
+    init(_ context: ProcessingContext, accounts: AccountProcessor) {
+        self.context = context
+        self.accounts = accounts
+        self.hydrator = StatusHydrator(context: context)
+    }
+
+    /// What a client sends to post.
+    package struct NewStatus: Sendable {
+        package var text: String
+        package var spoilerText = ""
+        package var sensitive: Bool?
+        package var visibility: Visibility?
+        package var language: String?
+        package var inReplyToID: Status.ID?
+        package var idempotencyKey: String?
+        package var applicationID: OAuthApplication.ID?
+
+        package init(text: String) {
+            self.text = text
+        }
+    }
+
+    /// The view of a status if `viewer` may see it; 404 otherwise (never 403: that would reveal it exists).
+    package func show(_ id: Status.ID, for viewer: Account.ID?) async throws -> StatusView {
+        guard let view = try await self.hydrator.views([id], for: viewer).first else { throw DomainError.notFound }
+        return view
+    }
+
+    /// Views of several statuses, skipping unknown and invisible ones.
+    package func show(_ ids: [Status.ID], for viewer: Account.ID?) async throws -> [StatusView] {
+        try await self.hydrator.views(ids, for: viewer)
+    }
+
+    /// Posts a status: renders the text, links mentions and tags, fills home feeds and notifies mentioned
+    /// accounts, all in one transaction.
+    package func post(_ new: NewStatus, by author: Account.ID) async throws -> StatusView {
+        if let key = new.idempotencyKey, !key.isEmpty,
+            let existing = try await self.context.db.read({ try await $0.idempotentStatus(key: key, account: author) })
+        {
+            return try await self.show(existing, for: author)
+        }
+        let text = new.text
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw DomainError.validation("Validation failed: Text can't be blank")
+        }
+        let limit = self.context.instance.maxCharacters
+        if TextFormatter.countCharacters(text) + new.spoilerText.count > limit {
+            throw DomainError.validation("Validation failed: Text character limit of \(limit) exceeded")
+        }
+        if new.spoilerText.count > limit {
+            throw DomainError.validation("Validation failed: Spoiler text is too long")
+        }
+        if let language = new.language, !Self.isLanguageCode(language) {
+            throw DomainError.validation("Validation failed: Language is not a valid ISO 639 code")
+        }
+        let (user, parent) = try await self.context.db.read { session in
+            (
+                try await session.user(accountID: author),
+                try await new.inReplyToID.asyncMap { try await session.status(id: $0) }
+            )
+        }
+        var inReplyToAccount: Account.ID?
+        if let parentID = new.inReplyToID {
+            // Replying to something you cannot see, or that does not exist, is a 404.
+            guard parent != nil, let parentView = try await self.hydrator.views([parentID], for: author).first,
+                !parentView.status.isReblog
+            else { throw DomainError.notFound }
+            inReplyToAccount = parentView.status.accountID
+        }
+        let visibility = new.visibility ?? user?.settings.defaultVisibility ?? .public
+        let scanned = TextFormatter.scan(text)
+        let resolved = try await self.accounts.resolveMentions(scanned.mentions)
+        let mentionedIDs = try await self.mentionedAccounts(resolved)
+        let urls = self.context.urls
+        let rendered = TextFormatter.format(text, mention: { resolved[$0] }, hashtagURL: { urls.tag($0) })
+        let id: Status.ID = self.context.ids.next()
+        guard let authorAccount = try await self.context.db.read({ try await $0.account(id: author) }) else {
+            throw DomainError.notFound
+        }
+        let status = Status(
+            id: id,
+            accountID: author,
+            uri: urls.status(authorAccount.username, id.rawValue),
+            url: urls.statusPage(authorAccount.username, id.rawValue),
+            text: text,
+            content: rendered.html,
+            spoilerText: new.spoilerText,
+            sensitive: new.sensitive ?? (!new.spoilerText.isEmpty || (user?.settings.defaultSensitive ?? false)),
+            visibility: visibility,
+            language: new.language ?? user?.settings.defaultLanguage,
+            inReplyToID: new.inReplyToID,
+            inReplyToAccountID: inReplyToAccount,
+            applicationID: new.applicationID,
+            local: true,
+            createdAt: self.context.clock.now()
+        )
+        let mentionedLocal = mentionedIDs.filter { $0.isLocal }.map(\.id)
+        try await self.context.db.transaction { session in
+            try await session.insertStatus(status, mentions: mentionedIDs.map(\.id), tags: rendered.hashtags) {
+                self.context.ids.next()
+            }
+            if let key = new.idempotencyKey, !key.isEmpty {
+                try await session.insertIdempotencyKey(String(key.prefix(200)), account: author, status: id)
+            }
+            switch visibility {
+            case .public, .unlisted, .private:
+                let other = inReplyToAccount.flatMap { $0 == author ? nil : $0 }
+                try await session.fanOut(id, author: author, requireAlsoFollowing: other, onlyShowingReblogs: false)
+            case .direct:
+                try await session.insertIntoHomeFeeds(id, of: [author] + mentionedLocal)
+            }
+            for account in mentionedLocal where account != author {
+                try await session.insertNotification(
+                    Notification(
+                        id: self.context.ids.next(),
+                        accountID: account,
+                        fromAccountID: author,
+                        kind: .mention,
+                        statusID: id,
+                        createdAt: status.createdAt
+                    )
+                )
+            }
+        }
+        return try await self.show(id, for: author)
+    }
+
+    private func mentionedAccounts(_ resolved: [MentionToken: ResolvedMention]) async throws -> [Account] {
+        let urls = Set(resolved.values.map(\.url))
+        guard !urls.isEmpty else { return [] }
+        return try await self.context.db.read { session in
+            var found: [Account] = []
+            for token in resolved.keys {
+                let domain = token.domain.flatMap {
+                    [$0.lowercased()].contains(where: {
+                        $0 == self.context.urls.domain.lowercased()
+                            || $0 == self.context.urls.accountDomain.lowercased()
+                    }) ? nil : $0
+                }
+                if let account = try await session.account(username: token.username, domain: domain),
+                    !found.contains(where: { $0.id == account.id })
+                {
+                    found.append(account)
+                }
+            }
+            return found
+        }
+    }
+
+    static func isLanguageCode(_ text: String) -> Bool {
+        (2...8).contains(text.count) && text.allSatisfy { $0.isASCII && ($0.isLetter || $0 == "-") }
+    }
+
+    /// Deletes the viewer's own status and returns it with its source text (delete-and-redraft).
+    package func delete(_ id: Status.ID, by viewer: Account.ID) async throws -> StatusView {
+        var view = try await self.show(id, for: viewer)
+        guard view.status.accountID == viewer else { throw DomainError.notFound }
+        try await self.context.db.transaction { try await $0.deleteStatus(view.status) }
+        view.includeSource = true
+        return view
+    }
+
+    /// The statuses above (oldest first) and below (in reply order) a status, as the viewer may see them.
+    package func context(_ id: Status.ID, for viewer: Account.ID?) async throws -> (
+        ancestors: [StatusView], descendants: [StatusView]
+    ) {
+        let status = try await self.show(id, for: viewer).status
+        let (ancestorIDs, descendantIDs) = try await self.context.db.read { session in
+            var chain: [Status.ID] = []
+            var next = status.inReplyToID
+            while let current = next, chain.count < 40, let parent = try await session.status(id: current) {
+                chain.append(parent.id)
+                next = parent.inReplyToID
+            }
+            let below = try await session.descendants(of: status.id, limit: 200).map(\.id)
+            return (Array(chain.reversed()), below)
+        }
+        return (
+            try await self.hydrator.views(ancestorIDs, for: viewer),
+            try await self.hydrator.views(descendantIDs, for: viewer)
+        )
+    }
+}
+
+extension Optional {
+    /// `map` for async transforms.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

@@ -1,0 +1,83 @@
+import Core
+import Storage
+
+/// Timelines: home (the feed table), public and local, hashtag, an account's statuses,
+/// favourites and bookmarks. Each is one indexed range scan plus one batched hydration.
+package struct TimelineProcessor: Sendable {
+    let context: ProcessingContext
+    let hydrator: StatusHydrator
+
+    init(_ context: ProcessingContext) {
+        self.context = context
+        self.hydrator = StatusHydrator(context: context)
+    }
+
+    /// The viewer's home feed.
+    package func home(for viewer: Account.ID, page: PageRequest) async throws -> Page<StatusView> {
+        let ids = try await self.context.db.read { try await $0.homeFeed(of: viewer, page: page) }
+        return try await self.page(ids, for: viewer)
+    }
+
+    /// Public statuses: everyone's, local only, or remote only.
+    package func publicTimeline(_ scope: PublicTimelineScope, for viewer: Account.ID?, page: PageRequest) async throws
+        -> Page<StatusView>
+    {
+        let ids = try await self.context.db.read { try await $0.publicTimeline(scope, page: page) }
+        return try await self.page(ids, for: viewer)
+    }
+
+    /// Public statuses with a hashtag.
+    package func tag(
+        _ name: String,
+        any: [String],
+        all: [String],
+        none: [String],
+        localOnly: Bool,
+        for viewer: Account.ID?,
+        page: PageRequest
+    ) async throws -> Page<StatusView> {
+        let ids = try await self.context.db.read {
+            try await $0.tagTimeline(name, any: any, all: all, none: none, localOnly: localOnly, page: page)
+        }
+        return try await self.page(ids, for: viewer)
+    }
+
+    /// An account's statuses as the viewer may see them.
+    package func account(
+        _ account: Account.ID,
+        for viewer: Account.ID?,
+        excludeReplies: Bool,
+        excludeReblogs: Bool,
+        tagged: String?,
+        page: PageRequest
+    ) async throws -> Page<StatusView> {
+        let ids = try await self.context.db.read { session -> [Status.ID] in
+            guard let owner = try await session.account(id: account), !owner.isSuspended else {
+                throw DomainError.notFound
+            }
+            let follows = try await viewer.asyncMap { try await session.follow(from: $0, to: account) } != nil
+            var filter = DBSession.AccountStatusFilter(
+                visibilities: VisibilityRule.listable(author: account, viewer: viewer, viewerFollowsAuthor: follows)
+            )
+            filter.excludeReplies = excludeReplies
+            filter.excludeReblogs = excludeReblogs
+            filter.tagged = tagged
+            return try await session.accountStatuses(of: account, filter: filter, page: page)
+        }
+        return try await self.page(ids, for: viewer)
+    }
+
+    /// The viewer's favourites or bookmarks, newest first, paged by the favourite/bookmark id.
+    package func saved(for viewer: Account.ID, bookmarks: Bool, page: PageRequest) async throws -> Page<StatusView> {
+        let rows = try await self.context.db.read {
+            try await $0.savedStatuses(of: viewer, bookmarks: bookmarks, page: page)
+        }
+        let views = try await self.hydrator.views(rows.map(\.1), for: viewer)
+        return Page(items: views, newestID: rows.first?.0, oldestID: rows.last?.0)
+    }
+
+    private func page(_ ids: [Status.ID], for viewer: Account.ID?) async throws -> Page<StatusView> {
+        let views = try await self.hydrator.views(ids, for: viewer)
+        return Page(items: views, newestID: ids.first?.rawValue, oldestID: ids.last?.rawValue)
+    }
+}

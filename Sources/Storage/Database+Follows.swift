@@ -1,0 +1,171 @@
+import Core
+import Foundation
+import SQLKit
+
+struct FollowRow: Decodable {
+    var id: Int64
+    var accountId: Int64
+    var targetAccountId: Int64
+    var showReblogs: Bool
+    var notify: Bool
+    var languages: String?
+    var createdAt: Int64
+
+    func follow() -> Follow {
+        let languages = self.languages.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
+        return Follow(
+            id: Follow.ID(self.id),
+            accountID: Account.ID(self.accountId),
+            targetAccountID: Account.ID(self.targetAccountId),
+            showReblogs: self.showReblogs,
+            notify: self.notify,
+            languages: languages,
+            createdAt: Date(millisecondsSince1970: self.createdAt)
+        )
+    }
+}
+
+extension DBSession {
+    /// Inserts a follow, or updates its options when it exists; returns true when it is new.
+    package func upsertFollow(_ follow: Follow) async throws -> Bool {
+        let languages = try follow.languages.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        let inserted = try await self.sql.raw(
+            """
+            INSERT INTO follows (id, account_id, target_account_id, show_reblogs, notify, languages, created_at)
+            VALUES (\(bind: follow.id.rawValue), \(bind: follow.accountID.rawValue), \(bind: follow.targetAccountID.rawValue),
+                \(bind: follow.showReblogs), \(bind: follow.notify), \(bind: languages),
+                \(bind: follow.createdAt.millisecondsSince1970))
+            ON CONFLICT (account_id, target_account_id) DO NOTHING
+            RETURNING id
+            """
+        ).all()
+        if inserted.isEmpty {
+            try await self.sql.raw(
+                """
+                UPDATE follows SET show_reblogs = \(bind: follow.showReblogs), notify = \(bind: follow.notify),
+                    languages = \(bind: languages)
+                WHERE account_id = \(bind: follow.accountID.rawValue) AND target_account_id = \(bind: follow.targetAccountID.rawValue)
+                """
+            ).run()
+            return false
+        }
+        try await self.adjustFollowCounts(follow.accountID, follow.targetAccountID, by: 1)
+        return true
+    }
+
+    /// Removes a follow; returns whether there was one.
+    package func deleteFollow(from account: Account.ID, to target: Account.ID) async throws -> Bool {
+        let deleted = try await self.sql.raw(
+            """
+            DELETE FROM follows WHERE account_id = \(bind: account.rawValue) AND target_account_id = \(bind: target.rawValue)
+            RETURNING id
+            """
+        ).all()
+        guard !deleted.isEmpty else { return false }
+        try await self.adjustFollowCounts(account, target, by: -1)
+        return true
+    }
+
+    private func adjustFollowCounts(_ account: Account.ID, _ target: Account.ID, by delta: Int) async throws {
+        try await self.sql.raw(
+            """
+            UPDATE accounts SET following_count = CASE WHEN following_count + \(bind: delta) < 0 THEN 0
+                ELSE following_count + \(bind: delta) END
+            WHERE id = \(bind: account.rawValue)
+            """
+        ).run()
+        try await self.sql.raw(
+            """
+            UPDATE accounts SET followers_count = CASE WHEN followers_count + \(bind: delta) < 0 THEN 0
+                ELSE followers_count + \(bind: delta) END
+            WHERE id = \(bind: target.rawValue)
+            """
+        ).run()
+    }
+
+    /// The follow from `account` to `target`, if any.
+    package func follow(from account: Account.ID, to target: Account.ID) async throws -> Follow? {
+        try await self.sql.raw(
+            """
+            SELECT * FROM follows WHERE account_id = \(bind: account.rawValue) AND target_account_id = \(bind: target.rawValue)
+            """
+        ).first()?.decode(model: FollowRow.self, keyDecodingStrategy: .convertFromSnakeCase).follow()
+    }
+
+    /// Follows from `account` to any of `targets`, keyed by target.
+    package func follows(from account: Account.ID, to targets: [Account.ID]) async throws -> [Account.ID: Follow] {
+        guard !targets.isEmpty else { return [:] }
+        let rows = try await self.sql.select().column("*").from("follows")
+            .where("account_id", .equal, account.rawValue)
+            .where("target_account_id", .in, targets.map(\.rawValue)).all()
+        var result: [Account.ID: Follow] = [:]
+        for row in rows {
+            let follow = try row.decode(model: FollowRow.self, keyDecodingStrategy: .convertFromSnakeCase).follow()
+            result[follow.targetAccountID] = follow
+        }
+        return result
+    }
+
+    /// Which of `accounts` follow `target`.
+    package func followers(of target: Account.ID, among accounts: [Account.ID]) async throws -> Set<Account.ID> {
+        guard !accounts.isEmpty else { return [] }
+        let rows = try await self.sql.select().column("account_id").from("follows")
+            .where("target_account_id", .equal, target.rawValue)
+            .where("account_id", .in, accounts.map(\.rawValue)).all()
+        return Set(try rows.map { Account.ID(try $0.decode(column: "account_id", as: Int64.self)) })
+    }
+
+    /// A page of an account's followers (`followers: true`) or of whom it follows, newest follow first,
+    /// paged by follow id. Returns (follow id, account) pairs.
+    package func followPage(of account: Account.ID, followers: Bool, page: PageRequest) async throws
+        -> [(Int64, Account)]
+    {
+        let (mine, other) = followers ? ("target_account_id", "account_id") : ("account_id", "target_account_id")
+        var query = SQLQueryString(
+            "SELECT f.id AS follow_id, a.* FROM follows f JOIN accounts a ON a.id = f.\(unsafeRaw: other) WHERE f.\(unsafeRaw: mine) = "
+        )
+        query.appendInterpolation(bind: account.rawValue)
+        query.appendLiteral(" AND a.suspended_at IS NULL")
+        let rows = try await self.sql.raw(Self.paged(query, column: "f.id", page: page)).all()
+        return try Self.ordered(rows, page: page).map {
+            (try $0.decode(column: "follow_id", as: Int64.self), try $0.decodeAccount())
+        }
+    }
+
+    /// Appends keyset pagination to a query: `max_id`/`since_id` newest first, `min_id` oldest first.
+    static func paged(_ base: SQLQueryString, column: String, page: PageRequest) -> SQLQueryString {
+        var query = base
+        if let max = page.maxID {
+            query.appendLiteral(" AND \(column) < ")
+            query.appendInterpolation(bind: max)
+        }
+        if let since = page.sinceID {
+            query.appendLiteral(" AND \(column) > ")
+            query.appendInterpolation(bind: since)
+        }
+        if let min = page.minID {
+            query.appendLiteral(" AND \(column) > ")
+            query.appendInterpolation(bind: min)
+            query.appendLiteral(" ORDER BY \(column) ASC LIMIT ")
+        } else {
+            query.appendLiteral(" ORDER BY \(column) DESC LIMIT ")
+        }
+        query.appendInterpolation(bind: page.limit)
+        return query
+    }
+
+    /// Rows of a `paged` query newest first (a `min_id` page is read oldest first, then reversed).
+    static func ordered(_ rows: [any SQLRow], page: PageRequest) -> [any SQLRow] {
+        page.minID != nil ? rows.reversed() : rows
+    }
+
+    /// Local accounts that follow `target` (they get its posts in their home feeds).
+    package func localFollowerCount(of target: Account.ID) async throws -> Int {
+        try await self.sql.raw(
+            """
+            SELECT COUNT(*) AS n FROM follows f JOIN accounts a ON a.id = f.account_id
+            WHERE f.target_account_id = \(bind: target.rawValue) AND a.domain IS NULL
+            """
+        ).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+}

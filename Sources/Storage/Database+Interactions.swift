@@ -1,0 +1,112 @@
+import Core
+import SQLKit
+
+extension DBSession {
+    /// Records a favourite; returns false when it already existed.
+    package func insertFavourite(id: Int64, account: Account.ID, status: Status.ID) async throws -> Bool {
+        let rows = try await self.sql.raw(
+            """
+            INSERT INTO favourites (id, account_id, status_id, created_at)
+            VALUES (\(bind: id), \(bind: account.rawValue), \(bind: status.rawValue), \(bind: self.nowMillis))
+            ON CONFLICT (account_id, status_id) DO NOTHING RETURNING id
+            """
+        ).all()
+        guard !rows.isEmpty else { return false }
+        try await self.sql.raw(
+            "UPDATE statuses SET favourites_count = favourites_count + 1 WHERE id = \(bind: status.rawValue)"
+        ).run()
+        return true
+    }
+
+    /// Removes a favourite; returns whether there was one.
+    package func deleteFavourite(account: Account.ID, status: Status.ID) async throws -> Bool {
+        let rows = try await self.sql.raw(
+            """
+            DELETE FROM favourites WHERE account_id = \(bind: account.rawValue) AND status_id = \(bind: status.rawValue)
+            RETURNING id
+            """
+        ).all()
+        guard !rows.isEmpty else { return false }
+        try await self.sql.raw(
+            """
+            UPDATE statuses SET favourites_count = CASE WHEN favourites_count > 0 THEN favourites_count - 1 ELSE 0 END
+            WHERE id = \(bind: status.rawValue)
+            """
+        ).run()
+        return true
+    }
+
+    /// Records a bookmark; idempotent.
+    package func insertBookmark(id: Int64, account: Account.ID, status: Status.ID) async throws {
+        try await self.sql.raw(
+            """
+            INSERT INTO bookmarks (id, account_id, status_id, created_at)
+            VALUES (\(bind: id), \(bind: account.rawValue), \(bind: status.rawValue), \(bind: self.nowMillis))
+            ON CONFLICT (account_id, status_id) DO NOTHING
+            """
+        ).run()
+    }
+
+    /// Removes a bookmark; idempotent.
+    package func deleteBookmark(account: Account.ID, status: Status.ID) async throws {
+        try await self.sql.raw(
+            "DELETE FROM bookmarks WHERE account_id = \(bind: account.rawValue) AND status_id = \(bind: status.rawValue)"
+        ).run()
+    }
+
+    /// Which of `statuses` the account favourited, reblogged and bookmarked.
+    package func interactions(of account: Account.ID, with statuses: [Status.ID]) async throws
+        -> (favourited: Set<Status.ID>, reblogged: Set<Status.ID>, bookmarked: Set<Status.ID>)
+    {
+        guard !statuses.isEmpty else { return ([], [], []) }
+        let ids = statuses.map(\.rawValue)
+        func set(_ table: String, _ column: String) async throws -> Set<Status.ID> {
+            let rows = try await self.sql.select().column(SQLColumn(column)).from(table)
+                .where("account_id", .equal, account.rawValue)
+                .where(SQLColumn(column), .in, SQLBind.group(ids)).all()
+            return Set(try rows.map { Status.ID(try $0.decode(column: column, as: Int64.self)) })
+        }
+        return (
+            try await set("favourites", "status_id"), try await set("statuses", "reblog_of_id"),
+            try await set("bookmarks", "status_id")
+        )
+    }
+
+    /// A page of accounts that favourited a status, newest first, paged by favourite id.
+    package func favouritedBy(_ status: Status.ID, page: PageRequest) async throws -> [(Int64, Account)] {
+        var query = SQLQueryString(
+            "SELECT f.id AS page_id, a.* FROM favourites f JOIN accounts a ON a.id = f.account_id WHERE f.status_id = "
+        )
+        query.appendInterpolation(bind: status.rawValue)
+        let rows = try await self.sql.raw(Self.paged(query, column: "f.id", page: page)).all()
+        return try Self.ordered(rows, page: page).map {
+            (try $0.decode(column: "page_id", as: Int64.self), try $0.decodeAccount())
+        }
+    }
+
+    /// A page of accounts that reblogged a status, newest first, paged by reblog id.
+    package func rebloggedBy(_ status: Status.ID, page: PageRequest) async throws -> [(Int64, Account)] {
+        var query = SQLQueryString(
+            "SELECT s.id AS page_id, a.* FROM statuses s JOIN accounts a ON a.id = s.account_id WHERE s.reblog_of_id = "
+        )
+        query.appendInterpolation(bind: status.rawValue)
+        let rows = try await self.sql.raw(Self.paged(query, column: "s.id", page: page)).all()
+        return try Self.ordered(rows, page: page).map {
+            (try $0.decode(column: "page_id", as: Int64.self), try $0.decodeAccount())
+        }
+    }
+
+    /// A page of an account's favourites or bookmarks: (row id for paging, status id), newest first.
+    package func savedStatuses(of account: Account.ID, bookmarks: Bool, page: PageRequest) async throws
+        -> [(Int64, Status.ID)]
+    {
+        var query = SQLQueryString(
+            "SELECT id, status_id FROM \(unsafeRaw: bookmarks ? "bookmarks" : "favourites") WHERE account_id = "
+        )
+        query.appendInterpolation(bind: account.rawValue)
+        let rows = try await self.sql.raw(Self.paged(query, column: "id", page: page)).all()
+        return try Self.ordered(rows, page: page).map {
+            (try $0.decode(column: "id", as: Int64.self), Status.ID(try $0.decode(column: "status_id", as: Int64.self)))
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Core
+import Foundation
+import SQLKit
+
+struct NotificationRow: Decodable {
+    var id: Int64
+    var accountId: Int64
+    var fromAccountId: Int64
+    var type: String
+    var statusId: Int64?
+    var createdAt: Int64
+
+    func notification() throws -> Core.Notification {
+        guard let kind = Core.Notification.Kind(rawValue: self.type) else {
+            throw StorageError.corruptRow("notifications.type of \(self.id)")
+        }
+        return Core.Notification(
+            id: Core.Notification.ID(self.id),
+            accountID: Account.ID(self.accountId),
+            fromAccountID: Account.ID(self.fromAccountId),
+            kind: kind,
+            statusID: self.statusId.map { Status.ID($0) },
+            createdAt: Date(millisecondsSince1970: self.createdAt)
+        )
+    }
+}
+
+extension DBSession {
+    /// Records a notification; the same (recipient, sender, type, status) is recorded once.
+    package func insertNotification(_ notification: Core.Notification) async throws {
+        try await self.sql.raw(
+            """
+            INSERT INTO notifications (id, account_id, from_account_id, type, status_id, created_at)
+            VALUES (\(bind: notification.id.rawValue), \(bind: notification.accountID.rawValue),
+                \(bind: notification.fromAccountID.rawValue), \(bind: notification.kind.rawValue),
+                \(bind: notification.statusID?.rawValue), \(bind: notification.createdAt.millisecondsSince1970))
+            ON CONFLICT DO NOTHING
+            """
+        ).run()
+    }
+
+    /// A page of an account's notifications, newest first, filtered by type and sender.
+    package func notifications(
+        of account: Account.ID,
+        types: [Core.Notification.Kind]?,
+        excludeTypes: [Core.Notification.Kind],
+        from sender: Account.ID?,
+        page: PageRequest
+    ) async throws -> [Core.Notification] {
+        var query = SQLQueryString("SELECT * FROM notifications WHERE account_id = ")
+        query.appendInterpolation(bind: account.rawValue)
+        if let types {
+            guard !types.isEmpty else { return [] }
+            query.appendLiteral(" AND type IN (")
+            query.appendInterpolation(binds: types.map(\.rawValue))
+            query.appendLiteral(")")
+        }
+        if !excludeTypes.isEmpty {
+            query.appendLiteral(" AND type NOT IN (")
+            query.appendInterpolation(binds: excludeTypes.map(\.rawValue))
+            query.appendLiteral(")")
+        }
+        if let sender {
+            query.appendLiteral(" AND from_account_id = ")
+            query.appendInterpolation(bind: sender.rawValue)
+        }
+        let rows = try await self.sql.raw(Self.paged(query, column: "id", page: page)).all()
+        return try Self.ordered(rows, page: page).map {
+            try $0.decode(model: NotificationRow.self, keyDecodingStrategy: .convertFromSnakeCase).notification()
+        }
+    }
+
+    /// One notification of an account.
+    package func notification(id: Core.Notification.ID, of account: Account.ID) async throws -> Core.Notification? {
+        try await self.sql.raw(
+            "SELECT * FROM notifications WHERE id = \(bind: id.rawValue) AND account_id = \(bind: account.rawValue)"
+        ).first()?.decode(model: NotificationRow.self, keyDecodingStrategy: .convertFromSnakeCase).notification()
+    }
+
+    /// Deletes one notification (or all of them when `id` is nil) of an account.
+    package func deleteNotifications(of account: Account.ID, id: Core.Notification.ID?) async throws {
+        if let id {
+            try await self.sql.raw(
+                "DELETE FROM notifications WHERE id = \(bind: id.rawValue) AND account_id = \(bind: account.rawValue)"
+            ).run()
+        } else {
+            try await self.sql.raw("DELETE FROM notifications WHERE account_id = \(bind: account.rawValue)").run()
+        }
+    }
+
+    /// Removes the notifications one action caused (an unfavourite withdraws the favourite's notification).
+    package func deleteNotifications(
+        to account: Account.ID,
+        from sender: Account.ID,
+        kind: Core.Notification.Kind,
+        status: Status.ID?
+    ) async throws {
+        try await self.sql.raw(
+            """
+            DELETE FROM notifications WHERE account_id = \(bind: account.rawValue)
+            AND from_account_id = \(bind: sender.rawValue) AND type = \(bind: kind.rawValue)
+            AND COALESCE(status_id, 0) = \(bind: status?.rawValue ?? 0)
+            """
+        ).run()
+    }
+
+    /// How many notifications newer than `after` an account has (capped by `limit`).
+    package func unreadNotificationCount(of account: Account.ID, after: Int64?, limit: Int) async throws -> Int {
+        try await self.sql.raw(
+            """
+            SELECT COUNT(*) AS n FROM (SELECT id FROM notifications WHERE account_id = \(bind: account.rawValue)
+            AND id > \(bind: after ?? 0) LIMIT \(bind: limit)) recent
+            """
+        ).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+}

@@ -1,0 +1,243 @@
+import Core
+import Foundation
+import SQLKit
+
+struct StatusRow: Decodable {
+    var id: Int64
+    var accountId: Int64
+    var uri: String
+    var url: String?
+    var text: String
+    var content: String
+    var spoilerText: String
+    var sensitive: Bool
+    var visibility: String
+    var language: String?
+    var inReplyToId: Int64?
+    var inReplyToAccountId: Int64?
+    var reblogOfId: Int64?
+    var applicationId: Int64?
+    var local: Bool
+    var createdAt: Int64
+    var editedAt: Int64?
+    var repliesCount: Int
+    var reblogsCount: Int
+    var favouritesCount: Int
+
+    func status() throws -> Status {
+        guard let visibility = Visibility(rawValue: self.visibility) else {
+            throw StorageError.corruptRow("statuses.visibility of \(self.id)")
+        }
+        return Status(
+            id: Status.ID(self.id),
+            accountID: Account.ID(self.accountId),
+            uri: self.uri,
+            url: self.url,
+            text: self.text,
+            content: self.content,
+            spoilerText: self.spoilerText,
+            sensitive: self.sensitive,
+            visibility: visibility,
+            language: self.language,
+            inReplyToID: self.inReplyToId.map { Status.ID($0) },
+            inReplyToAccountID: self.inReplyToAccountId.map { Account.ID($0) },
+            reblogOfID: self.reblogOfId.map { Status.ID($0) },
+            applicationID: self.applicationId.map { OAuthApplication.ID($0) },
+            local: self.local,
+            createdAt: Date(millisecondsSince1970: self.createdAt),
+            editedAt: self.editedAt.map(Date.init(millisecondsSince1970:)),
+            repliesCount: self.repliesCount,
+            reblogsCount: self.reblogsCount,
+            favouritesCount: self.favouritesCount
+        )
+    }
+}
+
+extension SQLRow {
+    func decodeStatus() throws -> Status {
+        try self.decode(model: StatusRow.self, keyDecodingStrategy: .convertFromSnakeCase).status()
+    }
+}
+
+extension DBSession {
+    /// The status with this id.
+    package func status(id: Status.ID) async throws -> Status? {
+        try await self.sql.raw("SELECT * FROM statuses WHERE id = \(bind: id.rawValue)").first()?.decodeStatus()
+    }
+
+    /// Statuses by id, in no particular order.
+    package func statuses(ids: [Status.ID]) async throws -> [Status] {
+        guard !ids.isEmpty else { return [] }
+        return try await self.sql.select().column("*").from("statuses")
+            .where("id", .in, ids.map(\.rawValue))
+            .all().map { try $0.decodeStatus() }
+    }
+
+    /// Inserts a status with its mentions and tags, and counts it on its author (and its parent).
+    package func insertStatus(_ status: Status, mentions: [Account.ID], tags: [String], tagIDs: () -> Int64)
+        async throws
+    {
+        try await self.sql.raw(
+            """
+            INSERT INTO statuses (id, account_id, uri, url, text, content, spoiler_text, sensitive, visibility,
+                language, in_reply_to_id, in_reply_to_account_id, reblog_of_id, application_id, local, created_at)
+            VALUES (\(bind: status.id.rawValue), \(bind: status.accountID.rawValue), \(bind: status.uri),
+                \(bind: status.url), \(bind: status.text), \(bind: status.content), \(bind: status.spoilerText),
+                \(bind: status.sensitive), \(bind: status.visibility.rawValue), \(bind: status.language),
+                \(bind: status.inReplyToID?.rawValue), \(bind: status.inReplyToAccountID?.rawValue),
+                \(bind: status.reblogOfID?.rawValue), \(bind: status.applicationID?.rawValue), \(bind: status.local),
+                \(bind: status.createdAt.millisecondsSince1970))
+            """
+        ).run()
+        for account in Set(mentions) {
+            try await self.sql.raw(
+                """
+                INSERT INTO mentions (status_id, account_id) VALUES (\(bind: status.id.rawValue), \(bind: account.rawValue))
+                ON CONFLICT DO NOTHING
+                """
+            ).run()
+        }
+        for name in Set(tags.map { $0.lowercased() }) {
+            try await self.sql.raw(
+                """
+                INSERT INTO tags (id, name, created_at) VALUES (\(bind: tagIDs()), \(bind: name), \(bind: self.nowMillis))
+                ON CONFLICT (name) DO NOTHING
+                """
+            ).run()
+            try await self.sql.raw(
+                """
+                INSERT INTO status_tags (status_id, tag_id)
+                SELECT \(bind: status.id.rawValue), id FROM tags WHERE name = \(bind: name)
+                ON CONFLICT DO NOTHING
+                """
+            ).run()
+        }
+        if status.reblogOfID == nil {
+            try await self.sql.raw(
+                """
+                UPDATE accounts SET statuses_count = statuses_count + 1,
+                    last_status_at = \(bind: status.createdAt.millisecondsSince1970)
+                WHERE id = \(bind: status.accountID.rawValue)
+                """
+            ).run()
+        }
+        if let parent = status.inReplyToID {
+            try await self.sql.raw(
+                "UPDATE statuses SET replies_count = replies_count + 1 WHERE id = \(bind: parent.rawValue)"
+            ).run()
+        }
+        if let original = status.reblogOfID {
+            try await self.sql.raw(
+                "UPDATE statuses SET reblogs_count = reblogs_count + 1 WHERE id = \(bind: original.rawValue)"
+            ).run()
+        }
+    }
+
+    /// Deletes a status (its reblogs, feed entries, favourites and notifications go with it) and
+    /// un-counts it.
+    package func deleteStatus(_ status: Status) async throws {
+        try await self.sql.raw("DELETE FROM statuses WHERE id = \(bind: status.id.rawValue)").run()
+        if status.reblogOfID == nil {
+            try await self.sql.raw(
+                """
+                UPDATE accounts SET statuses_count = CASE WHEN statuses_count > 0 THEN statuses_count - 1 ELSE 0 END
+                WHERE id = \(bind: status.accountID.rawValue)
+                """
+            ).run()
+        }
+        if let parent = status.inReplyToID {
+            try await self.sql.raw(
+                """
+                UPDATE statuses SET replies_count = CASE WHEN replies_count > 0 THEN replies_count - 1 ELSE 0 END
+                WHERE id = \(bind: parent.rawValue)
+                """
+            ).run()
+        }
+        if let original = status.reblogOfID {
+            try await self.sql.raw(
+                """
+                UPDATE statuses SET reblogs_count = CASE WHEN reblogs_count > 0 THEN reblogs_count - 1 ELSE 0 END
+                WHERE id = \(bind: original.rawValue)
+                """
+            ).run()
+        }
+    }
+
+    /// The reblog of `original` by `account`, if any.
+    package func reblog(of original: Status.ID, by account: Account.ID) async throws -> Status? {
+        try await self.sql.raw(
+            """
+            SELECT * FROM statuses WHERE reblog_of_id = \(bind: original.rawValue)
+            AND account_id = \(bind: account.rawValue)
+            """
+        ).first()?.decodeStatus()
+    }
+
+    /// Mentioned accounts of each status.
+    package func mentions(of statusIDs: [Status.ID]) async throws -> [Status.ID: [Account.ID]] {
+        guard !statusIDs.isEmpty else { return [:] }
+        let rows = try await self.sql.select().column("status_id").column("account_id").from("mentions")
+            .where("status_id", .in, statusIDs.map(\.rawValue)).all()
+        var result: [Status.ID: [Account.ID]] = [:]
+        for row in rows {
+            let status = Status.ID(try row.decode(column: "status_id", as: Int64.self))
+            result[status, default: []].append(Account.ID(try row.decode(column: "account_id", as: Int64.self)))
+        }
+        return result
+    }
+
+    /// Tag names of each status.
+    package func tags(of statusIDs: [Status.ID]) async throws -> [Status.ID: [String]] {
+        guard !statusIDs.isEmpty else { return [:] }
+        let rows = try await self.sql.raw(
+            """
+            SELECT st.status_id AS status_id, t.name AS name FROM status_tags st JOIN tags t ON t.id = st.tag_id
+            WHERE st.status_id IN (\(binds: statusIDs.map(\.rawValue)))
+            ORDER BY t.name
+            """
+        ).all()
+        var result: [Status.ID: [String]] = [:]
+        for row in rows {
+            let status = Status.ID(try row.decode(column: "status_id", as: Int64.self))
+            result[status, default: []].append(try row.decode(column: "name", as: String.self))
+        }
+        return result
+    }
+
+    /// Replies to `id`, all the way down, oldest first; at most `limit`.
+    package func descendants(of id: Status.ID, limit: Int) async throws -> [Status] {
+        try await self.sql.raw(
+            """
+            WITH RECURSIVE thread (id, depth) AS (
+                SELECT id, 1 FROM statuses WHERE in_reply_to_id = \(bind: id.rawValue)
+                UNION ALL
+                SELECT s.id, t.depth + 1 FROM statuses s JOIN thread t ON s.in_reply_to_id = t.id WHERE t.depth < 64
+            )
+            SELECT s.* FROM statuses s JOIN thread t ON t.id = s.id ORDER BY s.id LIMIT \(bind: limit)
+            """
+        ).all().map { try $0.decodeStatus() }
+    }
+
+    /// Remembers which status an `Idempotency-Key` produced.
+    package func insertIdempotencyKey(_ key: String, account: Account.ID, status: Status.ID) async throws {
+        try await self.sql.raw(
+            """
+            INSERT INTO idempotency_keys (account_id, key, status_id, created_at)
+            VALUES (\(bind: account.rawValue), \(bind: key), \(bind: status.rawValue), \(bind: self.nowMillis))
+            ON CONFLICT DO NOTHING
+            """
+        ).run()
+    }
+
+    /// The status an `Idempotency-Key` produced within the last hour.
+    package func idempotentStatus(key: String, account: Account.ID) async throws -> Status.ID? {
+        let since = self.nowMillis - 3_600_000
+        let row = try await self.sql.raw(
+            """
+            SELECT status_id FROM idempotency_keys
+            WHERE account_id = \(bind: account.rawValue) AND key = \(bind: key) AND created_at > \(bind: since)
+            """
+        ).first()
+        return try row.map { Status.ID(try $0.decode(column: "status_id", as: Int64.self)) }
+    }
+}
