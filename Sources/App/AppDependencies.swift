@@ -5,7 +5,7 @@ import Processing
 import Storage
 
 /// Everything built once per process and passed down by initialisers: no singletons.
-package struct AppDependencies: Sendable {
+package final class AppDependencies: Sendable {
     package let config: AppConfig
     package let db: Database
     package let processor: Processor
@@ -32,6 +32,13 @@ package struct AppDependencies: Sendable {
             logger: logger
         )
         return AppDependencies(config: config, db: db, processor: Processor(context), logger: logger)
+    }
+
+    private init(config: AppConfig, db: Database, processor: Processor, logger: Logger) {
+        self.config = config
+        self.db = db
+        self.processor = processor
+        self.logger = logger
     }
 
     /// Checks the database answers (within 10 s) and applies pending migrations.

@@ -3,7 +3,9 @@ import Logging
 import Storage
 
 /// What every use case needs: storage, ids, time, URLs and the server's settings.
-package struct ProcessingContext: Sendable {
+///
+/// One instance is shared by every processor (a reference, so processors stay small to copy).
+package final class ProcessingContext: Sendable {
     package let db: Database
     package let ids: IDGenerator
     package let clock: Clock
@@ -32,7 +34,7 @@ package struct ProcessingContext: Sendable {
 }
 
 /// The root of the use cases; the fronts (API, web, CLI) call only this.
-package struct Processor: Sendable {
+package final class Processor: Sendable {
     package let context: ProcessingContext
     package let accounts: AccountProcessor
     package let oauth: OAuthProcessor
