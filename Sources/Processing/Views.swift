@@ -10,6 +10,8 @@ package struct AccountView: Sendable, Equatable {
     package let headerURL: String
     /// Where the account's profile page is.
     package let profileURL: String
+    /// For the owner: how many follow requests wait (`source.follow_requests_count`).
+    package var followRequestsCount = 0
 
     package init(account: Account, user: User?, urls: URLBuilder) {
         self.account = account

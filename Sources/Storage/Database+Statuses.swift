@@ -97,21 +97,7 @@ extension DBSession {
                 """
             ).run()
         }
-        for name in Set(tags.map { $0.lowercased() }) {
-            try await self.sql.raw(
-                """
-                INSERT INTO tags (id, name, created_at) VALUES (\(bind: tagIDs()), \(bind: name), \(bind: self.nowMillis))
-                ON CONFLICT (name) DO NOTHING
-                """
-            ).run()
-            try await self.sql.raw(
-                """
-                INSERT INTO status_tags (status_id, tag_id)
-                SELECT \(bind: status.id.rawValue), id FROM tags WHERE name = \(bind: name)
-                ON CONFLICT DO NOTHING
-                """
-            ).run()
-        }
+        try await self.linkTags(tags, to: status.id, tagIDs: tagIDs)
         if status.reblogOfID == nil {
             try await self.sql.raw(
                 """

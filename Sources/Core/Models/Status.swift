@@ -161,3 +161,20 @@ package struct PageRequest: Sendable, Equatable {
 package enum PublicTimelineScope: Sendable {
     case all, local, remote
 }
+
+/// One version of a status: what it said at `createdAt`.
+package struct StatusVersion: Sendable, Equatable {
+    package let text: String
+    package let content: String
+    package let spoilerText: String
+    package let sensitive: Bool
+    package let createdAt: Date
+
+    package init(text: String, content: String, spoilerText: String, sensitive: Bool, createdAt: Date) {
+        self.text = text
+        self.content = content
+        self.spoilerText = spoilerText
+        self.sensitive = sensitive
+        self.createdAt = createdAt
+    }
+}

@@ -27,6 +27,15 @@ struct AccountsController {
         group.get("accounts/:id/following", use: self.following)
         group.post("accounts/:id/follow", use: self.follow)
         group.post("accounts/:id/unfollow", use: self.unfollow)
+        group.post("accounts/:id/block", use: self.block)
+        group.post("accounts/:id/unblock", use: self.unblock)
+        group.post("accounts/:id/mute", use: self.mute)
+        group.post("accounts/:id/unmute", use: self.unmute)
+        group.get("blocks", use: self.blocks)
+        group.get("follow_requests", use: self.followRequests)
+        group.post("follow_requests/:id/authorize", use: self.authorizeRequest)
+        group.post("follow_requests/:id/reject", use: self.rejectRequest)
+        group.get("mutes", use: self.mutes)
     }
 
     /// Sign-up through an app token, following the registration mode.
@@ -225,5 +234,80 @@ struct AccountsController {
     @Sendable func unfollow(_ request: Request, context: AppRequestContext) async throws -> RelationshipEntity {
         let viewer = try StatusesController.viewer(context, scope: "write:follows")
         return RelationshipEntity(try await self.follows.unfollow(try Self.accountID(context), by: viewer))
+    }
+
+    @Sendable func block(_ request: Request, context: AppRequestContext) async throws -> RelationshipEntity {
+        let viewer = try StatusesController.viewer(context, scope: "write:blocks")
+        return RelationshipEntity(try await self.follows.block(try Self.accountID(context), by: viewer))
+    }
+
+    @Sendable func unblock(_ request: Request, context: AppRequestContext) async throws -> RelationshipEntity {
+        let viewer = try StatusesController.viewer(context, scope: "write:blocks")
+        return RelationshipEntity(try await self.follows.unblock(try Self.accountID(context), by: viewer))
+    }
+
+    @Sendable func mute(_ request: Request, context: AppRequestContext) async throws -> RelationshipEntity {
+        let viewer = try StatusesController.viewer(context, scope: "write:mutes")
+        let params = try await request.parameters(context: context)
+        let relationship = try await self.follows.mute(
+            try Self.accountID(context),
+            by: viewer,
+            notifications: try params.bool("notifications") ?? true,
+            duration: try params.int("duration")
+        )
+        return RelationshipEntity(relationship)
+    }
+
+    @Sendable func unmute(_ request: Request, context: AppRequestContext) async throws -> RelationshipEntity {
+        let viewer = try StatusesController.viewer(context, scope: "write:mutes")
+        return RelationshipEntity(try await self.follows.unmute(try Self.accountID(context), by: viewer))
+    }
+
+    @Sendable func blocks(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await self.blockList(request, context, blocks: true)
+    }
+
+    @Sendable func mutes(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await self.blockList(request, context, blocks: false)
+    }
+
+    private func blockList(_ request: Request, _ context: AppRequestContext, blocks: Bool) async throws -> Response {
+        let viewer = try StatusesController.viewer(context, scope: blocks ? "read:blocks" : "read:mutes")
+        let page = try Pagination.page(try await request.parameters(context: context), default: 40, max: 80)
+        let result = try await self.follows.blockedOrMuted(by: viewer, blocks: blocks, page: page)
+        return try Pagination.response(
+            result.items.map(AccountEntity.init),
+            newestID: result.newestID,
+            oldestID: result.oldestID,
+            request: request,
+            urls: self.urls
+        )
+    }
+
+    @Sendable func followRequests(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let viewer = try StatusesController.viewer(context, scope: "read:follows")
+        let page = try Pagination.page(try await request.parameters(context: context), default: 40, max: 80)
+        let result = try await self.follows.requests(to: viewer, page: page)
+        return try Pagination.response(
+            result.items.map(AccountEntity.init),
+            newestID: result.newestID,
+            oldestID: result.oldestID,
+            request: request,
+            urls: self.urls
+        )
+    }
+
+    @Sendable func authorizeRequest(_ request: Request, context: AppRequestContext) async throws -> RelationshipEntity {
+        let viewer = try StatusesController.viewer(context, scope: "write:follows")
+        return RelationshipEntity(
+            try await self.follows.answerRequest(from: try Self.accountID(context), by: viewer, accept: true)
+        )
+    }
+
+    @Sendable func rejectRequest(_ request: Request, context: AppRequestContext) async throws -> RelationshipEntity {
+        let viewer = try StatusesController.viewer(context, scope: "write:follows")
+        return RelationshipEntity(
+            try await self.follows.answerRequest(from: try Self.accountID(context), by: viewer, accept: false)
+        )
     }
 }

@@ -1,4 +1,5 @@
 import Core
+import Foundation
 import HTTPCommon
 import HTTPTypes
 import Hummingbird
@@ -14,6 +15,8 @@ struct StatusesController {
         group.get("statuses", use: self.many)
         group.get("statuses/:id", use: self.show)
         group.delete("statuses/:id", use: self.delete)
+        group.put("statuses/:id", use: self.edit)
+        group.get("statuses/:id/history", use: self.history)
         group.get("statuses/:id/context", use: self.context)
         group.get("statuses/:id/source", use: self.source)
         group.post("statuses/:id/favourite", use: self.favourite)
@@ -177,6 +180,57 @@ struct StatusesController {
             oldestID: result.oldestID,
             request: request,
             urls: self.urls
+        )
+    }
+
+    @Sendable func edit(_ request: Request, context: AppRequestContext) async throws -> StatusEntity {
+        let viewer = try Self.viewer(context, scope: "write:statuses")
+        let params = try await request.parameters(context: context)
+        if let media = try params.strings("media_ids"), !media.isEmpty {
+            throw DomainError.unprocessable("Media attachments are not supported yet")
+        }
+        var edit = StatusProcessor.StatusEdit(text: try params.string("status") ?? "")
+        edit.spoilerText = try params.string("spoiler_text")
+        edit.sensitive = try params.bool("sensitive")
+        if let language = try params.string("language"), !language.isEmpty { edit.language = language }
+        return self.entity(try await self.statuses.edit(try Self.id(context), edit, by: viewer))
+    }
+
+    /// https://docs.joinmastodon.org/entities/StatusEdit/
+    struct StatusEditEntity: Encodable, Sendable {
+        let content: String
+        let spoilerText: String
+        let sensitive: Bool
+        let createdAt: Date
+        let account: AccountEntity
+        @Nullable var poll: String?
+        let mediaAttachments: [String]
+        let emojis: [String]
+    }
+
+    @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (view, versions) = try await self.statuses.history(
+            try Self.id(context),
+            for: try Self.optionalViewer(context)
+        )
+        let account = AccountEntity(view.author)
+        let entities = versions.map {
+            StatusEditEntity(
+                content: $0.content,
+                spoilerText: $0.spoilerText,
+                sensitive: $0.sensitive,
+                createdAt: $0.createdAt,
+                account: account,
+                poll: nil,
+                mediaAttachments: [],
+                emojis: []
+            )
+        }
+        let data = try MastodonJSONEncoder.make().encode(entities)
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
         )
     }
 }

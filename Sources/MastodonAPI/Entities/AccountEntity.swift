@@ -101,7 +101,7 @@ struct AccountEntity: ResponseEncodable, Sendable {
                 language: user.settings.defaultLanguage,
                 note: account.note,
                 fields: account.fields.map { FieldEntity(name: $0.name, value: $0.value, verifiedAt: $0.verifiedAt) },
-                followRequestsCount: 0,
+                followRequestsCount: view.followRequestsCount,
                 hideCollections: account.hideCollections,
                 discoverable: account.discoverable,
                 indexable: account.indexable,

@@ -135,11 +135,16 @@ package struct AccountProcessor: Sendable {
         guard let accountID = viewer.accountID, let userID = viewer.userID else {
             throw DomainError.unauthorized("This method requires an authenticated user")
         }
-        let (account, user) = try await self.context.db.read { session in
-            (try await session.account(id: accountID), try await session.user(id: userID))
+        let (account, user, requests) = try await self.context.db.read { session in
+            (
+                try await session.account(id: accountID), try await session.user(id: userID),
+                try await session.followRequestCount(to: accountID)
+            )
         }
         guard let account, let user else { throw DomainError.notFound }
-        return AccountView(account: account, user: user, urls: self.context.urls)
+        var view = AccountView(account: account, user: user, urls: self.context.urls)
+        view.followRequestsCount = requests
+        return view
     }
 
     /// Finds an account by `username`, `username@our.domain` or a known `username@remote.host`.

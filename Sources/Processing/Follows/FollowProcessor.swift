@@ -11,7 +11,7 @@ package struct FollowProcessor: Sendable {
     }
 
     /// How many recent statuses of a newly followed account are copied into the follower's home feed.
-    static let backfill = 40
+    static let backfillCount = 40
 
     /// Follows `target` (or updates the follow's options); notifies the target once.
     package func follow(
@@ -26,10 +26,14 @@ package struct FollowProcessor: Sendable {
         else {
             throw DomainError.notFound
         }
-        if account.locked {
-            throw DomainError.unprocessable("Follow requests to locked accounts are not supported yet")
+        let blocked = try await self.context.db.read { try await $0.safetyFilter(for: viewer, among: [target]) }
+        if blocked.blockedBy.contains(target) || blocked.blocking.contains(target) {
+            throw DomainError.forbidden("This action is not allowed")
         }
         let existing = try await self.context.db.read { try await $0.follow(from: viewer, to: target) }
+        if account.locked && existing == nil {
+            return try await self.request(account, by: viewer, reblogs: reblogs, notify: notify, languages: languages)
+        }
         let follow = Follow(
             id: existing?.id ?? self.context.ids.next(),
             accountID: viewer,
@@ -41,6 +45,7 @@ package struct FollowProcessor: Sendable {
         )
         try await self.context.db.transaction { session in
             guard try await session.upsertFollow(follow) else { return }
+            try await self.backfill(session, follower: viewer, of: target)
             if account.isLocal {
                 try await session.insertNotification(
                     Notification(
@@ -53,14 +58,94 @@ package struct FollowProcessor: Sendable {
                     )
                 )
             }
-            let recent = try await session.accountStatuses(
-                of: target,
-                filter: DBSession.AccountStatusFilter(visibilities: [.public, .unlisted, .private]),
-                page: PageRequest(limit: Self.backfill)
-            )
-            for id in recent { try await session.insertIntoHomeFeeds(id, of: [viewer]) }
         }
         return try await self.relationships(of: viewer, to: [target]).first ?? RelationshipView(id: target)
+    }
+
+    /// Copies the recent posts of a newly followed account into the follower's home feed.
+    func backfill(_ session: DBSession, follower: Account.ID, of target: Account.ID) async throws {
+        let recent = try await session.accountStatuses(
+            of: target,
+            filter: DBSession.AccountStatusFilter(visibilities: [.public, .unlisted, .private]),
+            page: PageRequest(limit: Self.backfillCount)
+        )
+        for id in recent { try await session.insertIntoHomeFeeds(id, of: [follower]) }
+    }
+
+    /// Asks a locked account to be followed; it is told once with a `follow_request` notification.
+    private func request(_ account: Account, by viewer: Account.ID, reblogs: Bool?, notify: Bool?, languages: [String]?)
+        async throws -> RelationshipView
+    {
+        let request = Follow(
+            id: self.context.ids.next(),
+            accountID: viewer,
+            targetAccountID: account.id,
+            showReblogs: reblogs ?? true,
+            notify: notify ?? false,
+            languages: languages,
+            createdAt: self.context.clock.now()
+        )
+        try await self.context.db.transaction { session in
+            guard try await session.upsertFollowRequest(request), account.isLocal else { return }
+            try await session.insertNotification(
+                Notification(
+                    id: self.context.ids.next(),
+                    accountID: account.id,
+                    fromAccountID: viewer,
+                    kind: .followRequest,
+                    statusID: nil,
+                    createdAt: request.createdAt
+                )
+            )
+        }
+        return try await self.relationships(of: viewer, to: [account.id]).first ?? RelationshipView(id: account.id)
+    }
+
+    /// Accepts (or rejects) the request of `requester` to follow the viewer.
+    package func answerRequest(from requester: Account.ID, by viewer: Account.ID, accept: Bool) async throws
+        -> RelationshipView
+    {
+        try await self.context.db.transaction { session in
+            guard let request = try await session.followRequest(from: requester, to: viewer) else {
+                throw DomainError.notFound
+            }
+            _ = try await session.deleteFollowRequest(from: requester, to: viewer)
+            try await session.deleteNotifications(to: viewer, from: requester, kind: .followRequest, status: nil)
+            guard accept else { return }
+            let follow = Follow(
+                id: self.context.ids.next(),
+                accountID: requester,
+                targetAccountID: viewer,
+                showReblogs: request.showReblogs,
+                notify: request.notify,
+                languages: request.languages,
+                createdAt: self.context.clock.now()
+            )
+            if try await session.upsertFollow(follow) {
+                try await self.backfill(session, follower: requester, of: viewer)
+                try await session.insertNotification(
+                    Notification(
+                        id: self.context.ids.next(),
+                        accountID: viewer,
+                        fromAccountID: requester,
+                        kind: .follow,
+                        statusID: nil,
+                        createdAt: follow.createdAt
+                    )
+                )
+            }
+        }
+        return try await self.relationships(of: viewer, to: [requester]).first ?? RelationshipView(id: requester)
+    }
+
+    /// Accounts waiting for the viewer to answer their follow requests.
+    package func requests(to viewer: Account.ID, page: PageRequest) async throws -> Page<AccountView> {
+        let rows = try await self.context.db.read { try await $0.followRequestPage(to: viewer, page: page) }
+        return Page(
+            items: rows.map { AccountView(account: $0.1, user: nil, urls: self.context.urls) },
+            newestID: rows.first?.0,
+            oldestID: rows.last?.0
+        )
     }
 
     /// Stops following `target` and takes its posts out of the viewer's home feed.
@@ -71,6 +156,9 @@ package struct FollowProcessor: Sendable {
         try await self.context.db.transaction { session in
             if try await session.deleteFollow(from: viewer, to: target) {
                 try await session.removeFromHomeFeed(of: viewer, postsBy: target)
+            }
+            if try await session.deleteFollowRequest(from: viewer, to: target) {
+                try await session.deleteNotifications(to: target, from: viewer, kind: .followRequest, status: nil)
             }
         }
         return try await self.relationships(of: viewer, to: [target]).first ?? RelationshipView(id: target)
@@ -84,6 +172,9 @@ package struct FollowProcessor: Sendable {
             let found = Set(try await session.accounts(ids: unique).map(\.id))
             let following = try await session.follows(from: viewer, to: unique)
             let followedBy = try await session.followers(of: viewer, among: unique)
+            let safety = try await session.safetyFilter(for: viewer, among: unique)
+            let requested = try await session.pendingRequests(of: viewer, among: unique, outgoing: true)
+            let requestedBy = try await session.pendingRequests(of: viewer, among: unique, outgoing: false)
             return unique.filter { found.contains($0) }.map { id in
                 var view = RelationshipView(id: id)
                 if let follow = following[id] {
@@ -93,6 +184,14 @@ package struct FollowProcessor: Sendable {
                     view.languages = follow.languages
                 }
                 view.followedBy = followedBy.contains(id)
+                view.requested = requested.contains(id)
+                view.requestedBy = requestedBy.contains(id)
+                view.blocking = safety.blocking.contains(id)
+                view.blockedBy = safety.blockedBy.contains(id)
+                if let hidesNotifications = safety.muting[id] {
+                    view.muting = true
+                    view.mutingNotifications = hidesNotifications
+                }
                 return view
             }
         }

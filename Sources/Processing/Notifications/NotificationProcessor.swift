@@ -35,9 +35,12 @@ package struct NotificationProcessor: Sendable {
         return view
     }
 
-    /// Dismisses one notification, or all of them.
+    /// Dismisses one notification (404 when it is not the viewer's), or all of them.
     package func dismiss(_ id: Notification.ID?, for viewer: Account.ID) async throws {
-        try await self.context.db.transaction { try await $0.deleteNotifications(of: viewer, id: id) }
+        try await self.context.db.transaction { session in
+            if let id, try await session.notification(id: id, of: viewer) == nil { throw DomainError.notFound }
+            try await session.deleteNotifications(of: viewer, id: id)
+        }
     }
 
     /// How many notifications there are (newer than `after` when given), up to `limit`.
@@ -48,14 +51,20 @@ package struct NotificationProcessor: Sendable {
     private func hydrate(_ notifications: [Notification], for viewer: Account.ID) async throws -> [NotificationView] {
         let statusViews = try await self.hydrator.views(notifications.compactMap(\.statusID), for: viewer)
         let statuses = Dictionary(statusViews.map { ($0.status.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let accounts = try await self.context.db.read { session in
-            Dictionary(
-                try await session.accounts(ids: Array(Set(notifications.map(\.fromAccountID)))).map { ($0.id, $0) },
-                uniquingKeysWith: { a, _ in a }
+        let senders = Array(Set(notifications.map(\.fromAccountID)))
+        let (accounts, safety) = try await self.context.db.read { session in
+            (
+                Dictionary(
+                    try await session.accounts(ids: senders).map { ($0.id, $0) },
+                    uniquingKeysWith: { a, _ in a }
+                ),
+                try await session.safetyFilter(for: viewer, among: senders)
             )
         }
         return notifications.compactMap { notification in
-            guard let from = accounts[notification.fromAccountID], !from.isSuspended else { return nil }
+            guard let from = accounts[notification.fromAccountID], !from.isSuspended,
+                !safety.hidesNotifications(from: from.id)
+            else { return nil }
             var status: StatusView?
             if let statusID = notification.statusID {
                 guard let view = statuses[statusID] else { return nil }

@@ -7,8 +7,10 @@ import Storage
 struct StatusHydrator: Sendable {
     let context: ProcessingContext
 
-    /// Views of `ids` in the same order, without those `viewer` may not see.
-    func views(_ ids: [Status.ID], for viewer: Account.ID?) async throws -> [StatusView] {
+    /// Views of `ids` in the same order, without those `viewer` may not see. Statuses of accounts that
+    /// block the viewer are never shown; with `timeline`, neither are those of accounts the viewer
+    /// blocks or mutes (a timeline is a feed; an explicit fetch still works, as in Mastodon).
+    func views(_ ids: [Status.ID], for viewer: Account.ID?, timeline: Bool = false) async throws -> [StatusView] {
         guard !ids.isEmpty else { return [] }
         return try await self.context.db.read { session in
             let statuses = try await session.statuses(ids: ids)
@@ -26,6 +28,7 @@ struct StatusHydrator: Sendable {
                 uniquingKeysWith: { a, _ in a }
             )
             var following: Set<Account.ID> = []
+            var safety = SafetyFilter()
             var flags: (favourited: Set<Status.ID>, reblogged: Set<Status.ID>, bookmarked: Set<Status.ID>) = (
                 [], [], []
             )
@@ -33,10 +36,13 @@ struct StatusHydrator: Sendable {
                 let authors = Array(Set(all.filter { $0.visibility == .private }.map(\.accountID)))
                 following = Set(try await session.follows(from: viewer, to: authors).keys)
                 flags = try await session.interactions(of: viewer, with: allIDs)
+                safety = try await session.safetyFilter(for: viewer, among: Array(Set(all.map(\.accountID))))
             }
 
             func view(_ status: Status, reblog: StatusView?) -> StatusView? {
-                guard let author = accounts[status.accountID], !author.isSuspended else { return nil }
+                guard let author = accounts[status.accountID], !author.isSuspended,
+                    !safety.blockedBy.contains(author.id), !(timeline && safety.hides(author.id))
+                else { return nil }
                 let mentioned = mentions[status.id] ?? []
                 let visible = VisibilityRule.canSee(
                     status,

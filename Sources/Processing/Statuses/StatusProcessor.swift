@@ -120,6 +120,8 @@ package struct StatusProcessor: Sendable {
                 try await session.insertIntoHomeFeeds(id, of: [author] + mentionedLocal)
             }
             for account in mentionedLocal where account != author {
+                let recipient = try await session.safetyFilter(for: account, among: [author])
+                if recipient.blocking.contains(author) { continue }
                 try await session.insertNotification(
                     Notification(
                         id: self.context.ids.next(),
@@ -135,7 +137,7 @@ package struct StatusProcessor: Sendable {
         return try await self.show(id, for: author)
     }
 
-    private func mentionedAccounts(_ resolved: [MentionToken: ResolvedMention]) async throws -> [Account] {
+    func mentionedAccounts(_ resolved: [MentionToken: ResolvedMention]) async throws -> [Account] {
         let urls = Set(resolved.values.map(\.url))
         guard !urls.isEmpty else { return [] }
         return try await self.context.db.read { session in

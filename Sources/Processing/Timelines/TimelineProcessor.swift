@@ -15,7 +15,7 @@ package struct TimelineProcessor: Sendable {
     /// The viewer's home feed.
     package func home(for viewer: Account.ID, page: PageRequest) async throws -> Page<StatusView> {
         let ids = try await self.context.db.read { try await $0.homeFeed(of: viewer, page: page) }
-        return try await self.page(ids, for: viewer)
+        return try await self.page(ids, for: viewer, timeline: true)
     }
 
     /// Public statuses: everyone's, local only, or remote only.
@@ -23,7 +23,7 @@ package struct TimelineProcessor: Sendable {
         -> Page<StatusView>
     {
         let ids = try await self.context.db.read { try await $0.publicTimeline(scope, page: page) }
-        return try await self.page(ids, for: viewer)
+        return try await self.page(ids, for: viewer, timeline: true)
     }
 
     /// Public statuses with a hashtag.
@@ -39,7 +39,7 @@ package struct TimelineProcessor: Sendable {
         let ids = try await self.context.db.read {
             try await $0.tagTimeline(name, any: any, all: all, none: none, localOnly: localOnly, page: page)
         }
-        return try await self.page(ids, for: viewer)
+        return try await self.page(ids, for: viewer, timeline: true)
     }
 
     /// An account's statuses as the viewer may see them.
@@ -76,8 +76,10 @@ package struct TimelineProcessor: Sendable {
         return Page(items: views, newestID: rows.first?.0, oldestID: rows.last?.0)
     }
 
-    private func page(_ ids: [Status.ID], for viewer: Account.ID?) async throws -> Page<StatusView> {
-        let views = try await self.hydrator.views(ids, for: viewer)
+    private func page(_ ids: [Status.ID], for viewer: Account.ID?, timeline: Bool = false) async throws
+        -> Page<StatusView>
+    {
+        let views = try await self.hydrator.views(ids, for: viewer, timeline: timeline)
         return Page(items: views, newestID: ids.first?.rawValue, oldestID: ids.last?.rawValue)
     }
 }

@@ -22,6 +22,9 @@ package enum Migrations {
         M0004_CreateJobs(),
         M0005_CreateWebSessions(),
         M0006_CreateSocialCore(),
+        M0007_CreateBlocksAndMutes(),
+        M0008_CreateFollowRequests(),
+        M0009_CreateStatusEdits(),
     ]
 }
 

@@ -1,0 +1,82 @@
+import Core
+import Foundation
+import Storage
+
+extension FollowProcessor {
+    /// Blocks `target`: follows in both directions end, each other's posts leave both home feeds, and
+    /// the target's notifications to the viewer go.
+    package func block(_ target: Account.ID, by viewer: Account.ID) async throws -> RelationshipView {
+        try await self.requireOther(target, viewer)
+        try await self.context.db.transaction { session in
+            guard try await session.insertBlock(id: self.context.ids.next(), account: viewer, target: target) else {
+                return
+            }
+            _ = try await session.deleteFollow(from: viewer, to: target)
+            _ = try await session.deleteFollow(from: target, to: viewer)
+            try await session.removeFromHomeFeed(of: viewer, anythingBy: target)
+            try await session.removeFromHomeFeed(of: target, anythingBy: viewer)
+            try await session.deleteNotifications(to: viewer, from: target)
+        }
+        return try await self.relationship(of: viewer, to: target)
+    }
+
+    /// Lifts a block.
+    package func unblock(_ target: Account.ID, by viewer: Account.ID) async throws -> RelationshipView {
+        try await self.requireOther(target, viewer)
+        try await self.context.db.transaction { try await $0.deleteBlock(account: viewer, target: target) }
+        return try await self.relationship(of: viewer, to: target)
+    }
+
+    /// Mutes `target` (optionally its notifications too, optionally for `duration` seconds); its posts
+    /// leave the viewer's home feed.
+    package func mute(_ target: Account.ID, by viewer: Account.ID, notifications: Bool, duration: Int?) async throws
+        -> RelationshipView
+    {
+        try await self.requireOther(target, viewer)
+        if let duration, duration < 0 { throw DomainError.validation("duration must not be negative") }
+        let expires = duration.flatMap { $0 == 0 ? nil : self.context.clock.now().addingTimeInterval(TimeInterval($0)) }
+        try await self.context.db.transaction { session in
+            try await session.upsertMute(
+                id: self.context.ids.next(),
+                account: viewer,
+                target: target,
+                hideNotifications: notifications,
+                expiresAt: expires?.millisecondsSince1970
+            )
+            try await session.removeFromHomeFeed(of: viewer, anythingBy: target)
+        }
+        return try await self.relationship(of: viewer, to: target)
+    }
+
+    /// Lifts a mute.
+    package func unmute(_ target: Account.ID, by viewer: Account.ID) async throws -> RelationshipView {
+        try await self.requireOther(target, viewer)
+        try await self.context.db.transaction { try await $0.deleteMute(account: viewer, target: target) }
+        return try await self.relationship(of: viewer, to: target)
+    }
+
+    /// The accounts the viewer blocks or mutes, newest first.
+    package func blockedOrMuted(by viewer: Account.ID, blocks: Bool, page: PageRequest) async throws -> Page<
+        AccountView
+    > {
+        let rows = try await self.context.db.read {
+            try await $0.blockOrMutePage(of: viewer, blocks: blocks, page: page)
+        }
+        return Page(
+            items: rows.map { AccountView(account: $0.1, user: nil, urls: self.context.urls) },
+            newestID: rows.first?.0,
+            oldestID: rows.last?.0
+        )
+    }
+
+    private func requireOther(_ target: Account.ID, _ viewer: Account.ID) async throws {
+        guard target != viewer else { throw DomainError.forbidden("This action is not allowed on your own account") }
+        guard try await self.context.db.read({ try await $0.account(id: target) }) != nil else {
+            throw DomainError.notFound
+        }
+    }
+
+    func relationship(of viewer: Account.ID, to target: Account.ID) async throws -> RelationshipView {
+        try await self.relationships(of: viewer, to: [target]).first ?? RelationshipView(id: target)
+    }
+}

@@ -1,0 +1,114 @@
+import Core
+import Foundation
+import Storage
+
+extension StatusProcessor {
+    /// What an edit may change: text, content warning, sensitivity, language (not visibility, not the reply).
+    package struct StatusEdit: Sendable {
+        package var text: String
+        package var spoilerText: String?
+        package var sensitive: Bool?
+        package var language: String?
+
+        package init(text: String) {
+            self.text = text
+        }
+    }
+
+    /// Edits the viewer's own status: keeps the previous version in its history, re-links mentions and
+    /// tags, and tells accounts that reblogged it (`update` notifications).
+    package func edit(_ id: Status.ID, _ edit: StatusEdit, by viewer: Account.ID) async throws -> StatusView {
+        let current = try await self.show(id, for: viewer).status
+        guard current.accountID == viewer, !current.isReblog else { throw DomainError.notFound }
+        guard !edit.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw DomainError.validation("Validation failed: Text can't be blank")
+        }
+        let spoiler = edit.spoilerText ?? current.spoilerText
+        let limit = self.context.instance.maxCharacters
+        if TextFormatter.countCharacters(edit.text) + spoiler.count > limit {
+            throw DomainError.validation("Validation failed: Text character limit of \(limit) exceeded")
+        }
+        if let language = edit.language, !Self.isLanguageCode(language) {
+            throw DomainError.validation("Validation failed: Language is not a valid ISO 639 code")
+        }
+        let scanned = TextFormatter.scan(edit.text)
+        let resolved = try await self.accounts.resolveMentions(scanned.mentions)
+        let mentioned = try await self.mentionedAccounts(resolved)
+        let urls = self.context.urls
+        let rendered = TextFormatter.format(edit.text, mention: { resolved[$0] }, hashtagURL: { urls.tag($0) })
+        let now = self.context.clock.now()
+        var updated = current
+        updated.text = edit.text
+        updated.content = rendered.html
+        updated.spoilerText = spoiler
+        updated.sensitive = edit.sensitive ?? (current.sensitive || !spoiler.isEmpty)
+        updated.language = edit.language ?? current.language
+        updated.editedAt = now
+        let changed = updated
+        try await self.context.db.transaction { session in
+            if try await session.statusVersions(of: id).isEmpty {
+                // The first edit also records the original, so the history starts where the post did.
+                try await session.insertStatusVersion(
+                    StatusVersion(
+                        text: current.text,
+                        content: current.content,
+                        spoilerText: current.spoilerText,
+                        sensitive: current.sensitive,
+                        createdAt: current.createdAt
+                    ),
+                    id: self.context.ids.next(),
+                    status: id
+                )
+            }
+            try await session.updateStatusText(changed, mentions: mentioned.map(\.id), tags: rendered.hashtags) {
+                self.context.ids.next()
+            }
+            try await session.insertStatusVersion(
+                StatusVersion(
+                    text: changed.text,
+                    content: changed.content,
+                    spoilerText: changed.spoilerText,
+                    sensitive: changed.sensitive,
+                    createdAt: now
+                ),
+                id: self.context.ids.next(),
+                status: id
+            )
+            for account in try await session.reblogAuthors(of: id) where account != viewer {
+                try await session.insertNotification(
+                    Notification(
+                        id: self.context.ids.next(),
+                        accountID: account,
+                        fromAccountID: viewer,
+                        kind: .update,
+                        statusID: id,
+                        createdAt: now
+                    )
+                )
+            }
+        }
+        return try await self.show(id, for: viewer)
+    }
+
+    /// The versions of a status the viewer can see, oldest first; a never-edited status has one.
+    package func history(_ id: Status.ID, for viewer: Account.ID?) async throws -> (StatusView, [StatusVersion]) {
+        let view = try await self.show(id, for: viewer)
+        let versions = try await self.context.db.read { try await $0.statusVersions(of: id) }
+        if versions.isEmpty {
+            let status = view.status
+            return (
+                view,
+                [
+                    StatusVersion(
+                        text: status.text,
+                        content: status.content,
+                        spoilerText: status.spoilerText,
+                        sensitive: status.sensitive,
+                        createdAt: status.createdAt
+                    )
+                ]
+            )
+        }
+        return (view, versions)
+    }
+}

@@ -1,0 +1,169 @@
+import Core
+import SQLKit
+
+/// What one account has done to others: blocks and (unexpired) mutes, for filtering.
+package struct SafetyFilter: Sendable, Equatable {
+    /// Accounts the viewer blocks.
+    package var blocking: Set<Account.ID> = []
+    /// Accounts that block the viewer.
+    package var blockedBy: Set<Account.ID> = []
+    /// Accounts the viewer mutes, and whether their notifications are hidden too.
+    package var muting: [Account.ID: Bool] = [:]
+
+    package init() {}
+
+    /// Whether anything from `account` should stay out of the viewer's timelines.
+    package func hides(_ account: Account.ID) -> Bool {
+        self.blocking.contains(account) || self.blockedBy.contains(account) || self.muting[account] != nil
+    }
+
+    /// Whether notifications from `account` should stay out of the viewer's list.
+    package func hidesNotifications(from account: Account.ID) -> Bool {
+        self.blocking.contains(account) || self.blockedBy.contains(account) || self.muting[account] == true
+    }
+}
+
+extension DBSession {
+    /// Records a block; returns false when it already existed.
+    package func insertBlock(id: Int64, account: Account.ID, target: Account.ID) async throws -> Bool {
+        let rows = try await self.sql.raw(
+            """
+            INSERT INTO blocks (id, account_id, target_account_id, created_at)
+            VALUES (\(bind: id), \(bind: account.rawValue), \(bind: target.rawValue), \(bind: self.nowMillis))
+            ON CONFLICT (account_id, target_account_id) DO NOTHING RETURNING id
+            """
+        ).all()
+        return !rows.isEmpty
+    }
+
+    /// Removes a block.
+    package func deleteBlock(account: Account.ID, target: Account.ID) async throws {
+        try await self.sql.raw(
+            "DELETE FROM blocks WHERE account_id = \(bind: account.rawValue) AND target_account_id = \(bind: target.rawValue)"
+        ).run()
+    }
+
+    /// Records or updates a mute.
+    package func upsertMute(
+        id: Int64,
+        account: Account.ID,
+        target: Account.ID,
+        hideNotifications: Bool,
+        expiresAt: Int64?
+    )
+        async throws
+    {
+        try await self.sql.raw(
+            """
+            INSERT INTO mutes (id, account_id, target_account_id, hide_notifications, expires_at, created_at)
+            VALUES (\(bind: id), \(bind: account.rawValue), \(bind: target.rawValue), \(bind: hideNotifications),
+                \(bind: expiresAt), \(bind: self.nowMillis))
+            ON CONFLICT (account_id, target_account_id)
+            DO UPDATE SET hide_notifications = \(bind: hideNotifications), expires_at = \(bind: expiresAt)
+            """
+        ).run()
+    }
+
+    /// Removes a mute.
+    package func deleteMute(account: Account.ID, target: Account.ID) async throws {
+        try await self.sql.raw(
+            "DELETE FROM mutes WHERE account_id = \(bind: account.rawValue) AND target_account_id = \(bind: target.rawValue)"
+        ).run()
+    }
+
+    /// Removes a's posts (and reblogs) from b's home feed.
+    package func removeFromHomeFeed(of account: Account.ID, anythingBy author: Account.ID) async throws {
+        try await self.sql.raw(
+            """
+            DELETE FROM home_feed WHERE account_id = \(bind: account.rawValue)
+            AND status_id IN (
+                SELECT id FROM statuses WHERE account_id = \(bind: author.rawValue)
+                UNION SELECT r.id FROM statuses r JOIN statuses o ON o.id = r.reblog_of_id
+                WHERE o.account_id = \(bind: author.rawValue)
+            )
+            """
+        ).run()
+    }
+
+    /// Deletes every notification between two accounts (in the direction given).
+    package func deleteNotifications(to account: Account.ID, from sender: Account.ID) async throws {
+        try await self.sql.raw(
+            """
+            DELETE FROM notifications WHERE account_id = \(bind: account.rawValue)
+            AND from_account_id = \(bind: sender.rawValue)
+            """
+        ).run()
+    }
+
+    /// The viewer's blocks and mutes concerning `accounts` (all of them when `accounts` is nil).
+    package func safetyFilter(for viewer: Account.ID, among accounts: [Account.ID]?) async throws -> SafetyFilter {
+        var filter = SafetyFilter()
+        if let accounts, accounts.isEmpty { return filter }
+        func restrict(_ query: inout SQLQueryString, column: String) {
+            guard let accounts else { return }
+            query.appendLiteral(" AND \(column) IN (")
+            query.appendInterpolation(binds: accounts.map(\.rawValue))
+            query.appendLiteral(")")
+        }
+        var blocking = SQLQueryString("SELECT target_account_id AS a FROM blocks WHERE account_id = ")
+        blocking.appendInterpolation(bind: viewer.rawValue)
+        restrict(&blocking, column: "target_account_id")
+        filter.blocking = Set(
+            try await self.sql.raw(blocking).all().map { Account.ID(try $0.decode(column: "a", as: Int64.self)) }
+        )
+        var blockedBy = SQLQueryString("SELECT account_id AS a FROM blocks WHERE target_account_id = ")
+        blockedBy.appendInterpolation(bind: viewer.rawValue)
+        restrict(&blockedBy, column: "account_id")
+        filter.blockedBy = Set(
+            try await self.sql.raw(blockedBy).all().map { Account.ID(try $0.decode(column: "a", as: Int64.self)) }
+        )
+        var muting = SQLQueryString(
+            "SELECT target_account_id AS a, hide_notifications AS h FROM mutes WHERE account_id = "
+        )
+        muting.appendInterpolation(bind: viewer.rawValue)
+        muting.appendLiteral(" AND (expires_at IS NULL OR expires_at > ")
+        muting.appendInterpolation(bind: self.nowMillis)
+        muting.appendLiteral(")")
+        restrict(&muting, column: "target_account_id")
+        for row in try await self.sql.raw(muting).all() {
+            filter.muting[Account.ID(try row.decode(column: "a", as: Int64.self))] = try row.decode(
+                column: "h",
+                as: Bool.self
+            )
+        }
+        return filter
+    }
+
+    /// A page of the accounts the viewer blocks (`blocks: true`) or mutes, newest first, paged by row id.
+    package func blockOrMutePage(of account: Account.ID, blocks: Bool, page: PageRequest) async throws -> [(
+        Int64, Account
+    )] {
+        var query = SQLQueryString(
+            "SELECT b.id AS page_id, a.* FROM \(unsafeRaw: blocks ? "blocks" : "mutes") b JOIN accounts a ON a.id = b.target_account_id WHERE b.account_id = "
+        )
+        query.appendInterpolation(bind: account.rawValue)
+        if !blocks {
+            query.appendLiteral(" AND (b.expires_at IS NULL OR b.expires_at > ")
+            query.appendInterpolation(bind: self.nowMillis)
+            query.appendLiteral(")")
+        }
+        let rows = try await self.sql.raw(Self.paged(query, column: "b.id", page: page)).all()
+        return try Self.ordered(rows, page: page).map {
+            (try $0.decode(column: "page_id", as: Int64.self), try $0.decodeAccount())
+        }
+    }
+
+    /// When a mute of `target` by `account` ends (nil: never), if there is one.
+    package func muteExpiry(account: Account.ID, target: Account.ID) async throws -> (exists: Bool, expiresAt: Int64?) {
+        let row = try await self.sql.raw(
+            """
+            SELECT expires_at FROM mutes WHERE account_id = \(bind: account.rawValue)
+            AND target_account_id = \(bind: target.rawValue)
+            """
+        ).first()
+        guard let row else { return (false, nil) }
+        return (
+            true, try row.decodeNil(column: "expires_at") ? nil : try row.decode(column: "expires_at", as: Int64.self)
+        )
+    }
+}
