@@ -1,7 +1,8 @@
 """Fixtures for Tern's end-to-end tests.
 
 Each test module gets a live `tern serve` (fixture `server`), once on SQLite and once on PostgreSQL. A test that
-needs a server of its own uses `fresh_server` instead. The server is configured only through environment variables.
+needs a server of its own uses `fresh_server` instead. The server is configured only through environment variables;
+a module may add some of its own with a module-level dict `TERN_SERVER_ENV` (e.g. {"TERN_AUTH_RATE_LIMIT": "0"}).
 
 Environment:
   TERN_BIN                 the tern binary (default: .build/debug/tern in the repository)
@@ -54,7 +55,8 @@ def _run_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
     label = request.node.name.replace("/", "_").replace("[", "-").replace("]", "")
     server: Optional[TernServer] = None
     try:
-        server = TernServer(database, tmp_path_factory.mktemp(f"tern-{database}"), database_url)
+        extra_env = getattr(request.module, "TERN_SERVER_ENV", None)
+        server = TernServer(database, tmp_path_factory.mktemp(f"tern-{database}"), database_url, extra_env)
         server.start()
         yield server
     finally:

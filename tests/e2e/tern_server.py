@@ -99,7 +99,13 @@ class PostgresAdmin:
 class TernServer:
     """A `tern serve` process on a free 127.0.0.1 port with its own data folder (and database)."""
 
-    def __init__(self, database: str, workdir: Path, database_url: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        database: str,
+        workdir: Path,
+        database_url: Optional[str] = None,
+        extra_env: Optional[dict[str, str]] = None,
+    ) -> None:
         self.database = database
         self.workdir = workdir
         self.data_dir = workdir / "data"
@@ -120,6 +126,8 @@ class TernServer:
         )
         if database_url is not None:
             self.env["TERN_DATABASE"] = database_url
+        if extra_env:
+            self.env.update(extra_env)
         self.bin = tern_bin()
         self.process: Optional[subprocess.Popen[bytes]] = None
         self.terminated = False  # True once stop() had to signal a running process
