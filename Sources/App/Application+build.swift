@@ -32,7 +32,10 @@ package func buildApplication(_ deps: AppDependencies) async throws -> some Appl
 /// The router with every front door mounted.
 package func buildRouter(_ deps: AppDependencies) async throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
-    router.addMiddleware { LogRequestsMiddleware(.debug) }
+    router.addMiddleware {
+        LogRequestsMiddleware(.debug)
+        APIFallbackMiddleware()
+    }
     DiscoveryRoutes(
         db: deps.db,
         urls: deps.config.urls,

@@ -35,6 +35,7 @@ package struct MastodonRoutes {
         StatusesController(statuses: self.processor.statuses, urls: urls).addRoutes(to: v1)
         TimelinesController(timelines: self.processor.timelines, urls: urls).addRoutes(to: v1)
         NotificationsController(notifications: self.processor.notifications, urls: urls).addRoutes(to: v1)
+        SearchController(search: self.processor.search, urls: urls).addRoutes(v1: v1, v2: v2)
         OAuthController(oauth: self.processor.oauth, urls: self.processor.context.urls, authLimiter: self.authLimiter)
             .addRoutes(to: router)
         // Anything else under /api is Mastodon's JSON 404, whatever the method.

@@ -45,6 +45,7 @@ package final class Processor: Sendable {
     package let follows: FollowProcessor
     package let timelines: TimelineProcessor
     package let notifications: NotificationProcessor
+    package let search: SearchProcessor
 
     package init(_ context: ProcessingContext) {
         self.context = context
@@ -57,5 +58,6 @@ package final class Processor: Sendable {
         self.follows = FollowProcessor(context)
         self.timelines = TimelineProcessor(context)
         self.notifications = NotificationProcessor(context)
+        self.search = SearchProcessor(context)
     }
 }

@@ -183,18 +183,6 @@ extension DBSession {
         }
     }
 
-    /// Local accounts whose username or display name starts with `prefix` (case-insensitive), for lookups.
-    package func searchLocalAccounts(prefix: String, limit: Int) async throws -> [Account] {
-        let pattern = Self.likePrefix(prefix.lowercased())
-        return try await self.sql.raw(
-            """
-            SELECT * FROM accounts WHERE domain IS NULL AND suspended_at IS NULL
-            AND (lower(username) LIKE \(bind: pattern) ESCAPE '\\' OR lower(display_name) LIKE \(bind: pattern) ESCAPE '\\')
-            ORDER BY username LIMIT \(bind: limit)
-            """
-        ).all().map { try $0.decodeAccount() }
-    }
-
     /// `text%` with LIKE's wildcards escaped.
     static func likePrefix(_ text: String) -> String {
         var escaped = ""

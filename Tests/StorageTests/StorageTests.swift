@@ -90,7 +90,9 @@ import Testing
         try await TestApp.run(database) { t in
             try await t.db.transaction { try await $0.insertAccount(self.makeAccount(t, "dave_x")) }
             try await t.db.transaction { try await $0.insertAccount(self.makeAccount(t, "davexx")) }
-            let found = try await t.db.read { try await $0.searchLocalAccounts(prefix: "DAVE_", limit: 10) }
+            let found = try await t.db.read {
+                try await $0.searchAccounts("DAVE_", limit: 10, offset: 0, onlyFollowedBy: nil)
+            }
             #expect(found.map(\.username) == ["dave_x"])
         }
     }

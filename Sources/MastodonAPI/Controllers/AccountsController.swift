@@ -145,7 +145,10 @@ struct AccountsController {
         let params = try await request.parameters(context: context)
         let query = try params.string("q") ?? ""
         let limit = min(max(try params.int("limit") ?? 40, 1), 80)
-        return try await self.accounts.search(query, limit: limit).map(AccountEntity.init)
+        let offset = max(0, try params.int("offset") ?? 0)
+        let following = try params.bool("following") == true ? context.viewer?.accountID : nil
+        return try await self.accounts.search(query, limit: limit, offset: offset, following: following)
+            .map(AccountEntity.init)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> AccountEntity {

@@ -181,13 +181,15 @@ package struct AccountProcessor: Sendable {
         return unique.filter { found.contains($0) }.map { RelationshipView(id: $0) }
     }
 
-    /// Local accounts whose name starts with `query` (`/api/v1/accounts/search` without federation).
-    package func search(_ query: String, limit: Int) async throws -> [AccountView] {
+    /// Accounts (local first, then known remote ones) whose name starts with `query`.
+    package func search(_ query: String, limit: Int, offset: Int = 0, following: Account.ID? = nil) async throws
+        -> [AccountView]
+    {
         var term = query.trimmingCharacters(in: .whitespaces)
         if term.hasPrefix("@") { term.removeFirst() }
-        guard !term.isEmpty else { return [] }
+        guard !term.isEmpty, term.count <= 200 else { return [] }
         let accounts = try await self.context.db.read {
-            try await $0.searchLocalAccounts(prefix: term, limit: min(max(limit, 1), 80))
+            try await $0.searchAccounts(term, limit: min(max(limit, 1), 80), offset: offset, onlyFollowedBy: following)
         }
         return accounts.map { AccountView(account: $0, user: nil, urls: self.context.urls) }
     }

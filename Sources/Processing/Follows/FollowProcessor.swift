@@ -45,7 +45,7 @@ package struct FollowProcessor: Sendable {
         )
         try await self.context.db.transaction { session in
             guard try await session.upsertFollow(follow) else { return }
-            try await self.backfill(session, follower: viewer, of: target)
+            try await self.backfill(session, follower: viewer, of: target, showingReblogs: follow.showReblogs)
             if account.isLocal {
                 try await session.insertNotification(
                     Notification(
@@ -63,10 +63,15 @@ package struct FollowProcessor: Sendable {
     }
 
     /// Copies the recent posts of a newly followed account into the follower's home feed.
-    func backfill(_ session: DBSession, follower: Account.ID, of target: Account.ID) async throws {
+    /// Without `showingReblogs` (the follow was made with `reblogs=false`), its reblogs stay out.
+    func backfill(_ session: DBSession, follower: Account.ID, of target: Account.ID, showingReblogs: Bool)
+        async throws
+    {
+        var filter = DBSession.AccountStatusFilter(visibilities: [.public, .unlisted, .private])
+        filter.excludeReblogs = !showingReblogs
         let recent = try await session.accountStatuses(
             of: target,
-            filter: DBSession.AccountStatusFilter(visibilities: [.public, .unlisted, .private]),
+            filter: filter,
             page: PageRequest(limit: Self.backfillCount)
         )
         for id in recent { try await session.insertIntoHomeFeeds(id, of: [follower]) }
@@ -122,7 +127,7 @@ package struct FollowProcessor: Sendable {
                 createdAt: self.context.clock.now()
             )
             if try await session.upsertFollow(follow) {
-                try await self.backfill(session, follower: requester, of: viewer)
+                try await self.backfill(session, follower: requester, of: viewer, showingReblogs: follow.showReblogs)
                 try await session.insertNotification(
                     Notification(
                         id: self.context.ids.next(),

@@ -119,6 +119,9 @@ package struct StatusProcessor: Sendable {
             case .direct:
                 try await session.insertIntoHomeFeeds(id, of: [author] + mentionedLocal)
             }
+            if visibility == .public {
+                try await session.fanOutToTagFollowers(id, tags: rendered.hashtags)
+            }
             for account in mentionedLocal where account != author {
                 let recipient = try await session.safetyFilter(for: account, among: [author])
                 if recipient.blocking.contains(author) { continue }

@@ -25,6 +25,7 @@ package enum Migrations {
         M0007_CreateBlocksAndMutes(),
         M0008_CreateFollowRequests(),
         M0009_CreateStatusEdits(),
+        M0010_CreateSearchAndTagFollows(),
     ]
 }
 
