@@ -5,7 +5,7 @@ import Foundation
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage the server from the command line (uses the same configuration as serve).",
-        subcommands: [AccountCommand.self, Migrate.self]
+        subcommands: [AccountCommand.self, Migrate.self, SeedBenchmark.self]
     )
 }
 

@@ -1,0 +1,264 @@
+#!/usr/bin/env bash
+#
+# Timeline benchmark of the release `tern serve` on loopback, on a seeded database:
+#   - seed: `tern admin seed-benchmark` (200 accounts, 200,000 statuses, bench0 follows 200 others)
+#   - wrk load on GET /api/v1/timelines/home?limit=20 (as bench0), GET /api/v1/timelines/public?local=true,
+#     and POST /api/v1/statuses (as bench0)
+#   - req/s, p50, p99 and non-2xx for each, the seed time, and RSS after the run
+#
+#   scripts/bench-timelines.sh             SQLite in a temp data dir
+#   scripts/bench-timelines.sh postgres    a throwaway PostgreSQL cluster (scripts/lib/postgres.sh, --durable)
+#
+# Environment: BENCH_STATUSES (200000), BENCH_ACCOUNTS (200), BENCH_FOLLOW (200),
+#              BENCH_DURATION (10s), BENCH_CONNECTIONS (50), BENCH_THREADS (2),
+#              BENCH_SKIP_BUILD=1 to reuse an existing release build,
+#              TERN_BIN=PATH to benchmark that binary instead (no build).
+# Needs wrk, curl and python3. Sends traffic to 127.0.0.1 only.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$(pwd)"
+# shellcheck source=scripts/lib/postgres.sh
+source "$ROOT/scripts/lib/postgres.sh"
+
+BACKEND="${1:-sqlite}"
+case "$BACKEND" in
+    sqlite | postgres) ;;
+    -h | --help)
+        sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+        exit 0
+        ;;
+    *)
+        echo "usage: $0 [sqlite|postgres]" >&2
+        exit 2
+        ;;
+esac
+DURATION="${BENCH_DURATION:-10s}"
+CONNECTIONS="${BENCH_CONNECTIONS:-50}"
+THREADS="${BENCH_THREADS:-2}"
+ACCOUNTS="${BENCH_ACCOUNTS:-200}"
+STATUSES="${BENCH_STATUSES:-200000}"
+FOLLOW="${BENCH_FOLLOW:-200}"
+PASSWORD="bench-password-123456"
+
+say() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() {
+    say "ERROR: $*"
+    exit 1
+}
+
+for tool in wrk curl python3; do
+    command -v "$tool" >/dev/null 2>&1 || die "$tool not found (apt-get install wrk curl python3)"
+done
+
+WORK=""
+SERVER_PID=""
+cleanup() {
+    local status=$?
+    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -TERM "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 100); do
+            kill -0 "$SERVER_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$SERVER_PID" 2>/dev/null || true
+    fi
+    pg_stop_cluster || true
+    if [[ -n "$WORK" ]]; then rm -rf "$WORK"; fi
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- Build ------------------------------------------------------------------------------------
+if [[ -z "${TERN_BIN:-}" ]]; then
+    if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+        say "swift build -c release"
+        swift build -c release
+    fi
+    TERN_BIN="$(swift build -c release --show-bin-path)/tern"
+fi
+[[ -x "$TERN_BIN" ]] || die "no release binary at $TERN_BIN"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/tern-bench.XXXXXX")"
+PORT="$(pg_free_port)"
+BASE="http://127.0.0.1:$PORT"
+
+# The seed command and the server share these, so status URLs name the server's domain.
+export TERN_DOMAIN="127.0.0.1:$PORT"
+export TERN_LISTEN="127.0.0.1:$PORT"
+export TERN_PROTOCOL=http
+export TERN_DATA_DIR="$WORK/data"
+export TERN_REGISTRATIONS=open
+export TERN_LOG_LEVEL=warning
+# The sign-in limiter counts per address per 5 minutes; every request here comes from 127.0.0.1.
+export TERN_AUTH_RATE_LIMIT=0
+unset TERN_DATABASE
+mkdir -p "$TERN_DATA_DIR"
+
+if [[ "$BACKEND" == postgres ]]; then
+    pg_find_bindir || die "PostgreSQL server binaries not found (apt-get install postgresql)"
+    say "starting a throwaway PostgreSQL cluster (default durability settings)"
+    pg_start_cluster --durable || die "could not start PostgreSQL"
+    pg_create_db tern_bench
+    TERN_DATABASE="$(pg_url tern_bench)"
+    export TERN_DATABASE
+fi
+
+show_log() {
+    say "server log (last 40 lines):"
+    tail -n 40 "$WORK/server.log" >&2 || true
+}
+
+rss_mib() {
+    awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER_PID/status"
+}
+
+# --- Seed -------------------------------------------------------------------------------------
+say "seeding $ACCOUNTS accounts, $STATUSES statuses, bench0 follows $FOLLOW ($BACKEND)"
+t0=$(date +%s%N)
+"$TERN_BIN" admin seed-benchmark --accounts "$ACCOUNTS" --statuses "$STATUSES" --follow "$FOLLOW" \
+    --password "$PASSWORD" 2>&1 | tee "$WORK/seed.log" >&2 || die "tern admin seed-benchmark failed"
+t1=$(date +%s%N)
+SEED_S="$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.1f", ns / 1e9 }')"
+SEED_SUMMARY="$(grep '^Seeded' "$WORK/seed.log" || true)"
+[[ -n "$SEED_SUMMARY" ]] || die "seed-benchmark printed no summary"
+say "seeded in ${SEED_S} s"
+if [[ "$BACKEND" == sqlite ]]; then
+    DB_SIZE="$(du -sm "$TERN_DATA_DIR" | awk '{ print $1 " MiB" }')"
+else
+    DB_SIZE="$(_pg_psql tern_bench -At -c "SELECT pg_database_size('tern_bench') / 1048576 || ' MiB'")" || DB_SIZE="?"
+fi
+
+# --- Start ------------------------------------------------------------------------------------
+say "starting $TERN_BIN serve on $BASE ($BACKEND)"
+"$TERN_BIN" serve >"$WORK/server.log" 2>&1 </dev/null &
+SERVER_PID=$!
+deadline=$(($(date +%s) + 60))
+while :; do
+    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$BASE/api/v1/instance" || true)"
+    if [[ "$code" == 200 ]]; then break; fi
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+        show_log
+        die "tern serve exited during start"
+    fi
+    if (($(date +%s) > deadline)); then
+        show_log
+        die "no 200 from /api/v1/instance within 60 s"
+    fi
+    sleep 0.05
+done
+sleep 1
+IDLE_RSS="$(rss_mib)"
+say "idle RSS ${IDLE_RSS} MiB"
+
+# --- Token for bench0 -------------------------------------------------------------------------
+json_field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+
+APP="$(curl -sS --fail-with-body -X POST "$BASE/api/v1/apps" \
+    --data-urlencode client_name=bench \
+    --data-urlencode redirect_uris=urn:ietf:wg:oauth:2.0:oob \
+    --data-urlencode "scopes=read write")" || die "POST /api/v1/apps failed: $APP"
+CLIENT_ID="$(json_field client_id <<<"$APP")"
+CLIENT_SECRET="$(json_field client_secret <<<"$APP")"
+
+TOKEN_JSON="$(curl -sS --fail-with-body -X POST "$BASE/oauth/token" \
+    --data-urlencode grant_type=password \
+    --data-urlencode username=bench0@example.com \
+    --data-urlencode "password=$PASSWORD" \
+    --data-urlencode "client_id=$CLIENT_ID" \
+    --data-urlencode "client_secret=$CLIENT_SECRET" \
+    --data-urlencode "scope=read write")" || die "POST /oauth/token failed: $TOKEN_JSON"
+TOKEN="$(json_field access_token <<<"$TOKEN_JSON")"
+AUTH="Authorization: Bearer $TOKEN"
+
+# Sanity: a full first page of the home feed, and of the local timeline.
+count_items() { python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'; }
+HOME_N="$(curl -sS --fail-with-body -H "$AUTH" "$BASE/api/v1/timelines/home?limit=20" | count_items)" ||
+    die "GET /api/v1/timelines/home failed"
+PUBLIC_N="$(curl -sS --fail-with-body "$BASE/api/v1/timelines/public?local=true" | count_items)" ||
+    die "GET /api/v1/timelines/public?local=true failed"
+say "first pages: home $HOME_N statuses, local $PUBLIC_N statuses"
+if ((STATUSES >= 20)) && [[ "$HOME_N" != 20 ]]; then die "home timeline returned $HOME_N statuses, expected 20"; fi
+
+# wrk script for posting: a form body with a per-thread counter, the token in a header.
+cat >"$WORK/post.lua" <<LUA
+local threads = 0
+function setup(thread)
+    threads = threads + 1
+    thread:set("tid", threads)
+end
+function init(args)
+    counter = 0
+end
+function request()
+    counter = counter + 1
+    local body = "status=bench+post+" .. tid .. "-" .. counter
+    return wrk.format("POST", "/api/v1/statuses", {
+        ["Authorization"] = "Bearer $TOKEN",
+        ["Content-Type"] = "application/x-www-form-urlencoded",
+    }, body)
+end
+LUA
+
+# --- Load -------------------------------------------------------------------------------------
+# run_wrk NAME PATH [wrk args...]: prints "req/s p50 p99 non2xx timeouts" (wrk gives up on a request after 2 s)
+run_wrk() {
+    local name="$1" path="$2"
+    shift 2
+    local out="$WORK/wrk-$name.txt"
+    say "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency $* $path"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$BASE$path" >"$out"
+    cat "$out" >&2
+    local rps p50 p99 errors
+    rps="$(awk '/^Requests\/sec:/ { print $2 }' "$out")"
+    p50="$(awk '$1 == "50%" { print $2 }' "$out")"
+    p99="$(awk '$1 == "99%" { print $2 }' "$out")"
+    errors="$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out")"
+    local socket timeouts
+    socket="$(awk '/Socket errors:/ { $1 = $2 = ""; print }' "$out" | xargs)"
+    [[ -z "$socket" ]] || say "$name: socket errors: $socket"
+    timeouts="$(awk '/Socket errors:/ { print $NF }' "$out")"
+    echo "${rps:-?} ${p50:-?} ${p99:-?} ${errors:-0} ${timeouts:-0}"
+}
+
+run_wrk home "/api/v1/timelines/home?limit=20" -H "$AUTH" >"$WORK/result-home"
+run_wrk public "/api/v1/timelines/public?local=true" >"$WORK/result-public"
+run_wrk post /api/v1/statuses -s "$WORK/post.lua" >"$WORK/result-post"
+read -r HOME_RPS HOME_P50 HOME_P99 HOME_ERR HOME_TO <"$WORK/result-home"
+read -r PUBLIC_RPS PUBLIC_P50 PUBLIC_P99 PUBLIC_ERR PUBLIC_TO <"$WORK/result-public"
+read -r POST_RPS POST_P50 POST_P99 POST_ERR POST_TO <"$WORK/result-post"
+
+kill -0 "$SERVER_PID" 2>/dev/null || {
+    show_log
+    die "the server died under load"
+}
+sleep 1
+LOADED_RSS="$(rss_mib)"
+
+# --- Report -----------------------------------------------------------------------------------
+cat <<EOF
+
+## Tern timeline benchmark ($BACKEND, $(date -u +%Y-%m-%d), wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $(nproc) cores)
+
+Seed: $ACCOUNTS accounts, $STATUSES statuses, bench0 follows $FOLLOW. ${SEED_SUMMARY}
+
+| metric | req/s | p50 | p99 | non-2xx | timeouts (> 2 s) |
+| --- | --- | --- | --- | --- | --- |
+| GET /api/v1/timelines/home?limit=20 (bench0) | ${HOME_RPS} | ${HOME_P50} | ${HOME_P99} | ${HOME_ERR} | ${HOME_TO} |
+| GET /api/v1/timelines/public?local=true | ${PUBLIC_RPS} | ${PUBLIC_P50} | ${PUBLIC_P99} | ${PUBLIC_ERR} | ${PUBLIC_TO} |
+| POST /api/v1/statuses (bench0) | ${POST_RPS} | ${POST_P50} | ${POST_P99} | ${POST_ERR} | ${POST_TO} |
+
+| metric | value |
+| --- | --- |
+| seed time (tern admin seed-benchmark, wall clock) | ${SEED_S} s |
+| database size after seeding | ${DB_SIZE} |
+| idle RSS after start | ${IDLE_RSS} MiB |
+| RSS after the run | ${LOADED_RSS} MiB |
+EOF
+
+if [[ "$HOME_ERR$PUBLIC_ERR$POST_ERR$HOME_TO$PUBLIC_TO$POST_TO" != 000000 ]]; then
+    say "WARNING: some responses were not 2xx/3xx or timed out; the numbers above include them"
+    show_log
+fi
