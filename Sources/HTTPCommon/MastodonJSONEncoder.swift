@@ -2,14 +2,15 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// Encodes responses the way Mastodon does: snake_case keys, `2025-01-01T12:00:00.000Z` dates.
+/// Encodes responses the way Mastodon does: `2025-01-01T12:00:00.000Z` dates. Entities spell their
+/// snake_case keys out in `CodingKeys` (a key strategy would convert every key of every object on
+/// every response: measured at about a quarter of a timeline request's CPU).
 package struct MastodonJSONEncoder: ResponseEncoder {
     package init() {}
 
     /// The configured `JSONEncoder`; tests use it to build expected bodies.
     package static func make() -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(Self.timestamp(date))

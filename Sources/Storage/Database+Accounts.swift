@@ -26,6 +26,24 @@ struct AccountRow: Decodable {
     var statusesCount: Int
     var lastStatusAt: Int64?
 
+    enum CodingKeys: String, CodingKey {
+        case id, username, domain
+        case displayName = "display_name"
+        case note
+        case noteHtml = "note_html"
+        case fields, locked, bot
+        case discoverable, indexable
+        case hideCollections = "hide_collections"
+        case uri, url
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+        case suspendedAt = "suspended_at"
+        case followersCount = "followers_count"
+        case followingCount = "following_count"
+        case statusesCount = "statuses_count"
+        case lastStatusAt = "last_status_at"
+    }
+
     /// Profile fields as JSON: dates as milliseconds.
     struct FieldRow: Codable {
         var name: String
@@ -88,7 +106,7 @@ struct AccountRow: Decodable {
 
 extension SQLRow {
     func decodeAccount() throws -> Account {
-        try self.decode(model: AccountRow.self, keyDecodingStrategy: .convertFromSnakeCase).account()
+        try self.decode(model: AccountRow.self).account()
     }
 }
 
@@ -178,7 +196,7 @@ extension DBSession {
         return try rows.map { row in
             (
                 try row.decodeAccount(),
-                try row.decode(model: UserRow.self, prefix: "u_", keyDecodingStrategy: .convertFromSnakeCase).user()
+                try row.decode(model: UserRow.self, prefix: "u_").user()
             )
         }
     }

@@ -29,7 +29,7 @@ extension DBSession {
             SELECT * FROM follow_requests
             WHERE account_id = \(bind: account.rawValue) AND target_account_id = \(bind: target.rawValue)
             """
-        ).first()?.decode(model: FollowRow.self, keyDecodingStrategy: .convertFromSnakeCase).follow()
+        ).first()?.decode(model: FollowRow.self).follow()
     }
 
     /// Removes a pending request; returns whether there was one.

@@ -11,6 +11,16 @@ struct FollowRow: Decodable {
     var languages: String?
     var createdAt: Int64
 
+    enum CodingKeys: String, CodingKey {
+        case id
+        case accountId = "account_id"
+        case targetAccountId = "target_account_id"
+        case showReblogs = "show_reblogs"
+        case notify
+        case languages
+        case createdAt = "created_at"
+    }
+
     func follow() -> Follow {
         let languages = self.languages.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
         return Follow(
@@ -89,7 +99,7 @@ extension DBSession {
             """
             SELECT * FROM follows WHERE account_id = \(bind: account.rawValue) AND target_account_id = \(bind: target.rawValue)
             """
-        ).first()?.decode(model: FollowRow.self, keyDecodingStrategy: .convertFromSnakeCase).follow()
+        ).first()?.decode(model: FollowRow.self).follow()
     }
 
     /// Follows from `account` to any of `targets`, keyed by target.
@@ -100,7 +110,7 @@ extension DBSession {
             .where("target_account_id", .in, targets.map(\.rawValue)).all()
         var result: [Account.ID: Follow] = [:]
         for row in rows {
-            let follow = try row.decode(model: FollowRow.self, keyDecodingStrategy: .convertFromSnakeCase).follow()
+            let follow = try row.decode(model: FollowRow.self).follow()
             result[follow.targetAccountID] = follow
         }
         return result

@@ -17,6 +17,11 @@ struct ClaimedJobRow: Decodable {
     var payload: String
     var attempts: Int
     var maxAttempts: Int
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, payload, attempts
+        case maxAttempts = "max_attempts"
+    }
 }
 
 extension DBSession {
@@ -78,7 +83,7 @@ extension Database {
                 """
             ).all()
             return try rows.map { row in
-                let job = try row.decode(model: ClaimedJobRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+                let job = try row.decode(model: ClaimedJobRow.self)
                 return ClaimedJob(
                     id: job.id,
                     kind: job.kind,

@@ -10,6 +10,15 @@ struct NotificationRow: Decodable {
     var statusId: Int64?
     var createdAt: Int64
 
+    enum CodingKeys: String, CodingKey {
+        case id
+        case accountId = "account_id"
+        case fromAccountId = "from_account_id"
+        case type
+        case statusId = "status_id"
+        case createdAt = "created_at"
+    }
+
     func notification() throws -> Core.Notification {
         guard let kind = Core.Notification.Kind(rawValue: self.type) else {
             throw StorageError.corruptRow("notifications.type of \(self.id)")
@@ -66,7 +75,7 @@ extension DBSession {
         }
         let rows = try await self.sql.raw(Self.paged(query, column: "id", page: page)).all()
         return try Self.ordered(rows, page: page).map {
-            try $0.decode(model: NotificationRow.self, keyDecodingStrategy: .convertFromSnakeCase).notification()
+            try $0.decode(model: NotificationRow.self).notification()
         }
     }
 
@@ -74,7 +83,7 @@ extension DBSession {
     package func notification(id: Core.Notification.ID, of account: Account.ID) async throws -> Core.Notification? {
         try await self.sql.raw(
             "SELECT * FROM notifications WHERE id = \(bind: id.rawValue) AND account_id = \(bind: account.rawValue)"
-        ).first()?.decode(model: NotificationRow.self, keyDecodingStrategy: .convertFromSnakeCase).notification()
+        ).first()?.decode(model: NotificationRow.self).notification()
     }
 
     /// Deletes one notification (or all of them when `id` is nil) of an account.

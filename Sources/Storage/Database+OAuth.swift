@@ -12,6 +12,15 @@ struct ApplicationRow: Decodable {
     var clientSecretHash: String
     var createdAt: Int64
 
+    enum CodingKeys: String, CodingKey {
+        case id, name, website
+        case redirectUris = "redirect_uris"
+        case scopes
+        case clientId = "client_id"
+        case clientSecretHash = "client_secret_hash"
+        case createdAt = "created_at"
+    }
+
     func application() -> OAuthApplication {
         OAuthApplication(
             id: OAuthApplication.ID(self.id),
@@ -33,6 +42,15 @@ struct TokenRow: Decodable {
     var scopes: String
     var createdAt: Int64
     var revokedAt: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case applicationId = "application_id"
+        case userId = "user_id"
+        case scopes
+        case createdAt = "created_at"
+        case revokedAt = "revoked_at"
+    }
 
     func token() -> AccessToken {
         AccessToken(
@@ -56,6 +74,18 @@ struct CodeRow: Decodable {
     var codeChallengeMethod: String?
     var expiresAt: Int64
     var usedAt: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case applicationId = "application_id"
+        case userId = "user_id"
+        case redirectUri = "redirect_uri"
+        case scopes
+        case codeChallenge = "code_challenge"
+        case codeChallengeMethod = "code_challenge_method"
+        case expiresAt = "expires_at"
+        case usedAt = "used_at"
+    }
 
     func code() -> AuthorizationCode {
         AuthorizationCode(
@@ -96,13 +126,13 @@ extension DBSession {
     /// The application with this client id.
     package func application(clientID: String) async throws -> OAuthApplication? {
         try await self.sql.raw("SELECT * FROM oauth_applications WHERE client_id = \(bind: clientID)").first()?
-            .decode(model: ApplicationRow.self, keyDecodingStrategy: .convertFromSnakeCase).application()
+            .decode(model: ApplicationRow.self).application()
     }
 
     /// The application with this id.
     package func application(id: OAuthApplication.ID) async throws -> OAuthApplication? {
         try await self.sql.raw("SELECT * FROM oauth_applications WHERE id = \(bind: id.rawValue)").first()?
-            .decode(model: ApplicationRow.self, keyDecodingStrategy: .convertFromSnakeCase).application()
+            .decode(model: ApplicationRow.self).application()
     }
 
     /// Stores a token under the hash of its secret.
@@ -135,10 +165,10 @@ extension DBSession {
                 """
             ).first()
         else { return nil }
-        let token = try row.decode(model: TokenRow.self, prefix: "t_", keyDecodingStrategy: .convertFromSnakeCase)
+        let token = try row.decode(model: TokenRow.self, prefix: "t_")
             .token()
         guard token.userID != nil else { return TokenGrant(token: token, user: nil, account: nil) }
-        let user = try row.decode(model: UserRow.self, prefix: "u_", keyDecodingStrategy: .convertFromSnakeCase).user()
+        let user = try row.decode(model: UserRow.self, prefix: "u_").user()
         return TokenGrant(token: token, user: user, account: try row.decodeAccount())
     }
 
@@ -186,7 +216,7 @@ extension DBSession {
             WHERE code_hash = \(bind: hash) AND used_at IS NULL
             RETURNING *
             """
-        ).first()?.decode(model: CodeRow.self, keyDecodingStrategy: .convertFromSnakeCase).code()
+        ).first()?.decode(model: CodeRow.self).code()
     }
 
     /// Deletes codes past expiry and tokens revoked before `cutoff`; returns how many rows went.
@@ -217,7 +247,7 @@ extension DBSession {
     package func webSessionUser(hash: String) async throws -> User? {
         try await self.sql.raw(
             "SELECT u.* FROM web_sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = \(bind: hash)"
-        ).first()?.decode(model: UserRow.self, keyDecodingStrategy: .convertFromSnakeCase).user()
+        ).first()?.decode(model: UserRow.self).user()
     }
 
     /// Ends a browser session.

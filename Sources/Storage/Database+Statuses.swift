@@ -24,6 +24,25 @@ struct StatusRow: Decodable {
     var reblogsCount: Int
     var favouritesCount: Int
 
+    enum CodingKeys: String, CodingKey {
+        case id
+        case accountId = "account_id"
+        case uri, url, text, content
+        case spoilerText = "spoiler_text"
+        case sensitive
+        case visibility, language
+        case inReplyToId = "in_reply_to_id"
+        case inReplyToAccountId = "in_reply_to_account_id"
+        case reblogOfId = "reblog_of_id"
+        case applicationId = "application_id"
+        case local
+        case createdAt = "created_at"
+        case editedAt = "edited_at"
+        case repliesCount = "replies_count"
+        case reblogsCount = "reblogs_count"
+        case favouritesCount = "favourites_count"
+    }
+
     func status() throws -> Status {
         guard let visibility = Visibility(rawValue: self.visibility) else {
             throw StorageError.corruptRow("statuses.visibility of \(self.id)")
@@ -55,7 +74,7 @@ struct StatusRow: Decodable {
 
 extension SQLRow {
     func decodeStatus() throws -> Status {
-        try self.decode(model: StatusRow.self, keyDecodingStrategy: .convertFromSnakeCase).status()
+        try self.decode(model: StatusRow.self).status()
     }
 }
 

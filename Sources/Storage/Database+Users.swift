@@ -16,6 +16,17 @@ struct UserRow: Decodable {
     var settings: String
     var createdAt: Int64
 
+    enum CodingKeys: String, CodingKey {
+        case id
+        case accountId = "account_id"
+        case email
+        case passwordHash = "password_hash"
+        case role
+        case confirmedAt = "confirmed_at"
+        case approved, reason, locale, settings
+        case createdAt = "created_at"
+    }
+
     func user() throws -> User {
         let settings = (try? JSONDecoder().decode(UserSettings.self, from: Data(self.settings.utf8))) ?? UserSettings()
         return User(
@@ -38,19 +49,19 @@ extension DBSession {
     /// The user with this id.
     package func user(id: User.ID) async throws -> User? {
         try await self.sql.raw("SELECT * FROM users WHERE id = \(bind: id.rawValue)").first()?
-            .decode(model: UserRow.self, keyDecodingStrategy: .convertFromSnakeCase).user()
+            .decode(model: UserRow.self).user()
     }
 
     /// The user of a local account.
     package func user(accountID: Account.ID) async throws -> User? {
         try await self.sql.raw("SELECT * FROM users WHERE account_id = \(bind: accountID.rawValue)").first()?
-            .decode(model: UserRow.self, keyDecodingStrategy: .convertFromSnakeCase).user()
+            .decode(model: UserRow.self).user()
     }
 
     /// The user with this email, case-insensitively.
     package func user(email: String) async throws -> User? {
         try await self.sql.raw("SELECT * FROM users WHERE lower(email) = \(bind: email.lowercased())").first()?
-            .decode(model: UserRow.self, keyDecodingStrategy: .convertFromSnakeCase).user()
+            .decode(model: UserRow.self).user()
     }
 
     /// Inserts a user. Throws `StorageError.duplicate` when the email is taken.

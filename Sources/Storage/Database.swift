@@ -33,13 +33,12 @@ package struct DBSession: Sendable {
 /// connections when it returns. Use `read` for queries and `transaction` for anything that writes.
 package final class Database: Service, Sendable {
     private enum Backend: Sendable {
-        case sqlite(writer: SQLiteConnection, readers: [SQLiteConnection], threadPool: NIOThreadPool)
+        case sqlite(writer: SQLiteConnection, readers: [SQLiteConnection], pool: ReaderPool?, threadPool: NIOThreadPool)
         case postgres(PostgresClient)
     }
 
     private let backend: Backend
     private let writeLock = AsyncLock()
-    private let nextReader = Mutex(0)
     private let logger: Logger
     package let dialect: DatabaseDialect
     package let clock: Core.Clock
@@ -60,7 +59,7 @@ package final class Database: Service, Sendable {
         _ location: DatabaseLocation,
         clock: Core.Clock = .system,
         logger: Logger,
-        readers: Int = 2
+        readers: Int = 3
     ) async throws -> Database {
         switch location {
         case .sqliteMemory:
@@ -74,7 +73,7 @@ package final class Database: Service, Sendable {
             )
             try await Self.configureSQLite(writer, wal: false)
             return Database(
-                backend: .sqlite(writer: writer, readers: [], threadPool: pool),
+                backend: .sqlite(writer: writer, readers: [], pool: nil, threadPool: pool),
                 dialect: .sqlite,
                 clock: clock,
                 logger: logger,
@@ -107,7 +106,12 @@ package final class Database: Service, Sendable {
                 readerConnections.append(reader)
             }
             return Database(
-                backend: .sqlite(writer: writer, readers: readerConnections, threadPool: pool),
+                backend: .sqlite(
+                    writer: writer,
+                    readers: readerConnections,
+                    pool: ReaderPool(readerConnections),
+                    threadPool: pool
+                ),
                 dialect: .sqlite,
                 clock: clock,
                 logger: logger,
@@ -181,7 +185,7 @@ package final class Database: Service, Sendable {
 
     /// Closes SQLite connections (PostgreSQL closes when `run()` is cancelled).
     package func close() async {
-        if case .sqlite(let writer, let readers, let pool) = self.backend {
+        if case .sqlite(let writer, let readers, _, let pool) = self.backend {
             for reader in readers { try? await reader.close() }
             try? await writer.close()
             try? await pool.shutdownGracefully()
@@ -198,18 +202,14 @@ package final class Database: Service, Sendable {
     /// Runs read-only queries. On SQLite they use a reader connection (WAL lets them run beside the writer).
     package func read<T: Sendable>(_ body: (DBSession) async throws -> T) async throws -> T {
         switch self.backend {
-        case .sqlite(let writer, let readers, _):
-            if readers.isEmpty {
+        case .sqlite(let writer, _, let pool, _):
+            guard let pool else {
                 // One in-memory connection: reads wait for writes so they never see half a transaction.
                 return try await self.writeLock.withLock {
                     try await body(self.session(writer.sql()))
                 }
             }
-            let index = self.nextReader.withLock { value in
-                value = (value + 1) % readers.count
-                return value
-            }
-            return try await body(self.session(readers[index].sql()))
+            return try await pool.with { connection in try await body(self.session(connection.sql())) }
         case .postgres(let client):
             return try await client.withConnection { connection in
                 try await body(self.session(connection.sql()))
@@ -222,7 +222,7 @@ package final class Database: Service, Sendable {
     /// This is the outbox pattern's half: a state change and the jobs it enqueues commit together.
     package func transaction<T: Sendable>(_ body: (DBSession) async throws -> T) async throws -> T {
         switch self.backend {
-        case .sqlite(let writer, _, _):
+        case .sqlite(let writer, _, _, _):
             return try await self.writeLock.withLock {
                 let sql = writer.sql()
                 try await sql.raw("BEGIN IMMEDIATE").run()

@@ -43,6 +43,11 @@ struct InstanceController {
     struct ExtendedDescriptionEntity: ResponseEncodable, Sendable {
         @Nullable var updatedAt: String?
         let content: String
+
+        enum CodingKeys: String, CodingKey {
+            case updatedAt = "updated_at"
+            case content
+        }
     }
 
     @Sendable func extendedDescription(_ request: Request, context: AppRequestContext) async throws

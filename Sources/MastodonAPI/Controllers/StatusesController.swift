@@ -106,6 +106,11 @@ struct StatusesController {
         let id: String
         let text: String
         let spoilerText: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, text
+            case spoilerText = "spoiler_text"
+        }
     }
 
     @Sendable func source(_ request: Request, context: AppRequestContext) async throws -> SourceEntity {
@@ -206,6 +211,16 @@ struct StatusesController {
         @Nullable var poll: String?
         let mediaAttachments: [String]
         let emojis: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case content
+            case spoilerText = "spoiler_text"
+            case sensitive
+            case createdAt = "created_at"
+            case account, poll
+            case mediaAttachments = "media_attachments"
+            case emojis
+        }
     }
 
     @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -11,6 +11,11 @@ struct AccountEntity: ResponseEncodable, Sendable {
         let name: String
         let value: String
         @Nullable var verifiedAt: Date?
+
+        enum CodingKeys: String, CodingKey {
+            case name, value
+            case verifiedAt = "verified_at"
+        }
     }
 
     struct SourceEntity: Encodable, Sendable {
@@ -24,6 +29,14 @@ struct AccountEntity: ResponseEncodable, Sendable {
         let discoverable: Bool
         let indexable: Bool
         let attributionDomains: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case privacy, sensitive, language, note, fields
+            case followRequestsCount = "follow_requests_count"
+            case hideCollections = "hide_collections"
+            case discoverable, indexable
+            case attributionDomains = "attribution_domains"
+        }
     }
 
     struct RoleEntity: Encodable, Sendable {
@@ -117,11 +130,21 @@ struct AccountEntity: ResponseEncodable, Sendable {
         }
     }
 
-    /// `source` and `role` only appear for the owner; every other field is always present.
     enum CodingKeys: String, CodingKey {
-        case id, username, acct, displayName, locked, bot, discoverable, indexable, group, createdAt, note, url, uri
-        case avatar, avatarStatic, header, headerStatic, followersCount, followingCount, statusesCount
-        case lastStatusAt, hideCollections, noindex, emojis, roles, fields, source, role
+        case id, username, acct
+        case displayName = "display_name"
+        case locked, bot, discoverable, indexable, group
+        case createdAt = "created_at"
+        case note, url, uri, avatar
+        case avatarStatic = "avatar_static"
+        case header
+        case headerStatic = "header_static"
+        case followersCount = "followers_count"
+        case followingCount = "following_count"
+        case statusesCount = "statuses_count"
+        case lastStatusAt = "last_status_at"
+        case hideCollections = "hide_collections"
+        case noindex, emojis, roles, fields, source, role
     }
 }
 
@@ -159,5 +182,20 @@ struct RelationshipEntity: ResponseEncodable, Sendable {
         self.domainBlocking = view.domainBlocking
         self.endorsed = view.endorsed
         self.note = view.note
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, following
+        case showingReblogs = "showing_reblogs"
+        case notifying, languages
+        case followedBy = "followed_by"
+        case blocking
+        case blockedBy = "blocked_by"
+        case muting
+        case mutingNotifications = "muting_notifications"
+        case requested
+        case requestedBy = "requested_by"
+        case domainBlocking = "domain_blocking"
+        case endorsed, note
     }
 }

@@ -29,6 +29,16 @@ struct ApplicationEntity: ResponseEncodable, Sendable {
             self.clientSecretExpiresAt = 0
         }
     }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, website, scopes
+        case redirectUri = "redirect_uri"
+        case redirectUris = "redirect_uris"
+        case vapidKey = "vapid_key"
+        case clientId = "client_id"
+        case clientSecret = "client_secret"
+        case clientSecretExpiresAt = "client_secret_expires_at"
+    }
 }
 
 /// https://docs.joinmastodon.org/entities/Token/
@@ -43,6 +53,13 @@ struct TokenEntity: ResponseEncodable, Sendable {
         self.tokenType = "Bearer"
         self.scope = scope
         self.createdAt = createdAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case accessToken = "access_token"
+        case tokenType = "token_type"
+        case scope
+        case createdAt = "created_at"
     }
 }
 

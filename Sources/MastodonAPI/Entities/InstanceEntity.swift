@@ -19,16 +19,39 @@ struct ConfigurationEntity: Encodable, Sendable {
         @Nullable var about: String?
         @Nullable var privacyPolicy: String?
         @Nullable var termsOfService: String?
+
+        enum CodingKeys: String, CodingKey {
+            case streaming, status, about
+            case privacyPolicy = "privacy_policy"
+            case termsOfService = "terms_of_service"
+        }
     }
-    struct Vapid: Encodable, Sendable { let publicKey: String }
+    struct Vapid: Encodable, Sendable {
+        let publicKey: String
+
+        enum CodingKeys: String, CodingKey {
+            case publicKey = "public_key"
+        }
+    }
     struct Accounts: Encodable, Sendable {
         let maxFeaturedTags: Int
         let maxPinnedStatuses: Int
+
+        enum CodingKeys: String, CodingKey {
+            case maxFeaturedTags = "max_featured_tags"
+            case maxPinnedStatuses = "max_pinned_statuses"
+        }
     }
     struct Statuses: Encodable, Sendable {
         let maxCharacters: Int
         let maxMediaAttachments: Int
         let charactersReservedPerUrl: Int
+
+        enum CodingKeys: String, CodingKey {
+            case maxCharacters = "max_characters"
+            case maxMediaAttachments = "max_media_attachments"
+            case charactersReservedPerUrl = "characters_reserved_per_url"
+        }
     }
     struct MediaAttachments: Encodable, Sendable {
         let supportedMimeTypes: [String]
@@ -38,12 +61,29 @@ struct ConfigurationEntity: Encodable, Sendable {
         let videoSizeLimit: Int
         let videoFrameRateLimit: Int
         let videoMatrixLimit: Int
+
+        enum CodingKeys: String, CodingKey {
+            case supportedMimeTypes = "supported_mime_types"
+            case descriptionLimit = "description_limit"
+            case imageSizeLimit = "image_size_limit"
+            case imageMatrixLimit = "image_matrix_limit"
+            case videoSizeLimit = "video_size_limit"
+            case videoFrameRateLimit = "video_frame_rate_limit"
+            case videoMatrixLimit = "video_matrix_limit"
+        }
     }
     struct Polls: Encodable, Sendable {
         let maxOptions: Int
         let maxCharactersPerOption: Int
         let minExpiration: Int
         let maxExpiration: Int
+
+        enum CodingKeys: String, CodingKey {
+            case maxOptions = "max_options"
+            case maxCharactersPerOption = "max_characters_per_option"
+            case minExpiration = "min_expiration"
+            case maxExpiration = "max_expiration"
+        }
     }
     struct Translation: Encodable, Sendable { let enabled: Bool }
 
@@ -84,15 +124,33 @@ struct ConfigurationEntity: Encodable, Sendable {
         )
         self.polls = Polls(maxOptions: 4, maxCharactersPerOption: 50, minExpiration: 300, maxExpiration: 2_629_746)
     }
+
+    enum CodingKeys: String, CodingKey {
+        case urls, vapid, accounts, statuses
+        case mediaAttachments = "media_attachments"
+        case polls, translation
+    }
 }
 
 /// https://docs.joinmastodon.org/entities/V1_Instance/
 struct InstanceV1Entity: ResponseEncodable, Sendable {
-    struct URLs: Encodable, Sendable { let streamingApi: String }
+    struct URLs: Encodable, Sendable {
+        let streamingApi: String
+
+        enum CodingKeys: String, CodingKey {
+            case streamingApi = "streaming_api"
+        }
+    }
     struct Stats: Encodable, Sendable {
         let userCount: Int
         let statusCount: Int
         let domainCount: Int
+
+        enum CodingKeys: String, CodingKey {
+            case userCount = "user_count"
+            case statusCount = "status_count"
+            case domainCount = "domain_count"
+        }
     }
 
     let uri: String
@@ -135,12 +193,30 @@ struct InstanceV1Entity: ResponseEncodable, Sendable {
         self.contactAccount = view.contact.map(AccountEntity.init)
         self.rules = settings.rules.map { RuleEntity(id: $0.id, text: $0.text, hint: $0.hint) }
     }
+
+    enum CodingKeys: String, CodingKey {
+        case uri, title
+        case shortDescription = "short_description"
+        case description, email, version, urls, stats, thumbnail
+        case languages, registrations
+        case approvalRequired = "approval_required"
+        case invitesEnabled = "invites_enabled"
+        case configuration
+        case contactAccount = "contact_account"
+        case rules
+    }
 }
 
 /// https://docs.joinmastodon.org/entities/Instance/
 struct InstanceV2Entity: ResponseEncodable, Sendable {
     struct Usage: Encodable, Sendable {
-        struct Users: Encodable, Sendable { let activeMonth: Int }
+        struct Users: Encodable, Sendable {
+            let activeMonth: Int
+
+            enum CodingKeys: String, CodingKey {
+                case activeMonth = "active_month"
+            }
+        }
         let users: Users
     }
     struct Thumbnail: Encodable, Sendable {
@@ -155,6 +231,14 @@ struct InstanceV2Entity: ResponseEncodable, Sendable {
         @Nullable var message: String?
         @Nullable var url: String?
         @Nullable var minAge: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case enabled
+            case approvalRequired = "approval_required"
+            case reasonRequired = "reason_required"
+            case message, url
+            case minAge = "min_age"
+        }
     }
     struct Contact: Encodable, Sendable {
         let email: String
@@ -200,6 +284,15 @@ struct InstanceV2Entity: ResponseEncodable, Sendable {
         self.apiVersions = APIVersions(mastodon: 2)
         self.contact = Contact(email: settings.contactEmail, account: view.contact.map(AccountEntity.init))
         self.rules = settings.rules.map { RuleEntity(id: $0.id, text: $0.text, hint: $0.hint) }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case domain, title, version
+        case sourceUrl = "source_url"
+        case description, usage, thumbnail, icon, languages
+        case configuration, registrations
+        case apiVersions = "api_versions"
+        case contact, rules
     }
 }
 

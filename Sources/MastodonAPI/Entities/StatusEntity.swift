@@ -100,6 +100,23 @@ struct StatusEntity: ResponseEncodable, Sendable {
             self.pinned = view.status.accountID == view.author.account.id && !status.isReblog ? false : nil
         }
     }
+
+    enum CodingKeys: String, CodingKey {
+        case id, uri, url
+        case createdAt = "created_at"
+        case editedAt = "edited_at"
+        case account, content, visibility, sensitive
+        case spoilerText = "spoiler_text"
+        case mediaAttachments = "media_attachments"
+        case application, mentions, tags, emojis
+        case reblogsCount = "reblogs_count"
+        case favouritesCount = "favourites_count"
+        case repliesCount = "replies_count"
+        case inReplyToId = "in_reply_to_id"
+        case inReplyToAccountId = "in_reply_to_account_id"
+        case reblog, poll, card
+        case language, text, favourited, reblogged, muted, bookmarked, pinned
+    }
 }
 
 /// https://docs.joinmastodon.org/entities/Notification/
@@ -118,6 +135,13 @@ struct NotificationEntity: Encodable, Sendable {
         self.groupKey = "ungrouped-\(view.notification.id)"
         self.account = AccountEntity(view.account)
         self.status = view.status.map { StatusEntity($0, urls: urls) }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, type
+        case createdAt = "created_at"
+        case groupKey = "group_key"
+        case account, status
     }
 }
 

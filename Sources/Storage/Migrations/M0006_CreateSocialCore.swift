@@ -29,8 +29,10 @@ struct M0006_CreateSocialCore: Migration {
             )
             """,
             "CREATE INDEX statuses_account ON statuses (account_id, id)",
-            "CREATE INDEX statuses_reply ON statuses (in_reply_to_id)",
-            "CREATE INDEX statuses_reblog ON statuses (reblog_of_id)",
+            // Partial: most rows have NULL here, and a full index lures SQLite's planner into scanning
+            // every original status for "reblog_of_id IS NULL" instead of using statuses_public*.
+            "CREATE INDEX statuses_reply ON statuses (in_reply_to_id) WHERE in_reply_to_id IS NOT NULL",
+            "CREATE INDEX statuses_reblog ON statuses (reblog_of_id) WHERE reblog_of_id IS NOT NULL",
             """
             CREATE INDEX statuses_public ON statuses (id)
             WHERE visibility = 'public' AND reblog_of_id IS NULL

@@ -36,7 +36,7 @@ extension Database {
     /// SQLite the write transaction does.
     @discardableResult
     package func migrate(logger: Logger) async throws -> [String] {
-        try await self.transaction { session in
+        let applied = try await self.transaction { session in
             if session.dialect == .postgres {
                 try await Self.createSearchPathSchema(session)
             }
@@ -60,6 +60,11 @@ extension Database {
             }
             return done
         }
+        if self.dialect == .sqlite {
+            // Keeps the planner's statistics current (cheap when nothing changed); outside the transaction.
+            try await self.transaction { try await $0.sql.raw("PRAGMA optimize").run() }
+        }
+        return applied
     }
 }
 
