@@ -111,6 +111,8 @@ extension DBSession {
         package var excludeReplies = false
         package var excludeReblogs = false
         package var tagged: String?
+        /// Also list statuses of other visibilities that mention this account (Mastodon does).
+        package var mentioning: Account.ID?
 
         package init(visibilities: [Visibility]) {
             self.visibilities = visibilities
@@ -124,8 +126,14 @@ extension DBSession {
         guard !filter.visibilities.isEmpty else { return [] }
         var query = SQLQueryString("SELECT s.id AS id FROM statuses s WHERE s.account_id = ")
         query.appendInterpolation(bind: account.rawValue)
-        query.appendLiteral(" AND s.visibility IN (")
+        query.appendLiteral(" AND (s.visibility IN (")
         query.appendInterpolation(binds: filter.visibilities.map(\.rawValue))
+        query.appendLiteral(")")
+        if let mentioned = filter.mentioning {
+            query.appendLiteral(" OR EXISTS (SELECT 1 FROM mentions m WHERE m.status_id = s.id AND m.account_id = ")
+            query.appendInterpolation(bind: mentioned.rawValue)
+            query.appendLiteral(")")
+        }
         query.appendLiteral(")")
         if filter.excludeReplies {
             // Self-replies (threads) stay, as in Mastodon.

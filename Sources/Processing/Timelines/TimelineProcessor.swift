@@ -55,10 +55,14 @@ package struct TimelineProcessor: Sendable {
             guard let owner = try await session.account(id: account), !owner.isSuspended else {
                 throw DomainError.notFound
             }
+            if let viewer, try await session.safetyFilter(for: viewer, among: [account]).blockedBy.contains(account) {
+                return []  // an author who blocks you shows you nothing
+            }
             let follows = try await viewer.asyncMap { try await session.follow(from: $0, to: account) } != nil
             var filter = DBSession.AccountStatusFilter(
                 visibilities: VisibilityRule.listable(author: account, viewer: viewer, viewerFollowsAuthor: follows)
             )
+            filter.mentioning = viewer == account ? nil : viewer
             filter.excludeReplies = excludeReplies
             filter.excludeReblogs = excludeReblogs
             filter.tagged = tagged

@@ -23,10 +23,11 @@ struct Expectation {
         }
     }
 
-    /// Listed on the author's profile (`GET /api/v1/accounts/:id/statuses`).
+    /// Listed on the author's profile (`GET /api/v1/accounts/:id/statuses`): as Mastodon lists them,
+    /// statuses that mention the viewer are listed whatever their visibility.
     func listed(_ viewer: Viewer) -> Bool {
         switch viewer {
-        case .author: true
+        case .author, .mentioned: true
         case .follower: self.visibility != "direct"
         default: ["public", "unlisted"].contains(self.visibility)
         }
