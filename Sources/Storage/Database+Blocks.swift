@@ -95,41 +95,40 @@ extension DBSession {
         ).run()
     }
 
-    /// The viewer's blocks and mutes concerning `accounts` (all of them when `accounts` is nil).
+    /// The viewer's blocks and mutes concerning `accounts` (all of them when `accounts` is nil), in one query.
     package func safetyFilter(for viewer: Account.ID, among accounts: [Account.ID]?) async throws -> SafetyFilter {
         var filter = SafetyFilter()
         if let accounts, accounts.isEmpty { return filter }
+        let me = viewer.rawValue
         func restrict(_ query: inout SQLQueryString, column: String) {
             guard let accounts else { return }
             query.appendLiteral(" AND \(column) IN (")
             query.appendInterpolation(binds: accounts.map(\.rawValue))
             query.appendLiteral(")")
         }
-        var blocking = SQLQueryString("SELECT target_account_id AS a FROM blocks WHERE account_id = ")
-        blocking.appendInterpolation(bind: viewer.rawValue)
-        restrict(&blocking, column: "target_account_id")
-        filter.blocking = Set(
-            try await self.sql.raw(blocking).all().map { Account.ID(try $0.decode(column: "a", as: Int64.self)) }
+        var query = SQLQueryString(
+            "SELECT 'blocking' AS kind, target_account_id AS a, FALSE AS h FROM blocks WHERE account_id = "
         )
-        var blockedBy = SQLQueryString("SELECT account_id AS a FROM blocks WHERE target_account_id = ")
-        blockedBy.appendInterpolation(bind: viewer.rawValue)
-        restrict(&blockedBy, column: "account_id")
-        filter.blockedBy = Set(
-            try await self.sql.raw(blockedBy).all().map { Account.ID(try $0.decode(column: "a", as: Int64.self)) }
+        query.appendInterpolation(bind: me)
+        restrict(&query, column: "target_account_id")
+        query.appendLiteral(" UNION ALL SELECT 'blocked_by', account_id, FALSE FROM blocks WHERE target_account_id = ")
+        query.appendInterpolation(bind: me)
+        restrict(&query, column: "account_id")
+        query.appendLiteral(
+            " UNION ALL SELECT 'muting', target_account_id, hide_notifications FROM mutes WHERE account_id = "
         )
-        var muting = SQLQueryString(
-            "SELECT target_account_id AS a, hide_notifications AS h FROM mutes WHERE account_id = "
-        )
-        muting.appendInterpolation(bind: viewer.rawValue)
-        muting.appendLiteral(" AND (expires_at IS NULL OR expires_at > ")
-        muting.appendInterpolation(bind: self.nowMillis)
-        muting.appendLiteral(")")
-        restrict(&muting, column: "target_account_id")
-        for row in try await self.sql.raw(muting).all() {
-            filter.muting[Account.ID(try row.decode(column: "a", as: Int64.self))] = try row.decode(
-                column: "h",
-                as: Bool.self
-            )
+        query.appendInterpolation(bind: me)
+        query.appendLiteral(" AND (expires_at IS NULL OR expires_at > ")
+        query.appendInterpolation(bind: self.nowMillis)
+        query.appendLiteral(")")
+        restrict(&query, column: "target_account_id")
+        for row in try await self.sql.raw(query).all() {
+            let account = Account.ID(try row.decode(column: "a", as: Int64.self))
+            switch try row.decode(column: "kind", as: String.self) {
+            case "blocking": filter.blocking.insert(account)
+            case "blocked_by": filter.blockedBy.insert(account)
+            default: filter.muting[account] = try row.decode(column: "h", as: Bool.self)
+            }
         }
         return filter
     }

@@ -54,22 +54,34 @@ extension DBSession {
         ).run()
     }
 
-    /// Which of `statuses` the account favourited, reblogged and bookmarked.
+    /// Which of `statuses` the account favourited, reblogged and bookmarked (one query).
     package func interactions(of account: Account.ID, with statuses: [Status.ID]) async throws
         -> (favourited: Set<Status.ID>, reblogged: Set<Status.ID>, bookmarked: Set<Status.ID>)
     {
         guard !statuses.isEmpty else { return ([], [], []) }
         let ids = statuses.map(\.rawValue)
-        func set(_ table: String, _ column: String) async throws -> Set<Status.ID> {
-            let rows = try await self.sql.select().column(SQLColumn(column)).from(table)
-                .where("account_id", .equal, account.rawValue)
-                .where(SQLColumn(column), .in, SQLBind.group(ids)).all()
-            return Set(try rows.map { Status.ID(try $0.decode(column: column, as: Int64.self)) })
+        let rows = try await self.sql.raw(
+            """
+            SELECT 'f' AS kind, status_id AS id FROM favourites
+            WHERE account_id = \(bind: account.rawValue) AND status_id IN (\(binds: ids))
+            UNION ALL
+            SELECT 'r', reblog_of_id FROM statuses
+            WHERE account_id = \(bind: account.rawValue) AND reblog_of_id IN (\(binds: ids))
+            UNION ALL
+            SELECT 'b', status_id FROM bookmarks
+            WHERE account_id = \(bind: account.rawValue) AND status_id IN (\(binds: ids))
+            """
+        ).all()
+        var result: (favourited: Set<Status.ID>, reblogged: Set<Status.ID>, bookmarked: Set<Status.ID>) = ([], [], [])
+        for row in rows {
+            let id = Status.ID(try row.decode(column: "id", as: Int64.self))
+            switch try row.decode(column: "kind", as: String.self) {
+            case "f": result.favourited.insert(id)
+            case "r": result.reblogged.insert(id)
+            default: result.bookmarked.insert(id)
+            }
         }
-        return (
-            try await set("favourites", "status_id"), try await set("statuses", "reblog_of_id"),
-            try await set("bookmarks", "status_id")
-        )
+        return result
     }
 
     /// A page of accounts that favourited a status, newest first, paged by favourite id.
