@@ -46,6 +46,7 @@ package final class Processor: Sendable {
     package let timelines: TimelineProcessor
     package let notifications: NotificationProcessor
     package let search: SearchProcessor
+    package let lists: ListProcessor
 
     package init(_ context: ProcessingContext) {
         self.context = context
@@ -59,5 +60,6 @@ package final class Processor: Sendable {
         self.timelines = TimelineProcessor(context)
         self.notifications = NotificationProcessor(context)
         self.search = SearchProcessor(context)
+        self.lists = ListProcessor(context)
     }
 }

@@ -178,3 +178,48 @@ package struct StatusVersion: Sendable, Equatable {
         self.createdAt = createdAt
     }
 }
+
+/// A list of followed accounts with its own timeline.
+package struct AccountList: Sendable, Equatable {
+    package typealias ID = EntityID<AccountList>
+
+    /// Which replies a list timeline shows.
+    package enum RepliesPolicy: String, Sendable, CaseIterable {
+        /// Replies to any followed account.
+        case followed
+        /// Replies to members of the list.
+        case list
+        /// No replies (to others).
+        case none
+    }
+
+    package var id: ID
+    package var accountID: Account.ID
+    package var title: String
+    package var repliesPolicy: RepliesPolicy
+    /// Members' posts stay out of the home timeline.
+    package var exclusive: Bool
+
+    package init(id: ID, accountID: Account.ID, title: String, repliesPolicy: RepliesPolicy, exclusive: Bool) {
+        self.id = id
+        self.accountID = accountID
+        self.title = title
+        self.repliesPolicy = repliesPolicy
+        self.exclusive = exclusive
+    }
+}
+
+/// Where the user stopped reading a timeline (`/api/v1/markers`).
+package struct Marker: Sendable, Equatable {
+    package var timeline: String
+    package var lastReadID: String
+    package var version: Int
+    package var updatedAt: Date
+
+    package init(timeline: String, lastReadID: String, version: Int, updatedAt: Date) {
+        self.timeline = timeline
+        self.lastReadID = lastReadID
+        self.version = version
+        self.updatedAt = updatedAt
+    }
+}

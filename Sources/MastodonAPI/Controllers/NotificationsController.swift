@@ -6,6 +6,7 @@ import Processing
 /// `/api/v1/notifications/*` — https://docs.joinmastodon.org/methods/notifications/
 struct NotificationsController {
     let notifications: NotificationProcessor
+    let lists: ListProcessor
     let urls: URLBuilder
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -79,7 +80,13 @@ struct NotificationsController {
         let viewer = try StatusesController.viewer(context, scope: "read:notifications")
         let params = try await request.parameters(context: context)
         let limit = max(1, min(try params.int("limit") ?? 100, 1000))
-        let count = try await self.notifications.unreadCount(for: viewer, after: nil, limit: limit)
+        // Unread means newer than the notifications marker, as Mastodon counts it.
+        let marker = try await self.lists.markers(of: viewer, timelines: ["notifications"]).first
+        let count = try await self.notifications.unreadCount(
+            for: viewer,
+            after: marker.flatMap { Int64($0.lastReadID) },
+            limit: limit
+        )
         return MastodonErrorMiddleware.json(.ok, ["count": count])
     }
 }

@@ -15,6 +15,8 @@ extension FollowProcessor {
             _ = try await session.deleteFollow(from: target, to: viewer)
             try await session.removeFromHomeFeed(of: viewer, anythingBy: target)
             try await session.removeFromHomeFeed(of: target, anythingBy: viewer)
+            try await session.removeFromLists(of: viewer, member: target)
+            try await session.removeFromLists(of: target, member: viewer)
             try await session.deleteNotifications(to: viewer, from: target)
         }
         return try await self.relationship(of: viewer, to: target)

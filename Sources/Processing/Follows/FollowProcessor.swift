@@ -161,6 +161,7 @@ package struct FollowProcessor: Sendable {
         try await self.context.db.transaction { session in
             if try await session.deleteFollow(from: viewer, to: target) {
                 try await session.removeFromHomeFeed(of: viewer, postsBy: target)
+                try await session.removeFromLists(of: viewer, member: target)
             }
             if try await session.deleteFollowRequest(from: viewer, to: target) {
                 try await session.deleteNotifications(to: target, from: viewer, kind: .followRequest, status: nil)

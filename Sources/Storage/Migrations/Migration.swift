@@ -26,6 +26,7 @@ package enum Migrations {
         M0008_CreateFollowRequests(),
         M0009_CreateStatusEdits(),
         M0010_CreateSearchAndTagFollows(),
+        M0011_CreateListsAndMarkers(),
     ]
 }
 
