@@ -16,6 +16,20 @@ extension DBSession {
         query.appendLiteral(" FROM follows f JOIN accounts a ON a.id = f.account_id WHERE f.target_account_id = ")
         query.appendInterpolation(bind: author.rawValue)
         query.appendLiteral(" AND a.domain IS NULL")
+        // Followers who mute or block the author (or are blocked by them) never get the row.
+        query.appendLiteral(
+            " AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = f.account_id AND m.target_account_id = "
+        )
+        query.appendInterpolation(bind: author.rawValue)
+        query.appendLiteral(" AND (m.expires_at IS NULL OR m.expires_at > ")
+        query.appendInterpolation(bind: self.nowMillis)
+        query.appendLiteral(
+            ")) AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = f.account_id AND b.target_account_id = "
+        )
+        query.appendInterpolation(bind: author.rawValue)
+        query.appendLiteral(") OR (b.account_id = ")
+        query.appendInterpolation(bind: author.rawValue)
+        query.appendLiteral(" AND b.target_account_id = f.account_id))")
         if onlyShowingReblogs { query.appendLiteral(" AND f.show_reblogs = TRUE") }
         if let other {
             query.appendLiteral(
