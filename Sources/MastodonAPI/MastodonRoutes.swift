@@ -34,8 +34,14 @@ package struct MastodonRoutes {
         let urls = self.processor.context.urls
         StatusesController(statuses: self.processor.statuses, urls: urls).addRoutes(to: v1)
         TimelinesController(timelines: self.processor.timelines, urls: urls).addRoutes(to: v1)
-        NotificationsController(notifications: self.processor.notifications, lists: self.processor.lists, urls: urls)
-            .addRoutes(to: v1)
+        let notifications = NotificationsController(
+            notifications: self.processor.notifications,
+            lists: self.processor.lists,
+            urls: urls
+        )
+        notifications.addRoutes(to: v1)
+        notifications.addV2Routes(to: v2)
+        ReportsController(reports: self.processor.reports).addRoutes(to: v1)
         SearchController(search: self.processor.search, urls: urls).addRoutes(v1: v1, v2: v2)
         ListsController(lists: self.processor.lists, urls: urls).addRoutes(to: v1)
         OAuthController(oauth: self.processor.oauth, urls: self.processor.context.urls, authLimiter: self.authLimiter)

@@ -47,6 +47,7 @@ package final class Processor: Sendable {
     package let notifications: NotificationProcessor
     package let search: SearchProcessor
     package let lists: ListProcessor
+    package let reports: ReportProcessor
 
     package init(_ context: ProcessingContext) {
         self.context = context
@@ -61,5 +62,6 @@ package final class Processor: Sendable {
         self.notifications = NotificationProcessor(context)
         self.search = SearchProcessor(context)
         self.lists = ListProcessor(context)
+        self.reports = ReportProcessor(context)
     }
 }

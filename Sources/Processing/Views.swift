@@ -38,6 +38,7 @@ package struct RelationshipView: Sendable, Equatable {
     package var requestedBy = false
     package var domainBlocking = false
     package var endorsed = false
+    /// The viewer's private note on the account.
     package var note = ""
 
     package init(id: Account.ID) {

@@ -27,6 +27,7 @@ struct AccountsController {
         group.get("accounts/:id/following", use: self.following)
         group.post("accounts/:id/follow", use: self.follow)
         group.post("accounts/:id/unfollow", use: self.unfollow)
+        group.post("accounts/:id/note", use: self.note)
         group.post("accounts/:id/block", use: self.block)
         group.post("accounts/:id/unblock", use: self.unblock)
         group.post("accounts/:id/mute", use: self.mute)
@@ -166,8 +167,18 @@ struct AccountsController {
         let params = try await request.parameters(context: context)
         let page = try Pagination.page(params, default: 20, max: 40)
         let id = try Self.accountID(context)
-        // Media and pins do not exist yet: those filtered lists are truly empty.
-        if try params.bool("only_media") == true || params.bool("pinned") == true {
+        if try params.bool("pinned") == true {
+            let pinned = try await self.timelines.pinned(id, for: viewer)
+            return try Pagination.response(
+                pinned.items.map { StatusEntity($0, urls: self.urls) },
+                newestID: nil,
+                oldestID: nil,
+                request: request,
+                urls: self.urls
+            )
+        }
+        // Media does not exist yet: that filtered list is truly empty.
+        if try params.bool("only_media") == true {
             _ = try await self.accounts.view(id)
             return try Pagination.response(
                 [StatusEntity](),
@@ -312,5 +323,12 @@ struct AccountsController {
         return RelationshipEntity(
             try await self.follows.answerRequest(from: try Self.accountID(context), by: viewer, accept: false)
         )
+    }
+
+    @Sendable func note(_ request: Request, context: AppRequestContext) async throws -> RelationshipEntity {
+        let viewer = try StatusesController.viewer(context, scope: "write:accounts")
+        let params = try await request.parameters(context: context)
+        let comment = try params.string("comment") ?? ""
+        return RelationshipEntity(try await self.follows.setNote(comment, on: try Self.accountID(context), by: viewer))
     }
 }

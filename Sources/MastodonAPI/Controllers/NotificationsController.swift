@@ -12,6 +12,7 @@ struct NotificationsController {
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("notifications", use: self.list)
         group.get("notifications/unread_count", use: self.unreadCount)
+        group.get("notifications/requests", use: self.requests)
         group.post("notifications/clear", use: self.clear)
         group.get("notifications/:id", use: self.show)
         group.post("notifications/:id/dismiss", use: self.dismiss)
@@ -88,5 +89,28 @@ struct NotificationsController {
             limit: limit
         )
         return MastodonErrorMiddleware.json(.ok, ["count": count])
+    }
+
+    /// Mentions from strangers are not held back for review here, so there are no requests.
+    @Sendable func requests(_ request: Request, context: AppRequestContext) async throws -> [String] {
+        _ = try StatusesController.viewer(context, scope: "read:notifications")
+        return []
+    }
+
+    /// The filtering policy: every kind of sender is accepted, because no filtering exists yet.
+    @Sendable func policy(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try StatusesController.viewer(context, scope: "read:notifications")
+        return MastodonErrorMiddleware.json(
+            .ok,
+            [
+                "for_not_following": "accept", "for_not_followers": "accept", "for_new_accounts": "accept",
+                "for_private_mentions": "accept", "for_limited_accounts": "accept",
+                "summary": ["pending_requests_count": 0, "pending_notifications_count": 0],
+            ]
+        )
+    }
+
+    func addV2Routes(to group: RouterGroup<AppRequestContext>) {
+        group.get("notifications/policy", use: self.policy)
     }
 }

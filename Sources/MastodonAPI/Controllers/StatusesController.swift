@@ -27,6 +27,10 @@ struct StatusesController {
         group.post("statuses/:id/unbookmark", use: self.unbookmark)
         group.get("statuses/:id/favourited_by", use: self.favouritedBy)
         group.get("statuses/:id/reblogged_by", use: self.rebloggedBy)
+        group.post("statuses/:id/pin", use: self.pin)
+        group.post("statuses/:id/unpin", use: self.unpin)
+        group.post("statuses/:id/translate", use: self.translate)
+        group.get("statuses/:id/quotes", use: self.quotes)
     }
 
     static func id(_ context: AppRequestContext) throws -> Status.ID {
@@ -247,5 +251,28 @@ struct StatusesController {
             headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: data))
         )
+    }
+
+    @Sendable func pin(_ request: Request, context: AppRequestContext) async throws -> StatusEntity {
+        let viewer = try Self.viewer(context, scope: "write:accounts")
+        return self.entity(try await self.statuses.pin(try Self.id(context), by: viewer, on: true))
+    }
+
+    @Sendable func unpin(_ request: Request, context: AppRequestContext) async throws -> StatusEntity {
+        let viewer = try Self.viewer(context, scope: "write:accounts")
+        return self.entity(try await self.statuses.pin(try Self.id(context), by: viewer, on: false))
+    }
+
+    /// No translation service is configured; Mastodon answers 503 in that case too.
+    @Sendable func translate(_ request: Request, context: AppRequestContext) async throws -> StatusEntity {
+        let viewer = try Self.viewer(context, scope: "read:statuses")
+        _ = try await self.statuses.show(try Self.id(context), for: viewer)
+        throw DomainError.unavailable("Translation is not available on this server")
+    }
+
+    /// Quote posts do not exist here: the true answer for a visible status is an empty list.
+    @Sendable func quotes(_ request: Request, context: AppRequestContext) async throws -> [StatusEntity] {
+        _ = try await self.statuses.show(try Self.id(context), for: try Self.optionalViewer(context))
+        return []
     }
 }

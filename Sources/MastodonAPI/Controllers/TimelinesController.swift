@@ -13,6 +13,7 @@ struct TimelinesController {
         group.get("timelines/home", use: self.home)
         group.get("timelines/public", use: self.publicTimeline)
         group.get("timelines/tag/:hashtag", use: self.tag)
+        group.get("timelines/link", use: self.link)
         group.get("favourites", use: self.favourites)
         group.get("bookmarks", use: self.bookmarks)
     }
@@ -66,6 +67,11 @@ struct TimelinesController {
             page: page
         )
         return try self.respond(result, request)
+    }
+
+    /// Link timelines need link previews (cards), which are not built: no status is known to share a link.
+    @Sendable func link(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try self.respond(Page(items: [], newestID: nil, oldestID: nil), request)
     }
 
     @Sendable func favourites(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -97,7 +97,8 @@ struct StatusEntity: ResponseEncodable, Sendable {
             self.reblogged = flags.reblogged
             self.bookmarked = flags.bookmarked
             self.muted = false
-            self.pinned = view.status.accountID == view.author.account.id && !status.isReblog ? false : nil
+            // `pinned` only appears on the viewer's own statuses, as in Mastodon.
+            self.pinned = view.viewerIsAuthor && !status.isReblog ? flags.pinned : nil
         }
     }
 

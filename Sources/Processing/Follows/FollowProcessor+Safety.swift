@@ -57,6 +57,18 @@ extension FollowProcessor {
         return try await self.relationship(of: viewer, to: target)
     }
 
+    /// Sets the viewer's private note on an account (an empty comment removes it).
+    package func setNote(_ comment: String, on target: Account.ID, by viewer: Account.ID) async throws
+        -> RelationshipView
+    {
+        guard try await self.context.db.read({ try await $0.account(id: target) }) != nil else {
+            throw DomainError.notFound
+        }
+        guard comment.count <= 2000 else { throw DomainError.validation("Validation failed: Comment is too long") }
+        try await self.context.db.transaction { try await $0.setAccountNote(comment, by: viewer, on: target) }
+        return try await self.relationship(of: viewer, to: target)
+    }
+
     /// The accounts the viewer blocks or mutes, newest first.
     package func blockedOrMuted(by viewer: Account.ID, blocks: Bool, page: PageRequest) async throws -> Page<
         AccountView

@@ -181,6 +181,7 @@ package struct FollowProcessor: Sendable {
             let safety = try await session.safetyFilter(for: viewer, among: unique)
             let requested = try await session.pendingRequests(of: viewer, among: unique, outgoing: true)
             let requestedBy = try await session.pendingRequests(of: viewer, among: unique, outgoing: false)
+            let notes = try await session.accountNotes(by: viewer, on: unique)
             return unique.filter { found.contains($0) }.map { id in
                 var view = RelationshipView(id: id)
                 if let follow = following[id] {
@@ -192,6 +193,7 @@ package struct FollowProcessor: Sendable {
                 view.followedBy = followedBy.contains(id)
                 view.requested = requested.contains(id)
                 view.requestedBy = requestedBy.contains(id)
+                view.note = notes[id] ?? ""
                 view.blocking = safety.blocking.contains(id)
                 view.blockedBy = safety.blockedBy.contains(id)
                 if let hidesNotifications = safety.muting[id] {

@@ -29,6 +29,7 @@ struct StatusHydrator: Sendable {
             )
             var following: Set<Account.ID> = []
             var safety = SafetyFilter()
+            var pinned: Set<Status.ID> = []
             var flags: (favourited: Set<Status.ID>, reblogged: Set<Status.ID>, bookmarked: Set<Status.ID>) = (
                 [], [], []
             )
@@ -37,6 +38,8 @@ struct StatusHydrator: Sendable {
                 following = Set(try await session.follows(from: viewer, to: authors).keys)
                 flags = try await session.interactions(of: viewer, with: allIDs)
                 safety = try await session.safetyFilter(for: viewer, among: Array(Set(all.map(\.accountID))))
+                let own = all.filter { $0.accountID == viewer && !$0.isReblog }.map(\.id)
+                pinned = try await session.pinned(among: own)
             }
 
             func view(_ status: Status, reblog: StatusView?) -> StatusView? {
@@ -64,9 +67,11 @@ struct StatusHydrator: Sendable {
                         return StatusView.ViewerFlags(
                             favourited: flags.favourited.contains(target),
                             reblogged: flags.reblogged.contains(target),
-                            bookmarked: flags.bookmarked.contains(target)
+                            bookmarked: flags.bookmarked.contains(target),
+                            pinned: pinned.contains(target)
                         )
                     },
+                    viewerID: viewer,
                     reblog: reblog
                 )
             }

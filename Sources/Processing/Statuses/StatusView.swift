@@ -8,6 +8,8 @@ package struct StatusView: Sendable {
         package var favourited: Bool
         package var reblogged: Bool
         package var bookmarked: Bool
+        /// Only meaningful on the viewer's own statuses.
+        package var pinned: Bool
     }
 
     package let status: Status
@@ -15,6 +17,8 @@ package struct StatusView: Sendable {
     package let mentions: [AccountView]
     package let tags: [String]
     package let viewer: ViewerFlags?
+    /// Who the view was made for.
+    package let viewerID: Account.ID?
     private let reblogBox: [StatusView]
     /// Set by the delete endpoint: the source text for delete-and-redraft.
     package var includeSource = false
@@ -25,8 +29,10 @@ package struct StatusView: Sendable {
         mentions: [AccountView],
         tags: [String],
         viewer: ViewerFlags?,
+        viewerID: Account.ID? = nil,
         reblog: StatusView?
     ) {
+        self.viewerID = viewerID
         self.status = status
         self.author = author
         self.mentions = mentions
@@ -34,6 +40,9 @@ package struct StatusView: Sendable {
         self.viewer = viewer
         self.reblogBox = reblog.map { [$0] } ?? []
     }
+
+    /// Whether the viewer wrote this status.
+    package var viewerIsAuthor: Bool { self.viewerID == self.status.accountID }
 
     /// The reblogged status, for a reblog.
     package var reblog: StatusView? { self.reblogBox.first }

@@ -77,6 +77,17 @@ package struct TimelineProcessor: Sendable {
         return try await self.page(ids, for: viewer)
     }
 
+    /// The statuses an account pinned, as the viewer may see them.
+    package func pinned(_ account: Account.ID, for viewer: Account.ID?) async throws -> Page<StatusView> {
+        let ids = try await self.context.db.read { session -> [Status.ID] in
+            guard let owner = try await session.account(id: account), !owner.isSuspended else {
+                throw DomainError.notFound
+            }
+            return try await session.pinnedStatuses(of: account)
+        }
+        return Page(items: try await self.hydrator.views(ids, for: viewer), newestID: nil, oldestID: nil)
+    }
+
     /// The viewer's favourites or bookmarks, newest first, paged by the favourite/bookmark id.
     package func saved(for viewer: Account.ID, bookmarks: Bool, page: PageRequest) async throws -> Page<StatusView> {
         let rows = try await self.context.db.read {

@@ -27,6 +27,7 @@ package enum Migrations {
         M0009_CreateStatusEdits(),
         M0010_CreateSearchAndTagFollows(),
         M0011_CreateListsAndMarkers(),
+        M0012_CreatePinsNotesReports(),
     ]
 }
 
