@@ -63,6 +63,19 @@ package struct MastodonJSONEncoder: ResponseEncoder {
         return calendar
     }()
 
+    /// Parses an ISO 8601 date-time as clients send it: `Z`, `+00:00` or `+0000`, with or without fractions.
+    package static func parseClientDate(_ text: String) -> Date? {
+        guard text.count <= 40 else { return nil }
+        for options: ISO8601DateFormatter.Options in [
+            [.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime],
+        ] {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = options
+            if let date = formatter.date(from: text) { return date }
+        }
+        return nil
+    }
+
     /// Parses what `timestamp` writes (and the same without fractions).
     package static func parseTimestamp(_ text: String) -> Date? {
         if let date = try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)) {

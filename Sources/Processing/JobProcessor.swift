@@ -5,9 +5,11 @@ import Storage
 /// Runs one job of each kind. Every handler is idempotent: a job may run again after a crash.
 package struct JobProcessor: Sendable {
     let context: ProcessingContext
+    let statuses: StatusProcessor
 
-    init(_ context: ProcessingContext) {
+    init(_ context: ProcessingContext, statuses: StatusProcessor) {
         self.context = context
+        self.statuses = statuses
     }
 
     /// Performs `job`; throws to ask for a retry.
@@ -17,6 +19,8 @@ package struct JobProcessor: Sendable {
             let cutoff = self.context.clock.now().addingTimeInterval(-86_400)
             let removed = try await self.context.db.transaction { try await $0.pruneOAuth(revokedBefore: cutoff) }
             self.context.logger.debug("pruned \(removed) expired OAuth rows")
+        case .publishScheduledStatus(let id):
+            try await self.statuses.publishScheduled(ScheduledStatus.ID(id))
         }
     }
 

@@ -7,11 +7,14 @@ import Foundation
 package enum Job: Sendable, Equatable {
     /// Deletes expired authorization codes and tokens revoked more than a day ago.
     case pruneOAuth
+    /// Publishes a scheduled status if it is still scheduled for now (it may have been moved or cancelled).
+    case publishScheduledStatus(id: Int64)
 
     /// The `kind` column.
     package var kind: String {
         switch self {
         case .pruneOAuth: "prune_oauth"
+        case .publishScheduledStatus: "publish_scheduled_status"
         }
     }
 
@@ -19,6 +22,7 @@ package enum Job: Sendable, Equatable {
     package func payload() throws -> String {
         switch self {
         case .pruneOAuth: "{}"
+        case .publishScheduledStatus(let id): "{\"id\":\(id)}"
         }
     }
 
@@ -26,6 +30,9 @@ package enum Job: Sendable, Equatable {
     package init?(kind: String, payload: String) throws {
         switch kind {
         case "prune_oauth": self = .pruneOAuth
+        case "publish_scheduled_status":
+            struct Payload: Decodable { let id: Int64 }
+            self = .publishScheduledStatus(id: try JSONDecoder().decode(Payload.self, from: Data(payload.utf8)).id)
         default: return nil
         }
     }

@@ -223,3 +223,49 @@ package struct Marker: Sendable, Equatable {
         self.updatedAt = updatedAt
     }
 }
+
+/// A status waiting to be published at `scheduledAt`.
+package struct ScheduledStatus: Sendable, Equatable {
+    package typealias ID = EntityID<ScheduledStatus>
+
+    /// What will be posted: the parameters of `POST /api/v1/statuses`.
+    package struct Params: Sendable, Equatable, Codable {
+        package var text: String
+        package var spoilerText: String
+        package var sensitive: Bool?
+        package var visibility: Visibility?
+        package var language: String?
+        package var inReplyToID: Int64?
+        package var applicationID: Int64?
+
+        package init(
+            text: String,
+            spoilerText: String,
+            sensitive: Bool?,
+            visibility: Visibility?,
+            language: String?,
+            inReplyToID: Int64?,
+            applicationID: Int64?
+        ) {
+            self.text = text
+            self.spoilerText = spoilerText
+            self.sensitive = sensitive
+            self.visibility = visibility
+            self.language = language
+            self.inReplyToID = inReplyToID
+            self.applicationID = applicationID
+        }
+    }
+
+    package var id: ID
+    package var accountID: Account.ID
+    package var scheduledAt: Date
+    package var params: Params
+
+    package init(id: ID, accountID: Account.ID, scheduledAt: Date, params: Params) {
+        self.id = id
+        self.accountID = accountID
+        self.scheduledAt = scheduledAt
+        self.params = params
+    }
+}

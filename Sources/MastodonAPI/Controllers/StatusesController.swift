@@ -53,16 +53,13 @@ struct StatusesController {
 
     func entity(_ view: StatusView) -> StatusEntity { StatusEntity(view, urls: self.urls) }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> StatusEntity {
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let viewer = try Self.viewer(context, scope: "write:statuses")
         let params = try await request.parameters(context: context)
         if let media = try params.strings("media_ids"), !media.isEmpty {
             throw DomainError.unprocessable("Media attachments are not supported yet")
         }
         if params.has("poll") { throw DomainError.unprocessable("Polls are not supported yet") }
-        if let scheduled = try params.string("scheduled_at"), !scheduled.isEmpty {
-            throw DomainError.unprocessable("Scheduled statuses are not supported yet")
-        }
         var new = StatusProcessor.NewStatus(text: try params.string("status") ?? "")
         new.spoilerText = try params.string("spoiler_text") ?? ""
         new.sensitive = try params.bool("sensitive")
@@ -79,7 +76,14 @@ struct StatusesController {
         }
         new.idempotencyKey = request.headers[HTTPField.Name("Idempotency-Key")!]
         new.applicationID = context.viewer?.applicationID
-        return self.entity(try await self.statuses.post(new, by: viewer))
+        if let scheduled = try params.string("scheduled_at"), !scheduled.isEmpty {
+            guard let date = MastodonJSONEncoder.parseClientDate(scheduled) else {
+                throw DomainError.validation("Validation failed: Scheduled at is not a valid date")
+            }
+            let entity = ScheduledStatusEntity(try await self.statuses.schedule(new, at: date, by: viewer))
+            return try entity.response(from: request, context: context)
+        }
+        return try self.entity(try await self.statuses.post(new, by: viewer)).response(from: request, context: context)
     }
 
     @Sendable func many(_ request: Request, context: AppRequestContext) async throws -> [StatusEntity] {

@@ -50,18 +50,9 @@ package struct StatusProcessor: Sendable {
             return try await self.show(existing, for: author)
         }
         let text = new.text
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw DomainError.validation("Validation failed: Text can't be blank")
-        }
-        let limit = self.context.instance.maxCharacters
-        if TextFormatter.countCharacters(text) + new.spoilerText.count > limit {
-            throw DomainError.validation("Validation failed: Text character limit of \(limit) exceeded")
-        }
-        if new.spoilerText.count > limit {
+        try self.checkText(text, spoiler: new.spoilerText, language: new.language)
+        if new.spoilerText.count > self.context.instance.maxCharacters {
             throw DomainError.validation("Validation failed: Spoiler text is too long")
-        }
-        if let language = new.language, !Self.isLanguageCode(language) {
-            throw DomainError.validation("Validation failed: Language is not a valid ISO 639 code")
         }
         let (user, parent) = try await self.context.db.read { session in
             (

@@ -28,6 +28,7 @@ package enum Migrations {
         M0010_CreateSearchAndTagFollows(),
         M0011_CreateListsAndMarkers(),
         M0012_CreatePinsNotesReports(),
+        M0013_CreateScheduledStatuses(),
     ]
 }
 

@@ -1,0 +1,125 @@
+import Core
+import Foundation
+import Storage
+
+extension StatusProcessor {
+    /// How soon a status may be scheduled, and how many may wait (Mastodon's limits).
+    static let minimumScheduleDelay: TimeInterval = 300
+    static let maxScheduled = 300
+    static let maxScheduledPerDay = 25
+
+    /// Schedules a status: stores it and, in the same transaction, the job that publishes it.
+    package func schedule(_ new: NewStatus, at date: Date, by author: Account.ID) async throws -> ScheduledStatus {
+        guard date.timeIntervalSince(self.context.clock.now()) >= Self.minimumScheduleDelay else {
+            throw DomainError.validation("Validation failed: Scheduled at must be at least 5 minutes in the future")
+        }
+        try self.checkText(new.text, spoiler: new.spoilerText, language: new.language)
+        let counts = try await self.context.db.read { try await $0.scheduledCounts(of: author, around: date) }
+        guard counts.total < Self.maxScheduled, counts.sameDay < Self.maxScheduledPerDay else {
+            throw DomainError.validation("Validation failed: You have exceeded the limit of scheduled statuses")
+        }
+        if let parent = new.inReplyToID {
+            _ = try await self.show(parent, for: author)
+        }
+        let scheduled = ScheduledStatus(
+            id: self.context.ids.next(),
+            accountID: author,
+            scheduledAt: date,
+            params: ScheduledStatus.Params(
+                text: new.text,
+                spoilerText: new.spoilerText,
+                sensitive: new.sensitive,
+                visibility: new.visibility,
+                language: new.language,
+                inReplyToID: new.inReplyToID?.rawValue,
+                applicationID: new.applicationID?.rawValue
+            )
+        )
+        try await self.context.db.transaction { session in
+            try await session.saveScheduledStatus(scheduled)
+            try await session.enqueue(
+                .publishScheduledStatus(id: scheduled.id.rawValue),
+                id: self.context.ids.next(),
+                runAt: date
+            )
+        }
+        return scheduled
+    }
+
+    /// The viewer's scheduled statuses.
+    package func scheduled(of viewer: Account.ID, page: PageRequest) async throws -> [ScheduledStatus] {
+        try await self.context.db.read { try await $0.scheduledStatuses(of: viewer, page: page) }
+    }
+
+    /// One of the viewer's scheduled statuses.
+    package func scheduled(_ id: ScheduledStatus.ID, of viewer: Account.ID) async throws -> ScheduledStatus {
+        guard let scheduled = try await self.context.db.read({ try await $0.scheduledStatus(id: id, of: viewer) })
+        else {
+            throw DomainError.notFound
+        }
+        return scheduled
+    }
+
+    /// Moves a scheduled status; the job enqueued for the old time finds it moved and does nothing.
+    package func reschedule(_ id: ScheduledStatus.ID, to date: Date, by viewer: Account.ID) async throws
+        -> ScheduledStatus
+    {
+        var scheduled = try await self.scheduled(id, of: viewer)
+        guard date.timeIntervalSince(self.context.clock.now()) >= Self.minimumScheduleDelay else {
+            throw DomainError.validation("Validation failed: Scheduled at must be at least 5 minutes in the future")
+        }
+        scheduled.scheduledAt = date
+        let moved = scheduled
+        try await self.context.db.transaction { session in
+            try await session.saveScheduledStatus(moved)
+            try await session.enqueue(
+                .publishScheduledStatus(id: moved.id.rawValue),
+                id: self.context.ids.next(),
+                runAt: date
+            )
+        }
+        return moved
+    }
+
+    /// Cancels a scheduled status.
+    package func cancelScheduled(_ id: ScheduledStatus.ID, by viewer: Account.ID) async throws {
+        let scheduled = try await self.scheduled(id, of: viewer)
+        try await self.context.db.transaction { try await $0.deleteScheduledStatus(scheduled.id) }
+    }
+
+    /// The job: publishes the status if it is still due now. Idempotent: the post carries an
+    /// `Idempotency-Key` made from the schedule id, so a retry after a crash posts once.
+    package func publishScheduled(_ id: ScheduledStatus.ID) async throws {
+        guard let scheduled = try await self.context.db.read({ try await $0.scheduledStatus(id: id) }) else { return }
+        guard scheduled.scheduledAt <= self.context.clock.now().addingTimeInterval(1) else { return }  // moved later
+        var new = NewStatus(text: scheduled.params.text)
+        new.spoilerText = scheduled.params.spoilerText
+        new.sensitive = scheduled.params.sensitive
+        new.visibility = scheduled.params.visibility
+        new.language = scheduled.params.language
+        new.inReplyToID = scheduled.params.inReplyToID.map { Status.ID($0) }
+        new.applicationID = scheduled.params.applicationID.map { OAuthApplication.ID($0) }
+        new.idempotencyKey = "scheduled-\(id)"
+        do {
+            _ = try await self.post(new, by: scheduled.accountID)
+        } catch let error as DomainError {
+            // The post can no longer be made (its reply target vanished...): drop it rather than retry forever.
+            self.context.logger.info("scheduled status \(id) dropped: \(error.userMessage)")
+        }
+        try await self.context.db.transaction { try await $0.deleteScheduledStatus(id) }
+    }
+
+    /// The text rules every new status obeys.
+    func checkText(_ text: String, spoiler: String, language: String?) throws {
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw DomainError.validation("Validation failed: Text can't be blank")
+        }
+        let limit = self.context.instance.maxCharacters
+        if TextFormatter.countCharacters(text) + spoiler.count > limit {
+            throw DomainError.validation("Validation failed: Text character limit of \(limit) exceeded")
+        }
+        if let language, !Self.isLanguageCode(language) {
+            throw DomainError.validation("Validation failed: Language is not a valid ISO 639 code")
+        }
+    }
+}
