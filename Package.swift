@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"], swiftSettings: settings),
         .testTarget(
             name: "MastodonAPITests",
-            dependencies: ["MastodonAPI", "TestSupport"],
+            dependencies: ["MastodonAPI", "TestSupport", "Storage", .product(name: "SQLKit", package: "sql-kit")],
             swiftSettings: settings
         ),
     ]

@@ -139,8 +139,13 @@ extension DBSession {
         case .none:
             query.appendLiteral(" AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id = s.account_id)")
         case .list:
+            // Replies to members, to oneself, and to the list's owner (as Mastodon shows them).
             query.appendLiteral(
-                " AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id = s.account_id OR s.in_reply_to_account_id IN (SELECT account_id FROM list_accounts WHERE list_id = "
+                " AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id = s.account_id OR s.in_reply_to_account_id = "
+            )
+            query.appendInterpolation(bind: list.accountID.rawValue)
+            query.appendLiteral(
+                " OR s.in_reply_to_account_id IN (SELECT account_id FROM list_accounts WHERE list_id = "
             )
             query.appendInterpolation(bind: list.id.rawValue)
             query.appendLiteral("))")
