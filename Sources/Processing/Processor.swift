@@ -48,6 +48,7 @@ package final class Processor: Sendable {
     package let search: SearchProcessor
     package let lists: ListProcessor
     package let reports: ReportProcessor
+    package let filters: FilterProcessor
 
     package init(_ context: ProcessingContext) {
         self.context = context
@@ -63,5 +64,6 @@ package final class Processor: Sendable {
         self.search = SearchProcessor(context)
         self.lists = ListProcessor(context)
         self.reports = ReportProcessor(context)
+        self.filters = FilterProcessor(context)
     }
 }

@@ -59,6 +59,8 @@ struct StatusEntity: ResponseEncodable, Sendable {
     var muted: Bool?
     var bookmarked: Bool?
     var pinned: Bool?
+    /// Present when the viewer's filters were applied (timelines, threads, notifications).
+    var filtered: [FilterResultEntity]?
 
     init(_ view: StatusView, urls: URLBuilder) {
         let status = view.status
@@ -92,6 +94,7 @@ struct StatusEntity: ResponseEncodable, Sendable {
         self.reblog = view.reblog.map { Box(StatusEntity($0, urls: urls)) }
         self.language = status.language
         if view.includeSource { self.text = status.text }
+        self.filtered = view.filtered.map { $0.map(FilterResultEntity.init) }
         if let flags = view.viewer {
             self.favourited = flags.favourited
             self.reblogged = flags.reblogged
@@ -116,7 +119,7 @@ struct StatusEntity: ResponseEncodable, Sendable {
         case inReplyToId = "in_reply_to_id"
         case inReplyToAccountId = "in_reply_to_account_id"
         case reblog, poll, card
-        case language, text, favourited, reblogged, muted, bookmarked, pinned
+        case language, text, favourited, reblogged, muted, bookmarked, pinned, filtered
     }
 }
 

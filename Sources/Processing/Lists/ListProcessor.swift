@@ -115,7 +115,11 @@ package struct ListProcessor: Sendable {
     > {
         let list = try await self.list(id, of: viewer)
         let ids = try await self.context.db.read { try await $0.listTimeline(list, page: page) }
-        let views = try await self.hydrator.views(ids, for: viewer, timeline: true)
+        let views = try await FilterProcessor(self.context).apply(
+            try await self.hydrator.views(ids, for: viewer, timeline: true),
+            for: viewer,
+            in: .home
+        )
         return Page(items: views, newestID: ids.first?.rawValue, oldestID: ids.last?.rawValue)
     }
 

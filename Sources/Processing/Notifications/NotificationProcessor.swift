@@ -49,7 +49,11 @@ package struct NotificationProcessor: Sendable {
     }
 
     private func hydrate(_ notifications: [Notification], for viewer: Account.ID) async throws -> [NotificationView] {
-        let statusViews = try await self.hydrator.views(notifications.compactMap(\.statusID), for: viewer)
+        let statusViews = try await FilterProcessor(self.context).apply(
+            try await self.hydrator.views(notifications.compactMap(\.statusID), for: viewer),
+            for: viewer,
+            in: .notifications
+        )
         let statuses = Dictionary(statusViews.map { ($0.status.id, $0) }, uniquingKeysWith: { a, _ in a })
         let senders = Array(Set(notifications.map(\.fromAccountID)))
         let (accounts, safety) = try await self.context.db.read { session in

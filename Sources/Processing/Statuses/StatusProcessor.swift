@@ -181,9 +181,10 @@ package struct StatusProcessor: Sendable {
             let below = try await session.descendants(of: status.id, limit: 200).map(\.id)
             return (Array(chain.reversed()), below)
         }
+        let filters = FilterProcessor(self.context)
         return (
-            try await self.hydrator.views(ancestorIDs, for: viewer),
-            try await self.hydrator.views(descendantIDs, for: viewer)
+            try await filters.apply(try await self.hydrator.views(ancestorIDs, for: viewer), for: viewer, in: .thread),
+            try await filters.apply(try await self.hydrator.views(descendantIDs, for: viewer), for: viewer, in: .thread)
         )
     }
 }

@@ -6,10 +6,12 @@ import Storage
 package struct TimelineProcessor: Sendable {
     let context: ProcessingContext
     let hydrator: StatusHydrator
+    let filters: FilterProcessor
 
     init(_ context: ProcessingContext) {
         self.context = context
         self.hydrator = StatusHydrator(context: context)
+        self.filters = FilterProcessor(context)
     }
 
     /// The viewer's home feed.
@@ -17,7 +19,7 @@ package struct TimelineProcessor: Sendable {
         let (ids, exclusive) = try await self.context.db.read { session in
             (try await session.homeFeed(of: viewer, page: page), try await session.exclusiveListMembers(of: viewer))
         }
-        let page = try await self.page(ids, for: viewer, timeline: true)
+        let page = try await self.page(ids, for: viewer, timeline: true, filterContext: .home)
         guard !exclusive.isEmpty else { return page }
         // Members of exclusive lists are read in their lists, not at home.
         let kept = page.items.filter { !exclusive.contains($0.status.accountID) }
@@ -29,7 +31,7 @@ package struct TimelineProcessor: Sendable {
         -> Page<StatusView>
     {
         let ids = try await self.context.db.read { try await $0.publicTimeline(scope, page: page) }
-        return try await self.page(ids, for: viewer, timeline: true)
+        return try await self.page(ids, for: viewer, timeline: true, filterContext: .public)
     }
 
     /// Public statuses with a hashtag.
@@ -45,7 +47,7 @@ package struct TimelineProcessor: Sendable {
         let ids = try await self.context.db.read {
             try await $0.tagTimeline(name, any: any, all: all, none: none, localOnly: localOnly, page: page)
         }
-        return try await self.page(ids, for: viewer, timeline: true)
+        return try await self.page(ids, for: viewer, timeline: true, filterContext: .public)
     }
 
     /// An account's statuses as the viewer may see them.
@@ -74,7 +76,7 @@ package struct TimelineProcessor: Sendable {
             filter.tagged = tagged
             return try await session.accountStatuses(of: account, filter: filter, page: page)
         }
-        return try await self.page(ids, for: viewer)
+        return try await self.page(ids, for: viewer, filterContext: .account)
     }
 
     /// The statuses an account pinned, as the viewer may see them.
@@ -97,10 +99,14 @@ package struct TimelineProcessor: Sendable {
         return Page(items: views, newestID: rows.first?.0, oldestID: rows.last?.0)
     }
 
-    private func page(_ ids: [Status.ID], for viewer: Account.ID?, timeline: Bool = false) async throws
-        -> Page<StatusView>
-    {
-        let views = try await self.hydrator.views(ids, for: viewer, timeline: timeline)
+    private func page(
+        _ ids: [Status.ID],
+        for viewer: Account.ID?,
+        timeline: Bool = false,
+        filterContext: ContentFilter.Context? = nil
+    ) async throws -> Page<StatusView> {
+        var views = try await self.hydrator.views(ids, for: viewer, timeline: timeline)
+        if let filterContext { views = try await self.filters.apply(views, for: viewer, in: filterContext) }
         return Page(items: views, newestID: ids.first?.rawValue, oldestID: ids.last?.rawValue)
     }
 }

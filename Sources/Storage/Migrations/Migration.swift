@@ -29,6 +29,7 @@ package enum Migrations {
         M0011_CreateListsAndMarkers(),
         M0012_CreatePinsNotesReports(),
         M0013_CreateScheduledStatuses(),
+        M0014_CreateFilters(),
     ]
 }
 
