@@ -49,6 +49,7 @@ package final class Processor: Sendable {
     package let lists: ListProcessor
     package let reports: ReportProcessor
     package let filters: FilterProcessor
+    package let conversations: ConversationProcessor
 
     package init(_ context: ProcessingContext) {
         self.context = context
@@ -65,5 +66,6 @@ package final class Processor: Sendable {
         self.lists = ListProcessor(context)
         self.reports = ReportProcessor(context)
         self.filters = FilterProcessor(context)
+        self.conversations = ConversationProcessor(context)
     }
 }

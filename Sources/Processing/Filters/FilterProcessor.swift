@@ -118,11 +118,16 @@ package struct FilterProcessor: Sendable {
             })
         else { throw DomainError.validation("Validation failed: Keyword can't be blank") }
         guard filter.keywords.count <= 100 else { throw DomainError.validation("Validation failed: Too many keywords") }
-        for status in statuses where !filter.statuses.contains(where: { $0.statusID == status.rawValue }) {
+        let added = statuses.filter { status in !filter.statuses.contains { $0.statusID == status.rawValue } }
+        for status in added {
             filter.statuses.append(.init(id: self.context.ids.next(), statusID: status.rawValue))
         }
         let saved = filter
-        try await self.context.db.transaction { try await $0.saveFilter(saved) }
+        try await self.context.db.transaction { session in
+            // An unknown status is a 404, not a foreign-key failure.
+            guard try await session.statuses(ids: added).count == Set(added).count else { throw DomainError.notFound }
+            try await session.saveFilter(saved)
+        }
         return saved
     }
 

@@ -109,6 +109,17 @@ package struct StatusProcessor: Sendable {
                 try await session.fanOut(id, author: author, requireAlsoFollowing: other, onlyShowingReblogs: false)
             case .direct:
                 try await session.insertIntoHomeFeeds(id, of: [author] + mentionedLocal)
+                // Every local participant sees the conversation; it is unread for all but the author.
+                let everyone = Set([author] + mentionedIDs.map(\.id))
+                for participant in Set([author] + mentionedLocal) {
+                    try await session.touchConversation(
+                        id: self.context.ids.next(),
+                        account: participant,
+                        participants: Array(everyone.subtracting([participant])),
+                        status: id,
+                        unread: participant != author
+                    )
+                }
             }
             if visibility == .public {
                 try await session.fanOutToTagFollowers(id, tags: rendered.hashtags)

@@ -30,6 +30,7 @@ package enum Migrations {
         M0012_CreatePinsNotesReports(),
         M0013_CreateScheduledStatuses(),
         M0014_CreateFilters(),
+        M0015_CreateConversations(),
     ]
 }
 
