@@ -44,6 +44,7 @@ package struct MastodonRoutes {
         ReportsController(reports: self.processor.reports).addRoutes(to: v1)
         FiltersController(filters: self.processor.filters).addRoutes(v1: v1, v2: v2)
         ConversationsController(conversations: self.processor.conversations, urls: urls).addRoutes(to: v1)
+        PollsController(polls: self.processor.polls).addRoutes(to: v1)
         ScheduledStatusesController(statuses: self.processor.statuses, urls: urls).addRoutes(to: v1)
         SearchController(search: self.processor.search, urls: urls).addRoutes(v1: v1, v2: v2)
         ListsController(lists: self.processor.lists, urls: urls).addRoutes(to: v1)

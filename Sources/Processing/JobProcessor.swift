@@ -6,10 +6,12 @@ import Storage
 package struct JobProcessor: Sendable {
     let context: ProcessingContext
     let statuses: StatusProcessor
+    let polls: PollProcessor
 
-    init(_ context: ProcessingContext, statuses: StatusProcessor) {
+    init(_ context: ProcessingContext, statuses: StatusProcessor, polls: PollProcessor) {
         self.context = context
         self.statuses = statuses
+        self.polls = polls
     }
 
     /// Performs `job`; throws to ask for a retry.
@@ -21,6 +23,8 @@ package struct JobProcessor: Sendable {
             self.context.logger.debug("pruned \(removed) expired OAuth rows")
         case .publishScheduledStatus(let id):
             try await self.statuses.publishScheduled(ScheduledStatus.ID(id))
+        case .closePoll(let id):
+            try await self.polls.close(Poll.ID(id))
         }
     }
 

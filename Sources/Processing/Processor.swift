@@ -50,6 +50,7 @@ package final class Processor: Sendable {
     package let reports: ReportProcessor
     package let filters: FilterProcessor
     package let conversations: ConversationProcessor
+    package let polls: PollProcessor
 
     package init(_ context: ProcessingContext) {
         self.context = context
@@ -58,7 +59,6 @@ package final class Processor: Sendable {
         self.instance = InstanceProcessor(context)
         self.admin = AdminProcessor(context, accounts: self.accounts)
         self.statuses = StatusProcessor(context, accounts: self.accounts)
-        self.jobs = JobProcessor(context, statuses: self.statuses)
         self.follows = FollowProcessor(context)
         self.timelines = TimelineProcessor(context)
         self.notifications = NotificationProcessor(context)
@@ -67,5 +67,7 @@ package final class Processor: Sendable {
         self.reports = ReportProcessor(context)
         self.filters = FilterProcessor(context)
         self.conversations = ConversationProcessor(context)
+        self.polls = PollProcessor(context)
+        self.jobs = JobProcessor(context, statuses: self.statuses, polls: self.polls)
     }
 }

@@ -9,12 +9,15 @@ package enum Job: Sendable, Equatable {
     case pruneOAuth
     /// Publishes a scheduled status if it is still scheduled for now (it may have been moved or cancelled).
     case publishScheduledStatus(id: Int64)
+    /// Tells a poll's voters and author that it closed.
+    case closePoll(id: Int64)
 
     /// The `kind` column.
     package var kind: String {
         switch self {
         case .pruneOAuth: "prune_oauth"
         case .publishScheduledStatus: "publish_scheduled_status"
+        case .closePoll: "close_poll"
         }
     }
 
@@ -22,7 +25,7 @@ package enum Job: Sendable, Equatable {
     package func payload() throws -> String {
         switch self {
         case .pruneOAuth: "{}"
-        case .publishScheduledStatus(let id): "{\"id\":\(id)}"
+        case .publishScheduledStatus(let id), .closePoll(let id): "{\"id\":\(id)}"
         }
     }
 
@@ -33,6 +36,9 @@ package enum Job: Sendable, Equatable {
         case "publish_scheduled_status":
             struct Payload: Decodable { let id: Int64 }
             self = .publishScheduledStatus(id: try JSONDecoder().decode(Payload.self, from: Data(payload.utf8)).id)
+        case "close_poll":
+            struct Payload: Decodable { let id: Int64 }
+            self = .closePoll(id: try JSONDecoder().decode(Payload.self, from: Data(payload.utf8)).id)
         default: return nil
         }
     }

@@ -59,8 +59,18 @@ struct StatusesController {
         if let media = try params.strings("media_ids"), !media.isEmpty {
             throw DomainError.unprocessable("Media attachments are not supported yet")
         }
-        if params.has("poll") { throw DomainError.unprocessable("Polls are not supported yet") }
         var new = StatusProcessor.NewStatus(text: try params.string("status") ?? "")
+        if let poll = try params.object("poll") {
+            guard let options = try poll.strings("options"), let expires = try poll.int("expires_in") else {
+                throw DomainError.validation("Validation failed: Poll needs options and expires_in")
+            }
+            new.poll = .init(
+                options: options,
+                expiresIn: expires,
+                multiple: try poll.bool("multiple") ?? false,
+                hideTotals: try poll.bool("hide_totals") ?? false
+            )
+        }
         new.spoilerText = try params.string("spoiler_text") ?? ""
         new.sensitive = try params.bool("sensitive")
         if let visibility = try params.string("visibility"), !visibility.isEmpty {

@@ -50,7 +50,7 @@ struct StatusEntity: ResponseEncodable, Sendable {
     @Nullable var inReplyToId: String?
     @Nullable var inReplyToAccountId: String?
     @Nullable var reblog: Box?
-    @Nullable var poll: String?
+    @Nullable var poll: PollEntity?
     @Nullable var card: String?
     @Nullable var language: String?
     var text: String?
@@ -92,6 +92,7 @@ struct StatusEntity: ResponseEncodable, Sendable {
         self.inReplyToId = status.inReplyToID?.description
         self.inReplyToAccountId = status.inReplyToAccountID?.description
         self.reblog = view.reblog.map { Box(StatusEntity($0, urls: urls)) }
+        self.poll = view.poll.map { PollEntity($0, viewer: view.viewerID) }
         self.language = status.language
         if view.includeSource { self.text = status.text }
         self.filtered = view.filtered.map { $0.map(FilterResultEntity.init) }

@@ -21,6 +21,7 @@ struct StatusHydrator: Sendable {
             let allIDs = Array(byID.keys)
             let mentions = try await session.mentions(of: allIDs)
             let tags = try await session.tags(of: allIDs)
+            let polls = try await session.pollTallies(statuses: allIDs, viewer: viewer)
             var accountIDs = Set(all.map(\.accountID))
             for list in mentions.values { accountIDs.formUnion(list) }
             let accounts = Dictionary(
@@ -54,7 +55,7 @@ struct StatusHydrator: Sendable {
                     viewerIsMentioned: viewer.map { mentioned.contains($0) } ?? false
                 )
                 guard visible else { return nil }
-                return StatusView(
+                var made = StatusView(
                     status: status,
                     author: AccountView(account: author, user: nil, urls: self.context.urls),
                     mentions: mentioned.compactMap { accounts[$0] }.map {
@@ -74,6 +75,12 @@ struct StatusHydrator: Sendable {
                     viewerID: viewer,
                     reblog: reblog
                 )
+                made.poll = polls[status.id].map { tally in
+                    var tally = tally
+                    tally.expired = tally.poll.expiresAt <= self.context.clock.now()
+                    return tally
+                }
+                return made
             }
 
             return ids.compactMap { id -> StatusView? in

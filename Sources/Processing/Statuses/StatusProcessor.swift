@@ -24,9 +24,43 @@ package struct StatusProcessor: Sendable {
         package var inReplyToID: Status.ID?
         package var idempotencyKey: String?
         package var applicationID: OAuthApplication.ID?
+        package var poll: NewPoll?
 
         package init(text: String) {
             self.text = text
+        }
+    }
+
+    /// A poll to attach to a new status.
+    package struct NewPoll: Sendable {
+        package var options: [String]
+        package var expiresIn: Int
+        package var multiple: Bool
+        package var hideTotals: Bool
+
+        package init(options: [String], expiresIn: Int, multiple: Bool, hideTotals: Bool) {
+            self.options = options
+            self.expiresIn = expiresIn
+            self.multiple = multiple
+            self.hideTotals = hideTotals
+        }
+
+        /// Mastodon's rules: 2 to 4 distinct options of at most 50 characters, 5 minutes to a month.
+        func check() throws {
+            guard Poll.optionCount.contains(self.options.count) else {
+                throw DomainError.validation("Validation failed: Poll must have 2 to 4 options")
+            }
+            guard
+                self.options.allSatisfy({
+                    !$0.trimmingCharacters(in: .whitespaces).isEmpty && $0.count <= Poll.maxOptionLength
+                })
+            else { throw DomainError.validation("Validation failed: Poll options must be 1 to 50 characters") }
+            guard Set(self.options).count == self.options.count else {
+                throw DomainError.validation("Validation failed: Poll options must be different")
+            }
+            guard Poll.duration.contains(self.expiresIn) else {
+                throw DomainError.validation("Validation failed: Poll duration must be between 5 minutes and a month")
+            }
         }
     }
 
@@ -51,6 +85,7 @@ package struct StatusProcessor: Sendable {
         }
         let text = new.text
         try self.checkText(text, spoiler: new.spoilerText, language: new.language)
+        try new.poll?.check()
         if new.spoilerText.count > self.context.instance.maxCharacters {
             throw DomainError.validation("Validation failed: Spoiler text is too long")
         }
@@ -102,6 +137,22 @@ package struct StatusProcessor: Sendable {
             }
             if let key = new.idempotencyKey, !key.isEmpty {
                 try await session.insertIdempotencyKey(String(key.prefix(200)), account: author, status: id)
+            }
+            if let poll = new.poll {
+                let expires = status.createdAt.addingTimeInterval(TimeInterval(poll.expiresIn))
+                let pollID: Poll.ID = self.context.ids.next()
+                try await session.insertPoll(
+                    Poll(
+                        id: pollID,
+                        statusID: id,
+                        accountID: author,
+                        options: poll.options,
+                        multiple: poll.multiple,
+                        hideTotals: poll.hideTotals,
+                        expiresAt: expires
+                    )
+                )
+                try await session.enqueue(.closePoll(id: pollID.rawValue), id: self.context.ids.next(), runAt: expires)
             }
             switch visibility {
             case .public, .unlisted, .private:

@@ -20,6 +20,8 @@ package struct StatusView: Sendable {
     /// Who the view was made for.
     package let viewerID: Account.ID?
     private let reblogBox: [StatusView]
+    /// The status's poll with its counts, if it has one.
+    package var poll: PollTally?
     /// The viewer's filters that matched, when filters were applied (`filtered` in the API).
     package var filtered: [FilterMatch]?
     /// Set by the delete endpoint: the source text for delete-and-redraft.

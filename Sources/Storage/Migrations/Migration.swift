@@ -31,6 +31,7 @@ package enum Migrations {
         M0013_CreateScheduledStatuses(),
         M0014_CreateFilters(),
         M0015_CreateConversations(),
+        M0016_CreatePolls(),
     ]
 }
 
