@@ -41,6 +41,11 @@ package struct MastodonRoutes {
         )
         notifications.addRoutes(to: v1)
         notifications.addV2Routes(to: v2)
+        GroupedNotificationsController(
+            notifications: self.processor.notifications,
+            lists: self.processor.lists,
+            urls: urls
+        ).addRoutes(to: v2)
         ReportsController(reports: self.processor.reports).addRoutes(to: v1)
         FiltersController(filters: self.processor.filters).addRoutes(v1: v1, v2: v2)
         ConversationsController(conversations: self.processor.conversations, urls: urls).addRoutes(to: v1)

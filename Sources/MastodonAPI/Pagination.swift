@@ -24,9 +24,10 @@ enum Pagination {
         )
     }
 
-    /// A JSON response of `items` with the `Link` header built from the page's paging ids.
-    static func response<Item: Encodable & Sendable>(
-        _ items: [Item],
+    /// A JSON response of `items` (a list, or an object holding lists) with the `Link` header built from
+    /// the page's paging ids.
+    static func response(
+        _ items: some Encodable,
         newestID: Int64?,
         oldestID: Int64?,
         request: Request,
