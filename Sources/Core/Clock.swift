@@ -16,8 +16,9 @@ package struct Clock: Sendable {
 }
 
 extension Date {
-    /// Milliseconds since 1970, the form every timestamp takes in storage.
-    package var millisecondsSince1970: Int64 { Int64((self.timeIntervalSince1970 * 1000).rounded(.down)) }
+    /// Milliseconds since 1970, the form every timestamp takes in storage. Rounded to the nearest: a
+    /// date made from milliseconds is a binary fraction, and flooring it could lose one.
+    package var millisecondsSince1970: Int64 { Int64((self.timeIntervalSince1970 * 1000).rounded()) }
 
     /// A date from milliseconds since 1970.
     package init(millisecondsSince1970 ms: Int64) {

@@ -34,34 +34,63 @@ package struct MastodonJSONEncoder: ResponseEncoder {
         return decoder
     }
 
-    /// ISO 8601 in UTC with milliseconds.
+    /// ISO 8601 in UTC with milliseconds: `2025-01-01T12:00:00.000Z`.
+    ///
+    /// Written out with integer arithmetic (days to civil date, after Howard Hinnant's algorithm): the
+    /// `Calendar` and `String(format:)` route cost a quarter of all JSON encoding on a timeline.
     package static func timestamp(_ date: Date) -> String {
-        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        let seconds = Int(
-            millis.quotientAndRemainder(dividingBy: 1000).quotient - (millis < 0 && millis % 1000 != 0 ? 1 : 0)
-        )
-        let fraction = Int(millis - Int64(seconds) * 1000)
-        let parts = Self.utc.dateComponents(
-            [.year, .month, .day, .hour, .minute, .second],
-            from: Date(timeIntervalSince1970: Double(seconds))
-        )
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-            parts.year ?? 1970,
-            parts.month ?? 1,
-            parts.day ?? 1,
-            parts.hour ?? 0,
-            parts.minute ?? 0,
-            parts.second ?? 0,
-            fraction
-        )
-    }
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let (seconds, fraction) = millis.quotientAndRemainder(dividingBy: 1000)
+        let (daysRaw, secondOfDay) = seconds.quotientAndRemainder(dividingBy: 86_400)
+        var days = daysRaw
+        var second = secondOfDay
+        var milli = fraction
+        if milli < 0 {
+            milli += 1000
+            second -= 1
+        }
+        if second < 0 {
+            second += 86_400
+            days -= 1
+        }
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
 
-    private static let utc: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0) ?? .current
-        return calendar
-    }()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        func digits(_ value: Int64, _ count: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<count { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8((rest / divisor) % 10))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(year, 4)
+        bytes.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(day, 2)
+        bytes.append(UInt8(ascii: "T"))
+        digits(second / 3600, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits((second % 3600) / 60, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(second % 60, 2)
+        bytes.append(UInt8(ascii: "."))
+        digits(milli, 3)
+        bytes.append(UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
+    }
 
     /// Parses an ISO 8601 date-time as clients send it: `Z`, `+00:00` or `+0000`, with or without fractions.
     package static func parseClientDate(_ text: String) -> Date? {
