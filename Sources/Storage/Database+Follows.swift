@@ -179,3 +179,28 @@ extension DBSession {
         ).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 }
+
+extension DBSession {
+    /// Local followers of `author` who asked to be told of each new post (`notify=true`).
+    package func notifiedFollowers(of author: Account.ID) async throws -> [Account.ID] {
+        try await self.sql.raw(
+            """
+            SELECT f.account_id AS a FROM follows f JOIN accounts a ON a.id = f.account_id
+            WHERE f.target_account_id = \(bind: author.rawValue) AND f.notify = TRUE AND a.domain IS NULL
+            """
+        ).all().map { Account.ID(try $0.decode(column: "a", as: Int64.self)) }
+    }
+
+    /// Accounts the viewer follows that also follow `target` (`familiar_followers`), at most `limit`.
+    package func familiarFollowers(of target: Account.ID, viewer: Account.ID, limit: Int) async throws -> [Account] {
+        try await self.sql.raw(
+            """
+            SELECT a.* FROM follows mine JOIN follows theirs ON theirs.account_id = mine.target_account_id
+            JOIN accounts a ON a.id = mine.target_account_id
+            WHERE mine.account_id = \(bind: viewer.rawValue) AND theirs.target_account_id = \(bind: target.rawValue)
+            AND a.suspended_at IS NULL
+            ORDER BY a.followers_count DESC, a.id LIMIT \(bind: limit)
+            """
+        ).all().map { try $0.decodeAccount() }
+    }
+}

@@ -20,6 +20,10 @@ struct AccountsController {
         group.put("accounts/update_credentials", use: self.updateCredentials)
         group.get("accounts/lookup", use: self.lookup)
         group.get("accounts/relationships", use: self.relationships)
+        group.get("accounts/familiar_followers", use: self.familiarFollowers)
+        group.get("endorsements", use: self.emptyList)
+        group.get("accounts/:id/endorsements", use: self.emptyList)
+        group.get("accounts/:id/featured_tags", use: self.emptyList)
         group.get("accounts/search", use: self.search)
         group.get("accounts/:id", use: self.show)
         group.get("accounts/:id/statuses", use: self.statuses)
@@ -28,6 +32,7 @@ struct AccountsController {
         group.post("accounts/:id/follow", use: self.follow)
         group.post("accounts/:id/unfollow", use: self.unfollow)
         group.post("accounts/:id/note", use: self.note)
+        group.post("accounts/:id/remove_from_followers", use: self.removeFromFollowers)
         group.post("accounts/:id/block", use: self.block)
         group.post("accounts/:id/unblock", use: self.unblock)
         group.post("accounts/:id/mute", use: self.mute)
@@ -330,5 +335,34 @@ struct AccountsController {
         let params = try await request.parameters(context: context)
         let comment = try params.string("comment") ?? ""
         return RelationshipEntity(try await self.follows.setNote(comment, on: try Self.accountID(context), by: viewer))
+    }
+
+    @Sendable func removeFromFollowers(_ request: Request, context: AppRequestContext) async throws
+        -> RelationshipEntity
+    {
+        let viewer = try StatusesController.viewer(context, scope: "write:follows")
+        return RelationshipEntity(try await self.follows.removeFollower(try Self.accountID(context), by: viewer))
+    }
+
+    /// https://docs.joinmastodon.org/entities/FamiliarFollowers/
+    struct FamiliarFollowersEntity: Encodable, Sendable {
+        let id: String
+        let accounts: [AccountEntity]
+    }
+
+    @Sendable func familiarFollowers(_ request: Request, context: AppRequestContext) async throws
+        -> [FamiliarFollowersEntity]
+    {
+        let viewer = try StatusesController.viewer(context, scope: "read:follows")
+        let params = try await request.parameters(context: context)
+        let ids = (try params.strings("id") ?? []).compactMap(Account.ID.init)
+        return try await self.follows.familiarFollowers(of: ids, viewer: viewer).map {
+            FamiliarFollowersEntity(id: $0.0.description, accounts: $0.1.map(AccountEntity.init))
+        }
+    }
+
+    /// Endorsed (featured) accounts and featured tags are not built: an empty list is the true answer.
+    @Sendable func emptyList(_ request: Request, context: AppRequestContext) async throws -> [String] {
+        []
     }
 }

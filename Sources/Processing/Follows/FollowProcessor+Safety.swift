@@ -57,6 +57,34 @@ extension FollowProcessor {
         return try await self.relationship(of: viewer, to: target)
     }
 
+    /// Makes `follower` stop following the viewer (`remove_from_followers`).
+    package func removeFollower(_ follower: Account.ID, by viewer: Account.ID) async throws -> RelationshipView {
+        try await self.requireOther(follower, viewer)
+        try await self.context.db.transaction { session in
+            if try await session.deleteFollow(from: follower, to: viewer) {
+                try await session.removeFromHomeFeed(of: follower, postsBy: viewer)
+                try await session.removeFromLists(of: follower, member: viewer)
+            }
+        }
+        return try await self.relationship(of: viewer, to: follower)
+    }
+
+    /// For each id, the accounts the viewer follows that follow it too.
+    package func familiarFollowers(of ids: [Account.ID], viewer: Account.ID) async throws -> [(
+        Account.ID, [AccountView]
+    )] {
+        var seen = Set<Account.ID>()
+        let unique = ids.filter { seen.insert($0).inserted }.prefix(40)
+        return try await self.context.db.read { session in
+            var result: [(Account.ID, [AccountView])] = []
+            for id in unique {
+                let accounts = try await session.familiarFollowers(of: id, viewer: viewer, limit: 5)
+                result.append((id, accounts.map { AccountView(account: $0, user: nil, urls: self.context.urls) }))
+            }
+            return result
+        }
+    }
+
     /// Sets the viewer's private note on an account (an empty comment removes it).
     package func setNote(_ comment: String, on target: Account.ID, by viewer: Account.ID) async throws
         -> RelationshipView

@@ -175,6 +175,22 @@ package struct StatusProcessor: Sendable {
             if visibility == .public {
                 try await session.fanOutToTagFollowers(id, tags: rendered.hashtags)
             }
+            // Followers who asked to hear of every post (`notify=true`): not for replies to others or DMs.
+            if visibility != .direct && (inReplyToAccount == nil || inReplyToAccount == author) {
+                for follower in try await session.notifiedFollowers(of: author) where !mentionedLocal.contains(follower)
+                {
+                    try await session.insertNotification(
+                        Notification(
+                            id: self.context.ids.next(),
+                            accountID: follower,
+                            fromAccountID: author,
+                            kind: .status,
+                            statusID: id,
+                            createdAt: status.createdAt
+                        )
+                    )
+                }
+            }
             for account in mentionedLocal where account != author {
                 let recipient = try await session.safetyFilter(for: account, among: [author])
                 if recipient.blocking.contains(author) { continue }
