@@ -54,12 +54,18 @@ extension DBSession {
         ).run()
     }
 
-    /// Which of `statuses` the account favourited, reblogged and bookmarked (one query).
-    package func interactions(of account: Account.ID, with statuses: [Status.ID]) async throws
-        -> (favourited: Set<Status.ID>, reblogged: Set<Status.ID>, bookmarked: Set<Status.ID>)
+    /// What the account did with `statuses`: favourited, reblogged, bookmarked, and which of `threads` it
+    /// muted, in one query.
+    package func interactions(of account: Account.ID, with statuses: [Status.ID], threads: [Status.ID] = [])
+        async throws
+        -> (
+            favourited: Set<Status.ID>, reblogged: Set<Status.ID>, bookmarked: Set<Status.ID>,
+            mutedThreads: Set<Status.ID>
+        )
     {
-        guard !statuses.isEmpty else { return ([], [], []) }
+        guard !statuses.isEmpty else { return ([], [], [], []) }
         let ids = statuses.map(\.rawValue)
+        let threadIDs = threads.isEmpty ? [Int64(0)] : threads.map(\.rawValue)
         let rows = try await self.sql.raw(
             """
             SELECT 'f' AS kind, status_id AS id FROM favourites
@@ -70,18 +76,56 @@ extension DBSession {
             UNION ALL
             SELECT 'b', status_id FROM bookmarks
             WHERE account_id = \(bind: account.rawValue) AND status_id IN (\(binds: ids))
+            UNION ALL
+            SELECT 'm', conversation_id FROM status_mutes
+            WHERE account_id = \(bind: account.rawValue) AND conversation_id IN (\(binds: threadIDs))
             """
         ).all()
-        var result: (favourited: Set<Status.ID>, reblogged: Set<Status.ID>, bookmarked: Set<Status.ID>) = ([], [], [])
+        var result:
+            (
+                favourited: Set<Status.ID>, reblogged: Set<Status.ID>, bookmarked: Set<Status.ID>,
+                mutedThreads: Set<Status.ID>
+            ) =
+                ([], [], [], [])
         for row in rows {
             let id = Status.ID(try row.decode(column: "id", as: Int64.self))
             switch try row.decode(column: "kind", as: String.self) {
             case "f": result.favourited.insert(id)
             case "r": result.reblogged.insert(id)
+            case "m": result.mutedThreads.insert(id)
             default: result.bookmarked.insert(id)
             }
         }
         return result
+    }
+
+    /// Mutes or unmutes a thread for an account.
+    package func setThreadMuted(_ thread: Status.ID, by account: Account.ID, muted: Bool) async throws {
+        if muted {
+            try await self.sql.raw(
+                """
+                INSERT INTO status_mutes (account_id, conversation_id) VALUES (\(bind: account.rawValue), \(bind: thread.rawValue))
+                ON CONFLICT DO NOTHING
+                """
+            ).run()
+        } else {
+            try await self.sql.raw(
+                """
+                DELETE FROM status_mutes WHERE account_id = \(bind: account.rawValue)
+                AND conversation_id = \(bind: thread.rawValue)
+                """
+            ).run()
+        }
+    }
+
+    /// Whether the account muted this thread (its notifications about it stop).
+    package func threadMuted(_ thread: Status.ID, by account: Account.ID) async throws -> Bool {
+        try await self.sql.raw(
+            """
+            SELECT 1 AS one FROM status_mutes WHERE account_id = \(bind: account.rawValue)
+            AND conversation_id = \(bind: thread.rawValue)
+            """
+        ).first() != nil
     }
 
     /// A page of accounts that favourited a status, newest first, paged by favourite id.

@@ -16,6 +16,7 @@ struct StatusRow: Decodable {
     var inReplyToId: Int64?
     var inReplyToAccountId: Int64?
     var reblogOfId: Int64?
+    var conversationId: Int64?
     var applicationId: Int64?
     var local: Bool
     var createdAt: Int64
@@ -34,6 +35,7 @@ struct StatusRow: Decodable {
         case inReplyToId = "in_reply_to_id"
         case inReplyToAccountId = "in_reply_to_account_id"
         case reblogOfId = "reblog_of_id"
+        case conversationId = "conversation_id"
         case applicationId = "application_id"
         case local
         case createdAt = "created_at"
@@ -47,7 +49,7 @@ struct StatusRow: Decodable {
         guard let visibility = Visibility(rawValue: self.visibility) else {
             throw StorageError.corruptRow("statuses.visibility of \(self.id)")
         }
-        return Status(
+        var status = Status(
             id: Status.ID(self.id),
             accountID: Account.ID(self.accountId),
             uri: self.uri,
@@ -69,6 +71,8 @@ struct StatusRow: Decodable {
             reblogsCount: self.reblogsCount,
             favouritesCount: self.favouritesCount
         )
+        status.conversationID = self.conversationId.map { Status.ID($0) }
+        return status
     }
 }
 
@@ -99,13 +103,14 @@ extension DBSession {
         try await self.sql.raw(
             """
             INSERT INTO statuses (id, account_id, uri, url, text, content, spoiler_text, sensitive, visibility,
-                language, in_reply_to_id, in_reply_to_account_id, reblog_of_id, application_id, local, created_at)
+                language, in_reply_to_id, in_reply_to_account_id, reblog_of_id, application_id, local, created_at,
+                conversation_id)
             VALUES (\(bind: status.id.rawValue), \(bind: status.accountID.rawValue), \(bind: status.uri),
                 \(bind: status.url), \(bind: status.text), \(bind: status.content), \(bind: status.spoilerText),
                 \(bind: status.sensitive), \(bind: status.visibility.rawValue), \(bind: status.language),
                 \(bind: status.inReplyToID?.rawValue), \(bind: status.inReplyToAccountID?.rawValue),
                 \(bind: status.reblogOfID?.rawValue), \(bind: status.applicationID?.rawValue), \(bind: status.local),
-                \(bind: status.createdAt.millisecondsSince1970))
+                \(bind: status.createdAt.millisecondsSince1970), \(bind: status.thread.rawValue))
             """
         ).run()
         for account in Set(mentions) {

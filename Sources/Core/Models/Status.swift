@@ -19,6 +19,8 @@ package struct Status: Sendable, Equatable {
     package var inReplyToID: ID?
     package var inReplyToAccountID: Account.ID?
     package var reblogOfID: ID?
+    /// The thread: the root status's id (itself for a root).
+    package var conversationID: ID?
     package var applicationID: OAuthApplication.ID?
     package var local: Bool
     package var createdAt: Date
@@ -62,6 +64,7 @@ package struct Status: Sendable, Equatable {
         self.inReplyToID = inReplyToID
         self.inReplyToAccountID = inReplyToAccountID
         self.reblogOfID = reblogOfID
+        self.conversationID = nil
         self.applicationID = applicationID
         self.local = local
         self.createdAt = createdAt
@@ -70,6 +73,9 @@ package struct Status: Sendable, Equatable {
         self.reblogsCount = reblogsCount
         self.favouritesCount = favouritesCount
     }
+
+    /// The thread this status belongs to, for muting.
+    package var thread: ID { self.conversationID ?? self.id }
 
     /// Whether this row is a reblog of another status.
     package var isReblog: Bool { self.reblogOfID != nil }

@@ -28,6 +28,8 @@ struct StatusesController {
         group.get("statuses/:id/favourited_by", use: self.favouritedBy)
         group.get("statuses/:id/reblogged_by", use: self.rebloggedBy)
         group.post("statuses/:id/pin", use: self.pin)
+        group.post("statuses/:id/mute", use: self.mute)
+        group.post("statuses/:id/unmute", use: self.unmute)
         group.post("statuses/:id/unpin", use: self.unpin)
         group.post("statuses/:id/translate", use: self.translate)
         group.get("statuses/:id/quotes", use: self.quotes)
@@ -288,5 +290,15 @@ struct StatusesController {
     @Sendable func quotes(_ request: Request, context: AppRequestContext) async throws -> [StatusEntity] {
         _ = try await self.statuses.show(try Self.id(context), for: try Self.optionalViewer(context))
         return []
+    }
+
+    @Sendable func mute(_ request: Request, context: AppRequestContext) async throws -> StatusEntity {
+        let viewer = try Self.viewer(context, scope: "write:mutes")
+        return self.entity(try await self.statuses.muteThread(try Self.id(context), by: viewer, on: true))
+    }
+
+    @Sendable func unmute(_ request: Request, context: AppRequestContext) async throws -> StatusEntity {
+        let viewer = try Self.viewer(context, scope: "write:mutes")
+        return self.entity(try await self.statuses.muteThread(try Self.id(context), by: viewer, on: false))
     }
 }

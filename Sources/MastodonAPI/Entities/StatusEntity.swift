@@ -100,7 +100,7 @@ struct StatusEntity: ResponseEncodable, Sendable {
             self.favourited = flags.favourited
             self.reblogged = flags.reblogged
             self.bookmarked = flags.bookmarked
-            self.muted = false
+            self.muted = flags.muted
             // `pinned` only appears on the viewer's own statuses, as in Mastodon.
             self.pinned = view.viewerIsAuthor && !status.isReblog ? flags.pinned : nil
         }

@@ -31,13 +31,15 @@ struct StatusHydrator: Sendable {
             var following: Set<Account.ID> = []
             var safety = SafetyFilter()
             var pinned: Set<Status.ID> = []
-            var flags: (favourited: Set<Status.ID>, reblogged: Set<Status.ID>, bookmarked: Set<Status.ID>) = (
-                [], [], []
-            )
+            var flags:
+                (
+                    favourited: Set<Status.ID>, reblogged: Set<Status.ID>, bookmarked: Set<Status.ID>,
+                    mutedThreads: Set<Status.ID>
+                ) = ([], [], [], [])
             if let viewer {
                 let authors = Array(Set(all.filter { $0.visibility == .private }.map(\.accountID)))
                 following = Set(try await session.follows(from: viewer, to: authors).keys)
-                flags = try await session.interactions(of: viewer, with: allIDs)
+                flags = try await session.interactions(of: viewer, with: allIDs, threads: Array(Set(all.map(\.thread))))
                 safety = try await session.safetyFilter(for: viewer, among: Array(Set(all.map(\.accountID))))
                 let own = all.filter { $0.accountID == viewer && !$0.isReblog }.map(\.id)
                 pinned = try await session.pinned(among: own)
@@ -69,7 +71,10 @@ struct StatusHydrator: Sendable {
                             favourited: flags.favourited.contains(target),
                             reblogged: flags.reblogged.contains(target),
                             bookmarked: flags.bookmarked.contains(target),
-                            pinned: pinned.contains(target)
+                            pinned: pinned.contains(target),
+                            muted: flags.mutedThreads.contains(
+                                (status.reblogOfID.flatMap { byID[$0] } ?? status).thread
+                            )
                         )
                     },
                     viewerID: viewer,

@@ -12,7 +12,9 @@ extension StatusProcessor {
             guard try await session.insertFavourite(id: self.context.ids.next(), account: viewer, status: target) else {
                 return
             }
-            if original.accountID != viewer, original.local {
+            if original.accountID != viewer, original.local,
+                !(try await session.threadMuted(original.thread, by: original.accountID))
+            {
                 try await session.insertNotification(
                     Notification(
                         id: self.context.ids.next(),
@@ -75,7 +77,9 @@ extension StatusProcessor {
             try await self.context.db.transaction { session in
                 try await session.insertStatus(reblog, mentions: [], tags: []) { self.context.ids.next() }
                 try await session.fanOut(reblogID, author: viewer, requireAlsoFollowing: nil, onlyShowingReblogs: true)
-                if original.accountID != viewer, original.local {
+                if original.accountID != viewer, original.local,
+                    !(try await session.threadMuted(original.thread, by: original.accountID))
+                {
                     try await session.insertNotification(
                         Notification(
                             id: self.context.ids.next(),
@@ -147,5 +151,14 @@ extension StatusProcessor {
             newestID: rows.first?.0,
             oldestID: rows.last?.0
         )
+    }
+
+    /// Mutes or unmutes the thread of a status the viewer can see: mentions, favourites and reblogs in
+    /// it stop notifying the viewer.
+    package func muteThread(_ id: Status.ID, by viewer: Account.ID, on: Bool) async throws -> StatusView {
+        let status = try await self.show(id, for: viewer).status
+        let target = try await self.show(status.reblogOfID ?? status.id, for: viewer).status
+        try await self.context.db.transaction { try await $0.setThreadMuted(target.thread, by: viewer, muted: on) }
+        return try await self.show(target.id, for: viewer)
     }
 }

@@ -113,7 +113,7 @@ package struct StatusProcessor: Sendable {
         guard let authorAccount = try await self.context.db.read({ try await $0.account(id: author) }) else {
             throw DomainError.notFound
         }
-        let status = Status(
+        var draft = Status(
             id: id,
             accountID: author,
             uri: urls.status(authorAccount.username, id.rawValue),
@@ -130,6 +130,8 @@ package struct StatusProcessor: Sendable {
             local: true,
             createdAt: self.context.clock.now()
         )
+        draft.conversationID = parent?.thread ?? id
+        let status = draft
         let mentionedLocal = mentionedIDs.filter { $0.isLocal }.map(\.id)
         try await self.context.db.transaction { session in
             try await session.insertStatus(status, mentions: mentionedIDs.map(\.id), tags: rendered.hashtags) {
@@ -194,6 +196,7 @@ package struct StatusProcessor: Sendable {
             for account in mentionedLocal where account != author {
                 let recipient = try await session.safetyFilter(for: account, among: [author])
                 if recipient.blocking.contains(author) { continue }
+                if try await session.threadMuted(status.thread, by: account) { continue }
                 try await session.insertNotification(
                     Notification(
                         id: self.context.ids.next(),

@@ -10,6 +10,8 @@ package struct StatusView: Sendable {
         package var bookmarked: Bool
         /// Only meaningful on the viewer's own statuses.
         package var pinned: Bool
+        /// The viewer muted this status's thread.
+        package var muted: Bool
     }
 
     package let status: Status

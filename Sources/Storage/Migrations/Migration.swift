@@ -32,6 +32,7 @@ package enum Migrations {
         M0014_CreateFilters(),
         M0015_CreateConversations(),
         M0016_CreatePolls(),
+        M0017_CreateConversationMutes(),
     ]
 }
 
