@@ -16,75 +16,8 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$(pwd)"
-# shellcheck source=scripts/lib/postgres.sh
-source "$ROOT/scripts/lib/postgres.sh"
-
-BACKEND="${1:-sqlite}"
-case "$BACKEND" in
-    sqlite | postgres) ;;
-    -h | --help)
-        sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
-        exit 0
-        ;;
-    *)
-        echo "usage: $0 [sqlite|postgres]" >&2
-        exit 2
-        ;;
-esac
-DURATION="${BENCH_DURATION:-10s}"
-CONNECTIONS="${BENCH_CONNECTIONS:-50}"
-THREADS="${BENCH_THREADS:-2}"
-PASSWORD="bench-password-123456"
-
-say() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() {
-    say "ERROR: $*"
-    exit 1
-}
-
-for tool in wrk curl python3; do
-    command -v "$tool" >/dev/null 2>&1 || die "$tool not found (apt-get install wrk curl python3)"
-done
-
-WORK=""
-SERVER_PID=""
-cleanup() {
-    local status=$?
-    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 100); do
-            kill -0 "$SERVER_PID" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$SERVER_PID" 2>/dev/null || true
-    fi
-    pg_stop_cluster || true
-    if [[ -n "$WORK" ]]; then rm -rf "$WORK"; fi
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# --- Build ------------------------------------------------------------------------------------
-if [[ -z "${TERN_BIN:-}" ]]; then
-    if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
-        say "swift build -c release"
-        swift build -c release
-    fi
-    TERN_BIN="$(swift build -c release --show-bin-path)/tern"
-fi
-[[ -x "$TERN_BIN" ]] || die "no release binary at $TERN_BIN"
-
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/tern-bench.XXXXXX")"
-PORT="$(pg_free_port)"
-BASE="http://127.0.0.1:$PORT"
-
-export TERN_DOMAIN="127.0.0.1:$PORT"
-export TERN_LISTEN="127.0.0.1:$PORT"
-export TERN_PROTOCOL=http
-export TERN_DATA_DIR="$WORK/data"
-export TERN_REGISTRATIONS=open
+# shellcheck source=scripts/lib/bench.sh
+source "$ROOT/scripts/lib/bench.sh"
 unset TERN_DATABASE
 mkdir -p "$TERN_DATA_DIR"
 

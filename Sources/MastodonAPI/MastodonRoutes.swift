@@ -43,7 +43,6 @@ package struct MastodonRoutes {
         notifications.addV2Routes(to: v2)
         GroupedNotificationsController(
             notifications: self.processor.notifications,
-            lists: self.processor.lists,
             urls: urls
         ).addRoutes(to: v2)
         ReportsController(reports: self.processor.reports).addRoutes(to: v1)

@@ -53,6 +53,30 @@ enum Pagination {
     }
 }
 
+extension Pagination {
+    /// A page of accounts, as every account list answers.
+    static func response(_ page: Page<AccountView>, request: Request, urls: URLBuilder) throws -> Response {
+        try self.response(
+            page.items.map(AccountEntity.init),
+            newestID: page.newestID,
+            oldestID: page.oldestID,
+            request: request,
+            urls: urls
+        )
+    }
+
+    /// A page of statuses, as every timeline answers.
+    static func response(_ page: Page<StatusView>, request: Request, urls: URLBuilder) throws -> Response {
+        try self.response(
+            page.items.map { StatusEntity($0, urls: urls) },
+            newestID: page.newestID,
+            oldestID: page.oldestID,
+            request: request,
+            urls: urls
+        )
+    }
+}
+
 extension HTTPField.Name {
     static let link = HTTPField.Name("Link")!
 }

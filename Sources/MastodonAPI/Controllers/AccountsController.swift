@@ -174,13 +174,7 @@ struct AccountsController {
         let id = try Self.accountID(context)
         if try params.bool("pinned") == true {
             let pinned = try await self.timelines.pinned(id, for: viewer)
-            return try Pagination.response(
-                pinned.items.map { StatusEntity($0, urls: self.urls) },
-                newestID: nil,
-                oldestID: nil,
-                request: request,
-                urls: self.urls
-            )
+            return try Pagination.response(pinned, request: request, urls: self.urls)
         }
         // Media does not exist yet: that filtered list is truly empty.
         if try params.bool("only_media") == true {
@@ -201,13 +195,7 @@ struct AccountsController {
             tagged: try params.string("tagged"),
             page: page
         )
-        return try Pagination.response(
-            result.items.map { StatusEntity($0, urls: self.urls) },
-            newestID: result.newestID,
-            oldestID: result.oldestID,
-            request: request,
-            urls: self.urls
-        )
+        return try Pagination.response(result, request: request, urls: self.urls)
     }
 
     @Sendable func followers(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -228,13 +216,7 @@ struct AccountsController {
             viewer: viewer,
             page: page
         )
-        return try Pagination.response(
-            result.items.map(AccountEntity.init),
-            newestID: result.newestID,
-            oldestID: result.oldestID,
-            request: request,
-            urls: self.urls
-        )
+        return try Pagination.response(result, request: request, urls: self.urls)
     }
 
     @Sendable func follow(_ request: Request, context: AppRequestContext) async throws -> RelationshipEntity {
@@ -294,26 +276,14 @@ struct AccountsController {
         let viewer = try StatusesController.viewer(context, scope: blocks ? "read:blocks" : "read:mutes")
         let page = try Pagination.page(try await request.parameters(context: context), default: 40, max: 80)
         let result = try await self.follows.blockedOrMuted(by: viewer, blocks: blocks, page: page)
-        return try Pagination.response(
-            result.items.map(AccountEntity.init),
-            newestID: result.newestID,
-            oldestID: result.oldestID,
-            request: request,
-            urls: self.urls
-        )
+        return try Pagination.response(result, request: request, urls: self.urls)
     }
 
     @Sendable func followRequests(_ request: Request, context: AppRequestContext) async throws -> Response {
         let viewer = try StatusesController.viewer(context, scope: "read:follows")
         let page = try Pagination.page(try await request.parameters(context: context), default: 40, max: 80)
         let result = try await self.follows.requests(to: viewer, page: page)
-        return try Pagination.response(
-            result.items.map(AccountEntity.init),
-            newestID: result.newestID,
-            oldestID: result.oldestID,
-            request: request,
-            urls: self.urls
-        )
+        return try Pagination.response(result, request: request, urls: self.urls)
     }
 
     @Sendable func authorizeRequest(_ request: Request, context: AppRequestContext) async throws -> RelationshipEntity {

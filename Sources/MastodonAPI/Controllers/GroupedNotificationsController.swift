@@ -43,12 +43,10 @@ struct GroupedNotificationsEntity: Encodable, Sendable {
 /// `GET /api/v2/notifications` — grouped notifications as Ice Cubes and Phanpy read them.
 struct GroupedNotificationsController {
     let notifications: NotificationProcessor
-    let lists: ListProcessor
     let urls: URLBuilder
 
     func addRoutes(to v2: RouterGroup<AppRequestContext>) {
         v2.get("notifications", use: self.index)
-        v2.get("notifications/unread_count", use: self.unreadCount)
     }
 
     @Sendable func index(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -104,18 +102,5 @@ struct GroupedNotificationsController {
             request: request,
             urls: self.urls
         )
-    }
-
-    @Sendable func unreadCount(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let viewer = try StatusesController.viewer(context, scope: "read:notifications")
-        let params = try await request.parameters(context: context)
-        let limit = max(1, min(try params.int("limit") ?? 100, 1000))
-        let marker = try await self.lists.markers(of: viewer, timelines: ["notifications"]).first
-        let count = try await self.notifications.unreadCount(
-            for: viewer,
-            after: marker.flatMap { Int64($0.lastReadID) },
-            limit: limit
-        )
-        return MastodonErrorMiddleware.json(.ok, ["count": count])
     }
 }

@@ -115,13 +115,7 @@ struct ListsController {
         var page = try Pagination.page(params, default: 40, max: 80)
         if try params.int("limit") == 0 { page.limit = 80 }
         let result = try await self.lists.members(try Self.listID(context), of: viewer, page: page)
-        return try Pagination.response(
-            result.items.map(AccountEntity.init),
-            newestID: result.newestID,
-            oldestID: result.oldestID,
-            request: request,
-            urls: self.urls
-        )
+        return try Pagination.response(result, request: request, urls: self.urls)
     }
 
     @Sendable func addMembers(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -142,13 +136,7 @@ struct ListsController {
         let viewer = try StatusesController.viewer(context, scope: "read:lists")
         let page = try Pagination.page(try await request.parameters(context: context), default: 20, max: 40)
         let result = try await self.lists.timeline(try Self.listID(context), for: viewer, page: page)
-        return try Pagination.response(
-            result.items.map { StatusEntity($0, urls: self.urls) },
-            newestID: result.newestID,
-            oldestID: result.oldestID,
-            request: request,
-            urls: self.urls
-        )
+        return try Pagination.response(result, request: request, urls: self.urls)
     }
 
     @Sendable func containing(_ request: Request, context: AppRequestContext) async throws -> [ListEntity] {

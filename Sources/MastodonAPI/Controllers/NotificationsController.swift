@@ -112,5 +112,6 @@ struct NotificationsController {
 
     func addV2Routes(to group: RouterGroup<AppRequestContext>) {
         group.get("notifications/policy", use: self.policy)
+        group.get("notifications/unread_count", use: self.unreadCount)
     }
 }

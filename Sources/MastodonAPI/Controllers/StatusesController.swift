@@ -199,13 +199,7 @@ struct StatusesController {
             for: try Self.optionalViewer(context),
             page: page
         )
-        return try Pagination.response(
-            result.items.map(AccountEntity.init),
-            newestID: result.newestID,
-            oldestID: result.oldestID,
-            request: request,
-            urls: self.urls
-        )
+        return try Pagination.response(result, request: request, urls: self.urls)
     }
 
     @Sendable func edit(_ request: Request, context: AppRequestContext) async throws -> StatusEntity {

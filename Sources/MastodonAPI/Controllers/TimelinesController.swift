@@ -19,13 +19,7 @@ struct TimelinesController {
     }
 
     func respond(_ page: Page<StatusView>, _ request: Request) throws -> Response {
-        try Pagination.response(
-            page.items.map { StatusEntity($0, urls: self.urls) },
-            newestID: page.newestID,
-            oldestID: page.oldestID,
-            request: request,
-            urls: self.urls
-        )
+        try Pagination.response(page, request: request, urls: self.urls)
     }
 
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
