@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 import pytest
+from people import Trio, make_trio
 from tern_server import LOG_TAIL_LINES, PostgresAdmin, TernServer, tail
 
 DATABASES = ["sqlite", "postgres"]
@@ -93,3 +94,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
                 title = f"tern server log, last {LOG_TAIL_LINES} lines ({srv.database}, {srv.base_url})"
                 report.sections.append((title, tail(srv.log_text())))
     return report
+
+
+@pytest.fixture
+def trio(server: TernServer) -> Trio:
+    """alice, bob and carol, fresh for each test; bob and carol follow alice."""
+    return make_trio(server)

@@ -8,14 +8,13 @@ Every test makes its own accounts (alice, bob and carol; bob and carol follow al
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Iterable
 
 import pytest
 import requests
-from mastodon import Mastodon, MastodonAPIError, MastodonNotFoundError
-from tern_server import Account, TernServer
+from mastodon import MastodonAPIError, MastodonNotFoundError
+from people import Trio, follow, ids, person
+from tern_server import TernServer
 
 # Every test signs in two to four accounts through the password grant; lift the auth rate limiter (shared by
 # the whole module's server), as test_social.py does.
@@ -25,57 +24,9 @@ TERN_SERVER_ENV = {"TERN_AUTH_RATE_LIMIT": "0"}
 # --- helpers --------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Person:
-    account: Account
-    api: Mastodon
-    id: str
-
-    @property
-    def username(self) -> str:
-        return self.account.username
-
-    @property
-    def token(self) -> str:
-        return self.api.access_token
-
-
-def person(server: TernServer, prefix: str) -> Person:
-    account = server.create_account(prefix)
-    api = server.password_login(account)
-    me = api.account_verify_credentials()
-    assert me.username == account.username
-    return Person(account=account, api=api, id=str(me.id))
-
-
-def follow(follower: Person, followee: Person) -> None:
-    relationship = follower.api.account_follow(followee.id)
-    assert relationship.following, relationship
-
-
-def ids(statuses: Iterable) -> list[str]:
-    return [str(s.id) for s in statuses]
-
-
 def word() -> str:
     """A word no other status contains (letters only, so every tokenizer keeps it whole)."""
     return "w" + "".join(secrets.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(12))
-
-
-@dataclass
-class Trio:
-    alice: Person
-    bob: Person
-    carol: Person
-
-
-@pytest.fixture
-def trio(server: TernServer) -> Trio:
-    """alice, bob and carol, fresh for each test; bob and carol follow alice."""
-    alice, bob, carol = person(server, "alice"), person(server, "bob"), person(server, "carol")
-    follow(bob, alice)
-    follow(carol, alice)
-    return Trio(alice, bob, carol)
 
 
 # --- lists and markers ----------------------------------------------------------------------------------

@@ -13,14 +13,13 @@ import os
 import secrets
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import pytest
 import requests
-from mastodon import Mastodon, MastodonNotFoundError
-from tern_server import Account, TernServer
+from mastodon import MastodonNotFoundError
+from people import Person, Trio, follow, ids, person
+from tern_server import TernServer
 
 # Every test signs in two to four accounts through the password grant; the default allowance of the auth rate
 # limiter (25 POSTs per 5 minutes per address) is shared by the whole module's server, so lift it here.
@@ -32,52 +31,8 @@ TOOT_TIMEOUT = 60
 # --- helpers --------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Person:
-    account: Account
-    api: Mastodon
-    id: str
-
-    @property
-    def username(self) -> str:
-        return self.account.username
-
-
-def person(server: TernServer, prefix: str) -> Person:
-    account = server.create_account(prefix)
-    api = server.password_login(account)
-    me = api.account_verify_credentials()
-    assert me.username == account.username
-    return Person(account=account, api=api, id=str(me.id))
-
-
-def follow(follower: Person, followee: Person) -> None:
-    relationship = follower.api.account_follow(followee.id)
-    assert relationship.following, relationship
-
-
-def ids(statuses: Iterable) -> list[str]:
-    return [str(s.id) for s in statuses]
-
-
 def notifications_of(who: Person, kind: str) -> list:
     return [n for n in who.api.notifications(limit=80) if n.type == kind]
-
-
-@dataclass
-class Trio:
-    alice: Person
-    bob: Person
-    carol: Person
-
-
-@pytest.fixture
-def trio(server: TernServer) -> Trio:
-    """alice, bob and carol, fresh for each test; bob and carol follow alice."""
-    alice, bob, carol = person(server, "alice"), person(server, "bob"), person(server, "carol")
-    follow(bob, alice)
-    follow(carol, alice)
-    return Trio(alice, bob, carol)
 
 
 # --- 1. the three-account story through Mastodon.py -----------------------------------------------------
