@@ -19,21 +19,6 @@ package struct MastodonJSONEncoder: ResponseEncoder {
         return encoder
     }
 
-    /// The matching decoder (tests and clients of our own JSON).
-    package static func makeDecoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = Self.parseTimestamp(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "bad date \(text)")
-            }
-            return date
-        }
-        return decoder
-    }
-
     /// ISO 8601 in UTC with milliseconds: `2025-01-01T12:00:00.000Z`.
     ///
     /// Written out with integer arithmetic (days to civil date, after Howard Hinnant's algorithm): the
@@ -103,14 +88,6 @@ package struct MastodonJSONEncoder: ResponseEncoder {
             if let date = formatter.date(from: text) { return date }
         }
         return nil
-    }
-
-    /// Parses what `timestamp` writes (and the same without fractions).
-    package static func parseTimestamp(_ text: String) -> Date? {
-        if let date = try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)) {
-            return date
-        }
-        return try? Date(text, strategy: .iso8601)
     }
 
     package func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response

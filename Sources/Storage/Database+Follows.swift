@@ -169,15 +169,6 @@ extension DBSession {
         page.minID != nil ? rows.reversed() : rows
     }
 
-    /// Local accounts that follow `target` (they get its posts in their home feeds).
-    package func localFollowerCount(of target: Account.ID) async throws -> Int {
-        try await self.sql.raw(
-            """
-            SELECT COUNT(*) AS n FROM follows f JOIN accounts a ON a.id = f.account_id
-            WHERE f.target_account_id = \(bind: target.rawValue) AND a.domain IS NULL
-            """
-        ).first()?.decode(column: "n", as: Int.self) ?? 0
-    }
 }
 
 extension DBSession {

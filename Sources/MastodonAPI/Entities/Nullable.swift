@@ -17,6 +17,3 @@ package struct Nullable<Value: Encodable & Sendable>: Encodable, Sendable {
         }
     }
 }
-
-/// An empty JSON object, `{}`.
-struct EmptyEntity: Encodable, Sendable {}

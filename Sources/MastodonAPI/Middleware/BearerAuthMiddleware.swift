@@ -51,7 +51,4 @@ extension AppRequestContext {
         case .pendingApproval: throw DomainError.forbidden("Your login is currently pending approval")
         }
     }
-
-    /// A viewer when a token was sent (for endpoints that anyone may call but that say more to users).
-    var optionalViewer: Viewer? { self.viewer }
 }
