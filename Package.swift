@@ -26,6 +26,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "Core", swiftSettings: settings),
+        .systemLibrary(name: "CGumbo", pkgConfig: "gumbo", providers: [.apt(["libgumbo-dev"])]),
+        .target(name: "HTMLSanitizer", dependencies: ["CGumbo"], swiftSettings: settings),
         .target(
             name: "Storage",
             dependencies: [
@@ -102,6 +104,7 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: settings),
+        .testTarget(name: "HTMLSanitizerTests", dependencies: ["HTMLSanitizer"], swiftSettings: settings),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"], swiftSettings: settings),
         .testTarget(
             name: "MastodonAPITests",

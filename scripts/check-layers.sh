@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 # target: forbidden modules (regular expression over the module name)
 declare -A forbidden=(
     [Core]='.*'
+    [HTMLSanitizer]='.*'
     [Storage]='Hummingbird|HummingbirdCore|HTTPCommon|Federation|Processing|MastodonAPI|WebUI|App|Mustache'
     [HTTPCommon]='Storage|Federation|Processing|MastodonAPI|WebUI|App|SQLKit|SQLiteKit|PostgresKit'
     [Federation]='Processing|MastodonAPI|WebUI|App'
@@ -17,8 +18,9 @@ declare -A forbidden=(
     [WebUI]='Storage|Federation|MastodonAPI|App|SQLKit|SQLiteKit|PostgresKit'
     [App]='Tern'
 )
-# Core may import only these.
+# Core may import only these; HTMLSanitizer these and its C parser.
 core_allowed='Foundation|FoundationEssentials|Synchronization|Dispatch'
+sanitizer_allowed='Foundation|FoundationEssentials|Synchronization|Dispatch|Glibc|CGumbo'
 
 status=0
 for target in "${!forbidden[@]}"; do
@@ -33,6 +35,11 @@ for target in "${!forbidden[@]}"; do
         if [[ "$target" == Core ]]; then
             if ! [[ "$module" =~ ^($core_allowed)$ ]]; then
                 echo "layer violation: $file:$lineno: Core may import Foundation only, not $module"
+                status=1
+            fi
+        elif [[ "$target" == HTMLSanitizer ]]; then
+            if ! [[ "$module" =~ ^($sanitizer_allowed)$ ]]; then
+                echo "layer violation: $file:$lineno: HTMLSanitizer may import Foundation and CGumbo only, not $module"
                 status=1
             fi
         elif [[ "$module" =~ ^(${forbidden[$target]})$ ]]; then
