@@ -92,7 +92,7 @@ extension AccountProcessor {
     func render(_ account: inout Account) async throws {
         var tokens = Set(TextFormatter.scan(account.note).mentions)
         for field in account.fields { tokens.formUnion(TextFormatter.scan(field.value).mentions) }
-        let resolved = try await self.resolveMentions(Array(tokens))
+        let resolved = try await self.mentionedAccounts(Array(tokens)).mapValues(Self.mentionLink)
         let urls = self.context.urls
         let mention: (MentionToken) -> ResolvedMention? = { resolved[$0] }
         account.noteHTML = TextFormatter.format(account.note, mention: mention, hashtagURL: { urls.tag($0) }).html
@@ -104,22 +104,27 @@ extension AccountProcessor {
         }
     }
 
-    /// Looks up the accounts that typed mentions name (local, or remote ones already known).
-    func resolveMentions(_ tokens: [MentionToken]) async throws -> [MentionToken: ResolvedMention] {
+    /// The accounts that typed mentions name (local, or remote ones already known), suspended ones left out.
+    /// One lookup serves both the HTML links and the mention rows.
+    func mentionedAccounts(_ tokens: [MentionToken]) async throws -> [MentionToken: Account] {
         guard !tokens.isEmpty else { return [:] }
         let ourDomains = Set([self.context.urls.domain.lowercased(), self.context.urls.accountDomain.lowercased()])
         return try await self.context.db.read { session in
-            var resolved: [MentionToken: ResolvedMention] = [:]
+            var found: [MentionToken: Account] = [:]
             for token in tokens.prefix(50) {
                 let domain = token.domain.flatMap { ourDomains.contains($0.lowercased()) ? nil : $0 }
                 if let account = try await session.account(username: token.username, domain: domain),
                     !account.isSuspended
                 {
-                    let url = account.url ?? account.uri
-                    resolved[token] = ResolvedMention(url: url, username: account.username)
+                    found[token] = account
                 }
             }
-            return resolved
+            return found
         }
+    }
+
+    /// How a mention of `account` is linked in rendered HTML.
+    static func mentionLink(_ account: Account) -> ResolvedMention {
+        ResolvedMention(url: account.url ?? account.uri, username: account.username)
     }
 }

@@ -168,19 +168,6 @@ package struct AccountProcessor: Sendable {
         return AccountView(account: account, user: nil, urls: self.context.urls)
     }
 
-    /// Relationships of the viewer to each id that exists, in the order asked.
-    ///
-    /// Follows, blocks and mutes do not exist yet, so every flag is false; the shape is complete.
-    package func relationships(of viewer: Viewer, to ids: [Account.ID]) async throws -> [RelationshipView] {
-        guard viewer.accountID != nil else {
-            throw DomainError.unauthorized("This method requires an authenticated user")
-        }
-        var seen = Set<Account.ID>()
-        let unique = ids.filter { seen.insert($0).inserted }
-        let found = Set(try await self.context.db.read { try await $0.accounts(ids: unique) }.map(\.id))
-        return unique.filter { found.contains($0) }.map { RelationshipView(id: $0) }
-    }
-
     /// Accounts (local first, then known remote ones) whose name starts with `query`.
     package func search(_ query: String, limit: Int, offset: Int = 0, following: Account.ID? = nil) async throws
         -> [AccountView]

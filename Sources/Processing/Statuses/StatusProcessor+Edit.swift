@@ -32,8 +32,9 @@ extension StatusProcessor {
             throw DomainError.validation("Validation failed: Language is not a valid ISO 639 code")
         }
         let scanned = TextFormatter.scan(edit.text)
-        let resolved = try await self.accounts.resolveMentions(scanned.mentions)
-        let mentioned = try await self.mentionedAccounts(resolved)
+        let found = try await self.accounts.mentionedAccounts(scanned.mentions)
+        let resolved = found.mapValues(AccountProcessor.mentionLink)
+        let mentioned = Self.unique(Array(found.values))
         let urls = self.context.urls
         let rendered = TextFormatter.format(edit.text, mention: { resolved[$0] }, hashtagURL: { urls.tag($0) })
         let now = self.context.clock.now()

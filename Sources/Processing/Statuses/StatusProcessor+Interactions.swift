@@ -3,11 +3,17 @@ import Foundation
 import Storage
 
 extension StatusProcessor {
+    /// The status an interaction acts on: the reblogged original when `id` is a reblog. One hydration:
+    /// the view of a reblog already carries its original (and is not found when the original is hidden).
+    func interactionTarget(_ id: Status.ID, for viewer: Account.ID) async throws -> Status {
+        let view = try await self.show(id, for: viewer)
+        return (view.reblog ?? view).status
+    }
+
     /// Favourites a status the viewer can see; idempotent; notifies a local author once.
     package func favourite(_ id: Status.ID, by viewer: Account.ID) async throws -> StatusView {
-        let status = try await self.show(id, for: viewer).status
-        let target = status.reblogOfID ?? status.id
-        let original = try await self.show(target, for: viewer).status
+        let original = try await self.interactionTarget(id, for: viewer)
+        let target = original.id
         try await self.context.db.transaction { session in
             guard try await session.insertFavourite(id: self.context.ids.next(), account: viewer, status: target) else {
                 return
@@ -32,9 +38,9 @@ extension StatusProcessor {
 
     /// Removes the viewer's favourite (and the notification it caused); idempotent.
     package func unfavourite(_ id: Status.ID, by viewer: Account.ID) async throws -> StatusView {
-        let original = try await self.show(id, for: viewer).status
-        let target = original.reblogOfID ?? original.id
-        let author = try await self.show(target, for: viewer).status.accountID
+        let original = try await self.interactionTarget(id, for: viewer)
+        let target = original.id
+        let author = original.accountID
         try await self.context.db.transaction { session in
             if try await session.deleteFavourite(account: viewer, status: target) {
                 try await session.deleteNotifications(to: author, from: viewer, kind: .favourite, status: target)
@@ -45,8 +51,7 @@ extension StatusProcessor {
 
     /// Reblogs a status into the viewer's followers' home feeds; returns the reblog (wrapping the original).
     package func reblog(_ id: Status.ID, by viewer: Account.ID, visibility: Visibility?) async throws -> StatusView {
-        let shown = try await self.show(id, for: viewer).status
-        let original = try await self.show(shown.reblogOfID ?? shown.id, for: viewer).status
+        let original = try await self.interactionTarget(id, for: viewer)
         guard VisibilityRule.canReblog(original, by: viewer) else {
             throw DomainError.forbidden("This status cannot be reblogged")
         }
@@ -104,9 +109,8 @@ extension StatusProcessor {
 
     /// Undoes the viewer's reblog; returns the original. Idempotent.
     package func unreblog(_ id: Status.ID, by viewer: Account.ID) async throws -> StatusView {
-        let shown = try await self.show(id, for: viewer).status
-        let originalID = shown.reblogOfID ?? shown.id
-        let original = try await self.show(originalID, for: viewer).status
+        let original = try await self.interactionTarget(id, for: viewer)
+        let originalID = original.id
         try await self.context.db.transaction { session in
             if let reblog = try await session.reblog(of: originalID, by: viewer) {
                 try await session.deleteStatus(reblog)
@@ -123,8 +127,7 @@ extension StatusProcessor {
 
     /// Bookmarks a status the viewer can see; idempotent.
     package func bookmark(_ id: Status.ID, by viewer: Account.ID, on: Bool) async throws -> StatusView {
-        let shown = try await self.show(id, for: viewer).status
-        let target = shown.reblogOfID ?? shown.id
+        let target = try await self.interactionTarget(id, for: viewer).id
         try await self.context.db.transaction { session in
             if on {
                 try await session.insertBookmark(id: self.context.ids.next(), account: viewer, status: target)
@@ -156,8 +159,7 @@ extension StatusProcessor {
     /// Mutes or unmutes the thread of a status the viewer can see: mentions, favourites and reblogs in
     /// it stop notifying the viewer.
     package func muteThread(_ id: Status.ID, by viewer: Account.ID, on: Bool) async throws -> StatusView {
-        let status = try await self.show(id, for: viewer).status
-        let target = try await self.show(status.reblogOfID ?? status.id, for: viewer).status
+        let target = try await self.interactionTarget(id, for: viewer)
         try await self.context.db.transaction { try await $0.setThreadMuted(target.thread, by: viewer, muted: on) }
         return try await self.show(target.id, for: viewer)
     }

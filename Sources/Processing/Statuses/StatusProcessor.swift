@@ -105,8 +105,9 @@ package struct StatusProcessor: Sendable {
         }
         let visibility = new.visibility ?? user?.settings.defaultVisibility ?? .public
         let scanned = TextFormatter.scan(text)
-        let resolved = try await self.accounts.resolveMentions(scanned.mentions)
-        let mentionedIDs = try await self.mentionedAccounts(resolved)
+        let mentioned = try await self.accounts.mentionedAccounts(scanned.mentions)
+        let resolved = mentioned.mapValues(AccountProcessor.mentionLink)
+        let mentionedIDs = Self.unique(Array(mentioned.values))
         let urls = self.context.urls
         let rendered = TextFormatter.format(text, mention: { resolved[$0] }, hashtagURL: { urls.tag($0) })
         let id: Status.ID = self.context.ids.next()
@@ -212,26 +213,10 @@ package struct StatusProcessor: Sendable {
         return try await self.show(id, for: author)
     }
 
-    func mentionedAccounts(_ resolved: [MentionToken: ResolvedMention]) async throws -> [Account] {
-        let urls = Set(resolved.values.map(\.url))
-        guard !urls.isEmpty else { return [] }
-        return try await self.context.db.read { session in
-            var found: [Account] = []
-            for token in resolved.keys {
-                let domain = token.domain.flatMap {
-                    [$0.lowercased()].contains(where: {
-                        $0 == self.context.urls.domain.lowercased()
-                            || $0 == self.context.urls.accountDomain.lowercased()
-                    }) ? nil : $0
-                }
-                if let account = try await session.account(username: token.username, domain: domain),
-                    !found.contains(where: { $0.id == account.id })
-                {
-                    found.append(account)
-                }
-            }
-            return found
-        }
+    /// Accounts without repeats (`@Bob` and `@bob` name the same one), in a stable order.
+    static func unique(_ accounts: [Account]) -> [Account] {
+        var seen = Set<Account.ID>()
+        return accounts.sorted { $0.id < $1.id }.filter { seen.insert($0.id).inserted }
     }
 
     static func isLanguageCode(_ text: String) -> Bool {
