@@ -20,24 +20,7 @@ ROOT="$(pwd)"
 source "$ROOT/scripts/lib/bench.sh"
 unset TERN_DATABASE
 mkdir -p "$TERN_DATA_DIR"
-
-if [[ "$BACKEND" == postgres ]]; then
-    pg_find_bindir || die "PostgreSQL server binaries not found (apt-get install postgresql)"
-    say "starting a throwaway PostgreSQL cluster (default durability settings)"
-    pg_start_cluster --durable || die "could not start PostgreSQL"
-    pg_create_db tern_bench
-    TERN_DATABASE="$(pg_url tern_bench)"
-    export TERN_DATABASE
-fi
-
-show_log() {
-    say "server log (last 40 lines):"
-    tail -n 40 "$WORK/server.log" >&2 || true
-}
-
-rss_mib() {
-    awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER_PID/status"
-}
+bench_use_backend
 
 # --- Cold start -------------------------------------------------------------------------------
 say "starting $TERN_BIN serve on $BASE ($BACKEND)"

@@ -73,3 +73,24 @@ export TERN_LISTEN="127.0.0.1:$PORT"
 export TERN_PROTOCOL=http
 export TERN_DATA_DIR="$WORK/data"
 export TERN_REGISTRATIONS=open
+
+# The caller's `unset TERN_DATABASE` runs first; PostgreSQL, when asked for, sets it again.
+bench_use_backend() {
+    if [[ "$BACKEND" == postgres ]]; then
+        pg_find_bindir || die "PostgreSQL server binaries not found (apt-get install postgresql)"
+        say "starting a throwaway PostgreSQL cluster (default durability settings)"
+        pg_start_cluster --durable || die "could not start PostgreSQL"
+        pg_create_db tern_bench
+        TERN_DATABASE="$(pg_url tern_bench)"
+        export TERN_DATABASE
+    fi
+}
+
+show_log() {
+    say "server log (last 40 lines):"
+    tail -n 40 "$WORK/server.log" >&2 || true
+}
+
+rss_mib() {
+    awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER_PID/status"
+}
