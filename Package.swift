@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .target(name: "Core", swiftSettings: settings),
@@ -52,13 +53,22 @@ let package = Package(
         ),
         .target(
             name: "Federation",
-            dependencies: ["Core", "Storage", "HTTPCommon"],
+            dependencies: [
+                "Core", "Storage", "HTTPCommon", "HTMLSanitizer",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: settings
         ),
         .target(
             name: "Processing",
             dependencies: [
-                "Core", "Storage", "Federation",
+                "Core", "Storage", "Federation", "HTMLSanitizer",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
@@ -99,12 +109,18 @@ let package = Package(
             dependencies: [
                 "App", .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Tests/TestSupport",
             swiftSettings: settings
         ),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: settings),
         .testTarget(name: "HTMLSanitizerTests", dependencies: ["HTMLSanitizer"], swiftSettings: settings),
+        .testTarget(
+            name: "FederationTests",
+            dependencies: ["Federation", "TestSupport", "Storage"],
+            swiftSettings: settings
+        ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"], swiftSettings: settings),
         .testTarget(
             name: "MastodonAPITests",

@@ -21,6 +21,18 @@ package struct AdminTool: Sendable {
         }
     }
 
+    /// One line per job kind: how many wait and how many of those failed before.
+    package func jobSummary() async throws -> [String] {
+        try await self.deps.db.read { try await $0.jobSummary() }.map {
+            "\($0.kind)\t\($0.waiting) waiting\t\($0.failing) failing"
+        }
+    }
+
+    /// Makes every waiting job due now (after an outage: retry deliveries without waiting for back-off).
+    package func retryJobs() async throws {
+        try await self.deps.db.transaction { try await $0.makeAllJobsDue() }
+    }
+
     /// Applies migrations (already done by `with`) and reports which were new.
     package func migrate() async throws -> [String] {
         try await self.deps.db.migrate(logger: self.deps.logger)

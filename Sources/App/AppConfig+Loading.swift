@@ -1,4 +1,5 @@
 import Core
+import Federation
 import Foundation
 import Logging
 import Yams
@@ -14,6 +15,9 @@ extension AppConfig {
         ("rules", "TERN_RULES"), ("source_url", "TERN_SOURCE_URL"), ("log_level", "TERN_LOG_LEVEL"),
         ("bcrypt_cost", "TERN_BCRYPT_COST"), ("jobs", "TERN_JOBS"), ("job_concurrency", "TERN_JOB_CONCURRENCY"),
         ("auth_rate_limit", "TERN_AUTH_RATE_LIMIT"),
+        ("federation_allowed_addresses", "TERN_FEDERATION_ALLOWED_ADDRESSES"),
+        ("federation_blocked_domains", "TERN_FEDERATION_BLOCKED_DOMAINS"),
+        ("delivery_concurrency", "TERN_DELIVERY_CONCURRENCY"),
     ]
 
     /// Resolves the configuration: flags over environment over file over defaults.
@@ -157,6 +161,25 @@ extension AppConfig {
                 throw fail("auth_rate_limit", "expected a number of requests per 5 minutes, 0 for no limit")
             }
             config.authRateLimit = number
+        }
+        if let ranges = values["federation_allowed_addresses"] {
+            do {
+                config.federation.allowedAddresses = try AddressRange.parseList(ranges)
+            } catch {
+                throw fail("federation_allowed_addresses", "expected comma-separated CIDR ranges such as 127.0.0.1/32")
+            }
+        }
+        if let domains = values["federation_blocked_domains"] {
+            config.federation.blockedDomains = Set(
+                domains.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                    .filter { !$0.isEmpty }
+            )
+        }
+        if let concurrency = values["delivery_concurrency"] {
+            guard let number = Int(concurrency), (1...1024).contains(number) else {
+                throw fail("delivery_concurrency", "expected 1 to 1024")
+            }
+            config.federation.deliveryConcurrency = number
         }
         if config.domain == "localhost:8080" && values["domain"] == nil && values["listen"] != nil {
             config.domain =

@@ -1,4 +1,5 @@
 import Core
+import Federation
 import Foundation
 import Logging
 import Storage
@@ -21,9 +22,11 @@ package struct AppConfig: Sendable {
     package var bcryptCost: UInt8 = 10
     /// `automatic`: the JobRunner polls; `manual`: tests drain the queue themselves.
     package var jobsManual = false
-    package var jobConcurrency = 8
+    package var jobConcurrency = 32
     /// Sign-in, token and sign-up requests allowed per client address per 5 minutes (0: no limit).
     package var authRateLimit = 25
+    /// Outbound guard exemptions, blocked hosts, delivery concurrency.
+    package var federation = FederationSettings()
 
     package init() {}
 

@@ -1,4 +1,5 @@
 import Core
+import Federation
 import Foundation
 import Logging
 import Processing
@@ -14,21 +15,41 @@ package final class AppDependencies: Sendable {
     package let migrated = ReadinessGate()
 
     /// Opens the database and builds the processors. Does not migrate (see `prepare`).
-    package static func make(_ config: AppConfig, clock: Clock = .system, logger: Logger) async throws
-        -> AppDependencies
-    {
+    /// `keyMaker` and `transport` are for tests: a pool of ready keys, an in-process network.
+    package static func make(
+        _ config: AppConfig,
+        clock: Clock = .system,
+        logger: Logger,
+        keyMaker: any KeyPairMaker = FreshKeyPairs(),
+        transport: (any HTTPTransport)? = nil
+    ) async throws -> AppDependencies {
         let location = try config.databaseLocation()
         if case .sqliteFile = location {
             try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
         }
         let db = try await Database.open(location, clock: clock, logger: logger)
+        let ids = IDGenerator(clock: clock)
+        let addressGuard = AddressGuard(allowed: config.federation.allowedAddresses)
+        let federation = FederationContext(
+            db: db,
+            urls: config.urls,
+            ids: ids,
+            clock: clock,
+            settings: config.federation,
+            transport: transport
+                ?? NIOHTTPTransport(guard: addressGuard, userAgent: SoftwareVersion.userAgent(config.urls.base)),
+            schemes: HostSchemes { host in await addressGuard.allowsPlainHTTP(host: host) },
+            keyMaker: keyMaker,
+            logger: logger
+        )
         let context = ProcessingContext(
             db: db,
-            ids: IDGenerator(clock: clock),
+            ids: ids,
             clock: clock,
             urls: config.urls,
             instance: config.instance,
             passwords: PasswordHasher(cost: config.bcryptCost),
+            federation: federation,
             logger: logger
         )
         return AppDependencies(config: config, db: db, processor: Processor(context), logger: logger)

@@ -42,6 +42,16 @@ package func buildRouter(_ deps: AppDependencies) async throws -> Router<AppRequ
         openRegistrations: deps.config.instance.registrations == .open
             || deps.config.instance.registrations == .approval
     ).addRoutes(to: router)
+    let federation = deps.processor.context.federation
+    ActorRoutes(db: deps.db, urls: deps.config.urls, keys: federation.keys).addRoutes(to: router)
+    InboxRoutes(
+        db: deps.db,
+        urls: deps.config.urls,
+        ids: deps.processor.context.ids,
+        clock: deps.processor.context.clock,
+        federation: federation,
+        logger: deps.logger
+    ).addRoutes(to: router)
     // One allowance per client address for everything that checks a password or creates an account.
     let authLimiter = RateLimiter(limit: deps.config.authRateLimit, period: 300, clock: deps.processor.context.clock)
     MastodonRoutes(processor: deps.processor, authLimiter: authLimiter).addRoutes(to: router)

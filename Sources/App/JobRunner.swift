@@ -19,7 +19,8 @@ package struct JobRunner: Service {
     /// Identifies this process in `locked_by`.
     let worker =
         "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
-    static let lease: Duration = .seconds(300)
+    /// How long a claim holds without renewal; running jobs are renewed every `lease / 4`.
+    static let lease: Duration = .seconds(120)
 
     package init(_ deps: AppDependencies) {
         self.db = deps.db
@@ -43,20 +44,64 @@ package struct JobRunner: Service {
         } onCancelOrGracefulShutdown: {
             self.migrated.open()
         }
-        var lastHousekeeping = Date.distantPast
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            if self.clock.now().timeIntervalSince(lastHousekeeping) > 3600, await self.scheduleHousekeeping() {
-                lastHousekeeping = self.clock.now()
-            }
-            var ran = 0
+        // SQLite is one process's database: what a killed predecessor held is due again now.
+        if self.db.dialect == .sqlite {
             do {
-                ran = try await self.runBatch()
+                let released = try await self.db.releaseAllLeases()
+                if released > 0 { self.logger.info("released \(released) job(s) held when the server last stopped") }
             } catch {
-                self.logger.error("job queue unavailable: \(String(reflecting: error))")
+                self.logger.error("could not release old job leases: \(String(reflecting: error))")
             }
-            if ran == 0 {
-                try? await Task.sleep(for: .milliseconds(500))
+        }
+        // A sliding window: whenever a job ends, its slot is refilled, so one slow delivery never holds
+        // back the others. A ticker wakes the loop to look for new due jobs while all running ones are slow.
+        await withTaskGroup(of: Bool.self) { group in
+            var running = 0
+            var ticking = false
+            var lastHousekeeping = Date.distantPast
+            var lastRenewal = ContinuousClock.now
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                if running > 0, lastRenewal.duration(to: .now) > Self.lease / 4 {
+                    lastRenewal = .now
+                    try? await self.db.renewLeases(worker: self.worker, lease: Self.lease)
+                }
+                if self.clock.now().timeIntervalSince(lastHousekeeping) > 3600, await self.scheduleHousekeeping() {
+                    lastHousekeeping = self.clock.now()
+                }
+                var claimed = 0
+                if running < self.concurrency {
+                    do {
+                        let batch = try await self.db.claimJobs(
+                            worker: self.worker,
+                            limit: self.concurrency - running,
+                            lease: Self.lease
+                        )
+                        for job in batch {
+                            group.addTask {
+                                await self.runOne(job)
+                                return true
+                            }
+                        }
+                        claimed = batch.count
+                        running += claimed
+                    } catch {
+                        self.logger.error("job queue unavailable: \(String(reflecting: error))")
+                    }
+                }
+                if claimed > 0 && running < self.concurrency { continue }  // more may be due: claim again
+                if !ticking {
+                    ticking = true
+                    let pause: Duration = running == 0 ? .milliseconds(500) : .milliseconds(100)
+                    group.addTask {
+                        try? await Task.sleep(for: pause)
+                        return false
+                    }
+                }
+                if let wasJob = await group.next() {
+                    if wasJob { running -= 1 } else { ticking = false }
+                }
             }
+            group.cancelAll()
         }
     }
 

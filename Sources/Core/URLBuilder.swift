@@ -18,6 +18,42 @@ package struct URLBuilder: Sendable {
     /// `https://domain`
     package var base: String { "\(self.scheme)://\(self.domain)" }
 
+    /// `host` or `host:port` of an absolute http(s) URI, lowercased; nil when it has none.
+    ///
+    /// Origin checks compare this: two servers on one host with different ports are different origins.
+    package static func authority(of uri: String) -> String? {
+        guard let components = URLComponents(string: uri), let scheme = components.scheme?.lowercased(),
+            scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty
+        else { return nil }
+        let name = host.lowercased()
+        let display = name.contains(":") && !name.hasPrefix("[") ? "[\(name)]" : name
+        guard let port = components.port else { return display }
+        if (scheme == "https" && port == 443) || (scheme == "http" && port == 80) { return display }
+        return "\(display):\(port)"
+    }
+
+    /// Whether an absolute URI belongs to this server.
+    package func isLocal(_ uri: String) -> Bool {
+        Self.authority(of: uri) == self.domain.lowercased()
+    }
+
+    /// The server's own actor (an Application), whose key signs fetches.
+    package var instanceActor: String { "\(self.base)/actor" }
+    /// The instance actor's key id.
+    package var instanceActorKey: String { "\(self.instanceActor)#main-key" }
+    /// A local account's key id.
+    package func actorKey(_ username: String) -> String { "\(self.actor(username))#main-key" }
+    /// A local account's featured (pinned) collection.
+    package func featured(_ username: String) -> String { "\(self.actor(username))/collections/featured" }
+    /// A local account's featured tags collection.
+    package func featuredTags(_ username: String) -> String { "\(self.actor(username))/collections/tags" }
+    /// The Create activity of a local status.
+    package func statusActivity(_ username: String, _ id: Int64) -> String { "\(self.status(username, id))/activity" }
+    /// An activity this server sends that has no object of its own (Follow, Like, Undo, Accept…).
+    package func activity(_ username: String, _ kind: String, _ id: Int64) -> String {
+        "\(self.actor(username))#\(kind)/\(id)"
+    }
+
     /// The ActivityPub actor of a local account.
     package func actor(_ username: String) -> String { "\(self.base)/users/\(username)" }
     /// The HTML profile page of a local account.

@@ -12,6 +12,22 @@ package enum Validation {
     }
 
     /// A plausible email address: one `@`, a non-empty local part, a dotted domain, no spaces, ≤ 254.
+    /// `host` or `host:port` with a DNS name or an IP literal: what a remote handle's domain may be.
+    package static func isPlausibleHost(_ text: String) -> Bool {
+        guard !text.isEmpty, text.count <= 253 else { return false }
+        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")
+        guard text.unicodeScalars.allSatisfy(allowed.contains) else { return false }
+        if text.hasPrefix("[") { return text.contains("]") }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count <= 2, !parts[0].isEmpty, !parts[0].hasPrefix("."), !parts[0].hasPrefix("-") else {
+            return false
+        }
+        if parts.count == 2 {
+            guard let port = Int(parts[1]), (1...65535).contains(port) else { return false }
+        }
+        return true
+    }
+
     package static func isPlausibleEmail(_ email: String) -> Bool {
         guard email.count <= 254, !email.contains(where: { $0.isWhitespace || $0.isNewline }) else { return false }
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)

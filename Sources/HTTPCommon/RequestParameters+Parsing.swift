@@ -26,7 +26,7 @@ extension RequestParameters {
         if data.isEmpty || data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             return RequestParameters()
         }
-        guard Self.jsonDepth(data) <= Self.maxDepth else {
+        guard JSONNesting.depth(of: data, limit: Self.maxDepth) <= Self.maxDepth else {
             throw DomainError.badRequest("The JSON body is nested too deeply")
         }
         let decoded: JSONValue
@@ -91,35 +91,6 @@ extension RequestParameters {
         var intValue: Int? { nil }
         init(stringValue: String) { self.stringValue = stringValue }
         init?(intValue: Int) { nil }
-    }
-
-    /// The deepest nesting of arrays and objects, counted without parsing (strings skipped).
-    static func jsonDepth(_ data: Data) -> Int {
-        var depth = 0
-        var deepest = 0
-        var inString = false
-        var escaped = false
-        for byte in data {
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == 0x5C {
-                    escaped = true
-                } else if byte == 0x22 {
-                    inString = false
-                }
-                continue
-            }
-            switch byte {
-            case 0x22: inString = true
-            case 0x5B, 0x7B:
-                depth += 1
-                deepest = max(deepest, depth)
-            case 0x5D, 0x7D: depth -= 1
-            default: break
-            }
-        }
-        return deepest
     }
 
     /// Parses a `multipart/form-data` body: text parts as strings, file parts as `UploadedFile`.

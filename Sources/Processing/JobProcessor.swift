@@ -7,11 +7,15 @@ package struct JobProcessor: Sendable {
     let context: ProcessingContext
     let statuses: StatusProcessor
     let polls: PollProcessor
+    let delivery: DeliveryProcessor
+    let inbox: InboxProcessor
 
-    init(_ context: ProcessingContext, statuses: StatusProcessor, polls: PollProcessor) {
+    init(_ context: ProcessingContext, statuses: StatusProcessor, polls: PollProcessor, inbox: InboxProcessor) {
         self.context = context
         self.statuses = statuses
         self.polls = polls
+        self.delivery = DeliveryProcessor(context)
+        self.inbox = inbox
     }
 
     /// Performs `job`; throws to ask for a retry.
@@ -25,6 +29,12 @@ package struct JobProcessor: Sendable {
             try await self.statuses.publishScheduled(ScheduledStatus.ID(id))
         case .closePoll(let id):
             try await self.polls.close(Poll.ID(id))
+        case .distribute(let distribution):
+            try await self.delivery.distribute(distribution)
+        case .deliver(let delivery):
+            try await self.delivery.deliver(delivery)
+        case .inbox(let item):
+            try await self.inbox.process(item)
         }
     }
 

@@ -1,4 +1,5 @@
 import Core
+import Federation
 import Logging
 import Storage
 
@@ -12,6 +13,7 @@ package final class ProcessingContext: Sendable {
     package let urls: URLBuilder
     package let instance: InstanceSettings
     package let passwords: PasswordHasher
+    package let federation: FederationContext
     package let logger: Logger
 
     package init(
@@ -21,6 +23,7 @@ package final class ProcessingContext: Sendable {
         urls: URLBuilder,
         instance: InstanceSettings,
         passwords: PasswordHasher,
+        federation: FederationContext,
         logger: Logger
     ) {
         self.db = db
@@ -29,6 +32,7 @@ package final class ProcessingContext: Sendable {
         self.urls = urls
         self.instance = instance
         self.passwords = passwords
+        self.federation = federation
         self.logger = logger
     }
 }
@@ -51,6 +55,7 @@ package final class Processor: Sendable {
     package let filters: FilterProcessor
     package let conversations: ConversationProcessor
     package let polls: PollProcessor
+    package let inbox: InboxProcessor
 
     package init(_ context: ProcessingContext) {
         self.context = context
@@ -68,6 +73,7 @@ package final class Processor: Sendable {
         self.filters = FilterProcessor(context)
         self.conversations = ConversationProcessor(context)
         self.polls = PollProcessor(context)
-        self.jobs = JobProcessor(context, statuses: self.statuses, polls: self.polls)
+        self.inbox = InboxProcessor(context)
+        self.jobs = JobProcessor(context, statuses: self.statuses, polls: self.polls, inbox: self.inbox)
     }
 }

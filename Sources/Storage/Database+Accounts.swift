@@ -25,6 +25,18 @@ struct AccountRow: Decodable {
     var followingCount: Int
     var statusesCount: Int
     var lastStatusAt: Int64?
+    var actorType: String?
+    var inboxUrl: String?
+    var sharedInboxUrl: String?
+    var outboxUrl: String?
+    var followersUrl: String?
+    var followingUrl: String?
+    var featuredUrl: String?
+    var avatarRemoteUrl: String?
+    var headerRemoteUrl: String?
+    var alsoKnownAs: String?
+    var movedToUri: String?
+    var fetchedAt: Int64?
 
     enum CodingKeys: String, CodingKey {
         case id, username, domain
@@ -42,6 +54,18 @@ struct AccountRow: Decodable {
         case followingCount = "following_count"
         case statusesCount = "statuses_count"
         case lastStatusAt = "last_status_at"
+        case actorType = "actor_type"
+        case inboxUrl = "inbox_url"
+        case sharedInboxUrl = "shared_inbox_url"
+        case outboxUrl = "outbox_url"
+        case followersUrl = "followers_url"
+        case followingUrl = "following_url"
+        case featuredUrl = "featured_url"
+        case avatarRemoteUrl = "avatar_remote_url"
+        case headerRemoteUrl = "header_remote_url"
+        case alsoKnownAs = "also_known_as"
+        case movedToUri = "moved_to_uri"
+        case fetchedAt = "fetched_at"
     }
 
     /// Profile fields as JSON: dates as milliseconds.
@@ -71,7 +95,7 @@ struct AccountRow: Decodable {
         } catch {
             throw StorageError.corruptRow("accounts.fields of \(self.id)")
         }
-        return Account(
+        var account = Account(
             id: Account.ID(self.id),
             username: self.username,
             domain: self.domain,
@@ -101,6 +125,32 @@ struct AccountRow: Decodable {
             statusesCount: self.statusesCount,
             lastStatusAt: self.lastStatusAt.map(Date.init(millisecondsSince1970:))
         )
+        if self.domain != nil {
+            account.actorType = self.actorType ?? "Person"
+            account.endpoints = ActorEndpoints(
+                inbox: self.inboxUrl,
+                sharedInbox: self.sharedInboxUrl,
+                outbox: self.outboxUrl,
+                followers: self.followersUrl,
+                following: self.followingUrl,
+                featured: self.featuredUrl
+            )
+            account.avatarRemoteURL = self.avatarRemoteUrl
+            account.headerRemoteURL = self.headerRemoteUrl
+            account.fetchedAt = self.fetchedAt.map(Date.init(millisecondsSince1970:))
+        } else if let type = self.actorType {
+            account.actorType = type
+        }
+        if let aliases = self.alsoKnownAs, aliases != "[]" {
+            account.alsoKnownAs = (try? JSONDecoder().decode([String].self, from: Data(aliases.utf8))) ?? []
+        }
+        account.movedToURI = self.movedToUri
+        return account
+    }
+
+    static func encodeAliases(_ aliases: [String]) -> String {
+        guard !aliases.isEmpty, let data = try? JSONEncoder().encode(aliases) else { return "[]" }
+        return String(decoding: data, as: UTF8.self)
     }
 }
 
@@ -147,14 +197,22 @@ extension DBSession {
         try await self.sql.raw(
             """
             INSERT INTO accounts (id, username, domain, display_name, note, note_html, fields, locked, bot, discoverable,
-                indexable, hide_collections, uri, url, created_at, updated_at, suspended_at)
+                indexable, hide_collections, uri, url, created_at, updated_at, suspended_at, actor_type, inbox_url,
+                shared_inbox_url, outbox_url, followers_url, following_url, featured_url, avatar_remote_url,
+                header_remote_url, also_known_as, moved_to_uri, fetched_at)
             VALUES (\(bind: account.id.rawValue), \(bind: account.username), \(bind: account.domain),
                 \(bind: account.displayName), \(bind: account.note), \(bind: account.noteHTML),
                 \(bind: try AccountRow.encodeFields(account.fields)),
                 \(bind: account.locked), \(bind: account.bot), \(bind: account.discoverable), \(bind: account.indexable),
                 \(bind: account.hideCollections), \(bind: account.uri), \(bind: account.url),
                 \(bind: account.createdAt.millisecondsSince1970), \(bind: account.updatedAt.millisecondsSince1970),
-                \(bind: account.suspendedAt?.millisecondsSince1970))
+                \(bind: account.suspendedAt?.millisecondsSince1970), \(bind: account.actorType),
+                \(bind: account.endpoints.inbox), \(bind: account.endpoints.sharedInbox),
+                \(bind: account.endpoints.outbox), \(bind: account.endpoints.followers),
+                \(bind: account.endpoints.following), \(bind: account.endpoints.featured),
+                \(bind: account.avatarRemoteURL), \(bind: account.headerRemoteURL),
+                \(bind: AccountRow.encodeAliases(account.alsoKnownAs)), \(bind: account.movedToURI),
+                \(bind: account.fetchedAt?.millisecondsSince1970))
             """
         ).run()
     }

@@ -49,6 +49,26 @@ extension DBSession {
         ).run()
     }
 
+    /// Makes every waiting job due now (an operator's "retry now"; tests use it to skip back-off).
+    package func makeAllJobsDue() async throws {
+        try await self.sql.raw("UPDATE jobs SET run_at = \(bind: self.nowMillis) WHERE locked_by IS NULL").run()
+    }
+
+    /// Per kind: jobs waiting, and how many of them failed at least once.
+    package func jobSummary() async throws -> [(kind: String, waiting: Int, failing: Int)] {
+        try await self.sql.raw(
+            """
+            SELECT kind, COUNT(*) AS n, SUM(CASE WHEN last_error IS NULL THEN 0 ELSE 1 END) AS failing
+            FROM jobs GROUP BY kind ORDER BY kind
+            """
+        ).all().map {
+            (
+                try $0.decode(column: "kind", as: String.self), try $0.decode(column: "n", as: Int.self),
+                try $0.decode(column: "failing", as: Int?.self) ?? 0
+            )
+        }
+    }
+
     /// How many jobs wait (due or not), by kind.
     package func pendingJobCounts() async throws -> [String: Int] {
         let rows = try await self.sql.raw("SELECT kind, COUNT(*) AS n FROM jobs GROUP BY kind").all()
@@ -92,6 +112,31 @@ extension Database {
                     maxAttempts: job.maxAttempts
                 )
             }
+        }
+    }
+
+    /// Extends the lease of every job `worker` holds (they are running): a live worker keeps its jobs, a
+    /// dead one's leases run out and its jobs become due for others.
+    package func renewLeases(worker: String, lease: Duration) async throws {
+        let leaseMillis = lease.components.seconds * 1000
+        try await self.transaction { session in
+            try await session.sql.raw(
+                """
+                UPDATE jobs SET locked_until = \(bind: session.nowMillis + leaseMillis)
+                WHERE locked_by = \(bind: worker)
+                """
+            ).run()
+        }
+    }
+
+    /// Frees every claimed job at once. Only for a database no other process uses (SQLite): the jobs a
+    /// killed process held are then due at restart instead of when their leases end.
+    package func releaseAllLeases() async throws -> Int {
+        try await self.transaction { session in
+            let rows = try await session.sql.raw(
+                "UPDATE jobs SET locked_by = NULL, locked_until = NULL WHERE locked_by IS NOT NULL RETURNING id"
+            ).all()
+            return rows.count
         }
     }
 

@@ -5,8 +5,44 @@ import Foundation
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage the server from the command line (uses the same configuration as serve).",
-        subcommands: [AccountCommand.self, Migrate.self, SeedBenchmark.self]
+        subcommands: [AccountCommand.self, JobsCommand.self, Migrate.self, SeedBenchmark.self, SeedFollowers.self]
     )
+}
+
+struct JobsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jobs",
+        abstract: "Show the job queue (deliveries, inbox, housekeeping) or retry it now.",
+        subcommands: [Summary.self, Retry.self],
+        defaultSubcommand: Summary.self
+    )
+
+    struct Summary: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list",
+            abstract: "Waiting jobs per kind, and how many failed before."
+        )
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            try await AdminRunner.run(self.options) { admin in
+                let lines = try await admin.jobSummary()
+                print(lines.isEmpty ? "No jobs waiting." : lines.joined(separator: "\n"))
+            }
+        }
+    }
+
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make every waiting job due now.")
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            try await AdminRunner.run(self.options) { admin in
+                try await admin.retryJobs()
+                print("Every waiting job is due now.")
+            }
+        }
+    }
 }
 
 struct Migrate: AsyncParsableCommand {

@@ -44,3 +44,31 @@ struct SeedBenchmark: AsyncParsableCommand {
         }
     }
 }
+
+/// `tern admin seed-followers`: remote followers on many loopback hosts, for the fan-out benchmark.
+struct SeedFollowers: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seed-followers",
+        abstract: "Benchmarking tool: give a local account remote followers on many loopback hosts.",
+        discussion: """
+            For benchmarks only (scripts/bench-federation.sh): never run it on a real server's database. \
+            Follower j lives on host 127.0.0.1:(--base-port + j % --hosts) with its shared inbox at /inbox.
+            """
+    )
+
+    @Option(name: .long, help: "The local account to follow.") var account: String
+    @Option(name: .long, help: "How many remote followers.") var followers = 30_000
+    @Option(name: .long, help: "Over how many hosts (one port each).") var hosts = 3_000
+    @Option(name: .long, help: "The port of the first host.") var basePort = 20_000
+    @OptionGroup var options: ConfigOptions
+
+    func run() async throws {
+        try await AdminRunner.run(self.options) { admin in
+            print(
+                try await FollowerSeeder(admin).seed(
+                    .init(account: self.account, followers: self.followers, hosts: self.hosts, basePort: self.basePort)
+                )
+            )
+        }
+    }
+}

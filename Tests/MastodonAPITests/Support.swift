@@ -10,31 +10,6 @@ let testPassword = "correct horse 1"
 /// The out-of-band redirect URI clients register when they have no callback.
 let outOfBand = "urn:ietf:wg:oauth:2.0:oob"
 
-/// Percent-encodes a form value: everything but the unreserved characters.
-func formEncode(_ value: String) -> String {
-    var allowed = CharacterSet.alphanumerics
-    allowed.insert(charactersIn: "-._~")
-    return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
-}
-
-/// `a=1&b=2`, percent-encoded, in the given order (keys may repeat).
-func formString(_ pairs: [(String, String)]) -> String {
-    pairs.map { "\(formEncode($0.0))=\(formEncode($0.1))" }.joined(separator: "&")
-}
-
-/// A form body.
-func formBody(_ pairs: [(String, String)]) -> ByteBuffer {
-    ByteBuffer(string: formString(pairs))
-}
-
-/// A JSON body from a dictionary literal.
-func jsonBody(_ object: [String: Any]) throws -> ByteBuffer {
-    ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object))
-}
-
-let formType = "application/x-www-form-urlencoded"
-let jsonType = "application/json"
-
 /// The fields of a form request, with a bearer token when one is given.
 func formHeaders(token: String? = nil) -> HTTPFields {
     if let token { return .bearer(token, contentType: formType) }
@@ -125,12 +100,6 @@ extension TestApp {
         }
         return token
     }
-}
-
-/// A precondition of a test that did not hold.
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
 
 /// `GET /api/v1/accounts/verify_credentials` with `token`.

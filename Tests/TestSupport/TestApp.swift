@@ -1,5 +1,6 @@
 import App
 import Core
+import Federation
 import Foundation
 import HTTPCommon
 import Hummingbird
@@ -56,19 +57,29 @@ package struct TestApp: Sendable {
     package var config: AppConfig { self.deps.config }
 
     /// Builds a migrated Tern on `database`, runs `body`, and closes everything.
+    /// `domain` names the instance; with a `network`, its other instances reach this one in-process.
     package static func run<T: Sendable>(
         _ database: TestDatabase = .sqlite,
         clock: Clock = .system,
+        domain: String = "tern.test",
+        network: LoopbackNetwork? = nil,
         configure: (inout AppConfig) -> Void = { _ in },
         _ body: @Sendable (TestApp) async throws -> T
     ) async throws -> T {
-        var config = AppConfig.testing(database: database.url())
+        var config = AppConfig.testing(domain: domain, database: database.url())
         configure(&config)
         var logger = Logger(label: "tern-test")
         logger.logLevel = .warning
-        let deps = try await AppDependencies.make(config, clock: clock, logger: logger)
+        let deps = try await AppDependencies.make(
+            config,
+            clock: clock,
+            logger: logger,
+            keyMaker: PooledKeyPairs.shared,
+            transport: network ?? LoopbackNetwork()
+        )
         let router = try await buildRouter(deps)
         let app = TestApp(deps: deps, responder: router.buildResponder(), jobs: JobRunner(deps))
+        network?.attach(domain, app.responder)
         return try await deps.db.withRunning {
             try await deps.prepare()
             return try await body(app)

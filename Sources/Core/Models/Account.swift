@@ -45,6 +45,19 @@ package struct Account: Sendable, Equatable {
     package var followingCount: Int
     package var statusesCount: Int
     package var lastStatusAt: Date?
+    /// The ActivityPub actor type: Person, Service (bots), Group, Application, Organization.
+    package var actorType = "Person"
+    /// Where a remote actor receives and publishes; empty for local accounts (see `URLBuilder`).
+    package var endpoints = ActorEndpoints()
+    /// A remote actor's avatar and header as published (fetched by the media issue's cache).
+    package var avatarRemoteURL: String?
+    package var headerRemoteURL: String?
+    /// Actor URIs this account says it also is (account migration).
+    package var alsoKnownAs: [String] = []
+    /// The actor URI this account moved to, if it moved.
+    package var movedToURI: String?
+    /// When a remote actor document was last fetched.
+    package var fetchedAt: Date?
 
     package init(
         id: ID,
@@ -101,6 +114,38 @@ package struct Account: Sendable, Equatable {
         return self.username
     }
 
+    /// The host part of the actor URI (with a port when it has one), the unit of origin checks.
+    package var uriHost: String? { URLBuilder.authority(of: self.uri) }
+
     /// Whether the account is suspended.
     package var isSuspended: Bool { self.suspendedAt != nil }
+}
+
+/// A remote actor's collection and inbox URLs, as its actor document gives them.
+package struct ActorEndpoints: Sendable, Equatable {
+    package var inbox: String?
+    package var sharedInbox: String?
+    package var outbox: String?
+    package var followers: String?
+    package var following: String?
+    package var featured: String?
+
+    package init(
+        inbox: String? = nil,
+        sharedInbox: String? = nil,
+        outbox: String? = nil,
+        followers: String? = nil,
+        following: String? = nil,
+        featured: String? = nil
+    ) {
+        self.inbox = inbox
+        self.sharedInbox = sharedInbox
+        self.outbox = outbox
+        self.followers = followers
+        self.following = following
+        self.featured = featured
+    }
+
+    /// Where to deliver: the shared inbox when the actor has one.
+    package var deliveryInbox: String? { self.sharedInbox ?? self.inbox }
 }

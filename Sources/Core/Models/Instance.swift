@@ -68,4 +68,6 @@ package enum SoftwareVersion {
     package static let mastodonCompatible = "4.5.0"
     /// What `/api/v1/instance` reports as `version`.
     package static var instanceVersion: String { "\(mastodonCompatible) (compatible; Tern \(tern))" }
+    /// The `User-Agent` of outbound requests, naming Tern, its version and the server (as Mastodon does).
+    package static func userAgent(_ base: String) -> String { "Tern/\(tern) (+\(base)/)" }
 }

@@ -11,6 +11,12 @@ package enum Job: Sendable, Equatable {
     case publishScheduledStatus(id: Int64)
     /// Tells a poll's voters and author that it closed.
     case closePoll(id: Int64)
+    /// Sends one activity to the inboxes of an account's remote followers and to named inboxes.
+    case distribute(Distribution)
+    /// POSTs one signed activity to one inbox.
+    case deliver(Delivery)
+    /// Applies an activity a remote server delivered, after its signature was verified.
+    case inbox(InboxItem)
 
     /// The `kind` column.
     package var kind: String {
@@ -18,6 +24,9 @@ package enum Job: Sendable, Equatable {
         case .pruneOAuth: "prune_oauth"
         case .publishScheduledStatus: "publish_scheduled_status"
         case .closePoll: "close_poll"
+        case .distribute: "distribute"
+        case .deliver: "deliver"
+        case .inbox: "inbox"
         }
     }
 
@@ -26,6 +35,9 @@ package enum Job: Sendable, Equatable {
         switch self {
         case .pruneOAuth: "{}"
         case .publishScheduledStatus(let id), .closePoll(let id): "{\"id\":\(id)}"
+        case .distribute(let value): try Self.encode(value)
+        case .deliver(let value): try Self.encode(value)
+        case .inbox(let value): try Self.encode(value)
         }
     }
 
@@ -39,7 +51,79 @@ package enum Job: Sendable, Equatable {
         case "close_poll":
             struct Payload: Decodable { let id: Int64 }
             self = .closePoll(id: try JSONDecoder().decode(Payload.self, from: Data(payload.utf8)).id)
+        case "distribute": self = .distribute(try Self.decode(payload))
+        case "deliver": self = .deliver(try Self.decode(payload))
+        case "inbox": self = .inbox(try Self.decode(payload))
         default: return nil
         }
+    }
+
+    private static func encode(_ value: some Encodable) throws -> String {
+        String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+    }
+
+    private static func decode<T: Decodable>(_ payload: String) throws -> T {
+        try JSONDecoder().decode(T.self, from: Data(payload.utf8))
+    }
+}
+
+/// An activity to send to many inboxes: the job computes the list when it runs, so one post to 30,000
+/// followers commits one row in the request and the deliveries in the job.
+package struct Distribution: Sendable, Equatable, Codable {
+    /// The local account that signs; nil for the instance actor.
+    package var accountID: Int64?
+    /// The activity, serialised.
+    package var activity: String
+    /// Whether the account's remote followers receive it.
+    package var followers: Bool
+    /// Further inboxes (mentioned actors, the target of a follow…).
+    package var inboxes: [String]
+
+    package init(accountID: Int64?, activity: String, followers: Bool, inboxes: [String] = []) {
+        self.accountID = accountID
+        self.activity = activity
+        self.followers = followers
+        self.inboxes = inboxes
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case accountID = "account_id"
+        case activity, followers, inboxes
+    }
+}
+
+/// One activity for one inbox.
+package struct Delivery: Sendable, Equatable, Codable {
+    package var inbox: String
+    /// The local account that signs; nil for the instance actor.
+    package var accountID: Int64?
+    package var activity: String
+
+    package init(inbox: String, accountID: Int64?, activity: String) {
+        self.inbox = inbox
+        self.accountID = accountID
+        self.activity = activity
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case inbox
+        case accountID = "account_id"
+        case activity
+    }
+}
+
+/// A verified inbound activity waiting to be applied.
+package struct InboxItem: Sendable, Equatable, Codable {
+    /// The activity as received.
+    package var activity: String
+    /// The actor whose key signed the request (the inbox checked it owns the activity).
+    package var signer: String
+    /// The local account whose inbox received it; nil for the shared inbox.
+    package var recipient: Int64?
+
+    package init(activity: String, signer: String, recipient: Int64? = nil) {
+        self.activity = activity
+        self.signer = signer
+        self.recipient = recipient
     }
 }

@@ -63,6 +63,7 @@ struct SearchController {
         query.limit = try params.int("limit") ?? 20
         query.offset = try params.int("offset") ?? 0
         query.following = try params.bool("following") ?? false
+        query.resolve = try params.bool("resolve") ?? false
         if let account = try params.string("account_id"), !account.isEmpty {
             guard let id = Account.ID(account) else { throw DomainError.validation("account_id must be an id") }
             query.accountID = id

@@ -81,9 +81,11 @@ extension AccountProcessor {
         let updated = account
         let settings = user.settings
         let locale = user.locale
+        let publicKey = try await self.context.federation.keys.publicKeyPEM(for: updated)
         try await self.context.db.transaction { session in
             try await session.updateProfile(updated)
             try await session.updateSettings(user.id, settings: settings, locale: locale)
+            try await Outbox(self.context).updateProfile(updated, publicKey: publicKey, in: session)
         }
         return try await self.credentials(of: viewer)
     }
@@ -105,11 +107,27 @@ extension AccountProcessor {
     }
 
     /// The accounts that typed mentions name (local, or remote ones already known), suspended ones left out.
-    /// One lookup serves both the HTML links and the mention rows.
-    func mentionedAccounts(_ tokens: [MentionToken]) async throws -> [MentionToken: Account] {
+    /// One lookup serves both the HTML links and the mention rows. With `resolving`, up to that many
+    /// unknown remote handles are looked up on their servers (a new post mentioning someone new).
+    func mentionedAccounts(_ tokens: [MentionToken], resolving: Int = 0) async throws -> [MentionToken: Account] {
         guard !tokens.isEmpty else { return [:] }
         let ourDomains = Set([self.context.urls.domain.lowercased(), self.context.urls.accountDomain.lowercased()])
-        return try await self.context.db.read { session in
+        var found = try await self.knownMentions(tokens, ourDomains: ourDomains)
+        var budget = resolving
+        for token in tokens.prefix(50) where found[token] == nil && budget > 0 {
+            guard let domain = token.domain, !ourDomains.contains(domain.lowercased()) else { continue }
+            budget -= 1
+            if let account = try await self.resolve(username: token.username, domain: domain), !account.isSuspended {
+                found[token] = account
+            }
+        }
+        return found
+    }
+
+    private func knownMentions(_ tokens: [MentionToken], ourDomains: Set<String>) async throws
+        -> [MentionToken: Account]
+    {
+        try await self.context.db.read { session in
             var found: [MentionToken: Account] = [:]
             for token in tokens.prefix(50) {
                 let domain = token.domain.flatMap { ourDomains.contains($0.lowercased()) ? nil : $0 }

@@ -1,4 +1,5 @@
 import Core
+import Federation
 import Foundation
 import Storage
 
@@ -108,10 +109,19 @@ package struct AccountProcessor: Sendable {
             locale: new.locale,
             createdAt: now
         )
+        // Made before the transaction: a 2048-bit key takes about 100 ms.
+        let keys = try self.context.federation.keys.makeKeyPair()
+        let key = AccountKey(
+            accountID: account.id,
+            keyID: urls.actorKey(account.username),
+            publicKeyPEM: keys.publicKeyPEM,
+            privateKeyPEM: keys.privateKeyPEM
+        )
         do {
             try await self.context.db.transaction { session in
                 try await session.insertAccount(account)
                 try await session.insertUser(user)
+                try await session.insertAccountKey(key)
             }
         } catch StorageError.duplicate {
             // Lost a race with another sign-up between validation and insert.
@@ -161,11 +171,24 @@ package struct AccountProcessor: Sendable {
         {
             domain = nil
         }
-        guard
-            let account = try await self.context.db.read({ try await $0.account(username: parts[0], domain: domain) }),
-            !account.isSuspended
-        else { throw DomainError.notFound }
+        var found = try await self.context.db.read { try await $0.account(username: parts[0], domain: domain) }
+        if found == nil, let domain {
+            found = try await self.resolve(username: parts[0], domain: domain)
+        }
+        guard let account = found, !account.isSuspended else { throw DomainError.notFound }
         return AccountView(account: account, user: nil, urls: self.context.urls)
+    }
+
+    /// A remote account found through WebFinger and stored; nil when its server does not know it, cannot
+    /// be reached, or is blocked.
+    package func resolve(username: String, domain: String) async throws -> Account? {
+        guard Validation.isPlausibleHost(domain), !self.context.federation.isBlocked(domain) else { return nil }
+        do {
+            return try await self.context.federation.resolver.account(username: username, domain: domain)
+        } catch {
+            self.context.logger.debug("could not resolve \(username)@\(domain): \(error)")
+            return nil
+        }
     }
 
     /// Accounts (local first, then known remote ones) whose name starts with `query`.

@@ -11,6 +11,9 @@ extension FollowProcessor {
             guard try await session.insertBlock(id: self.context.ids.next(), account: viewer, target: target) else {
                 return
             }
+            try await self.federate(session, viewer: viewer, target: target) { blocker, blocked in
+                try await self.outbox.block(blocked, by: blocker, undo: false, in: session)
+            }
             _ = try await session.deleteFollow(from: viewer, to: target)
             _ = try await session.deleteFollow(from: target, to: viewer)
             try await session.removeFromHomeFeed(of: viewer, anythingBy: target)
@@ -25,7 +28,12 @@ extension FollowProcessor {
     /// Lifts a block.
     package func unblock(_ target: Account.ID, by viewer: Account.ID) async throws -> RelationshipView {
         try await self.requireOther(target, viewer)
-        try await self.context.db.transaction { try await $0.deleteBlock(account: viewer, target: target) }
+        try await self.context.db.transaction { session in
+            try await session.deleteBlock(account: viewer, target: target)
+            try await self.federate(session, viewer: viewer, target: target) { blocker, blocked in
+                try await self.outbox.block(blocked, by: blocker, undo: true, in: session)
+            }
+        }
         return try await self.relationship(of: viewer, to: target)
     }
 
@@ -61,12 +69,30 @@ extension FollowProcessor {
     package func removeFollower(_ follower: Account.ID, by viewer: Account.ID) async throws -> RelationshipView {
         try await self.requireOther(follower, viewer)
         try await self.context.db.transaction { session in
+            let uri = try await session.followURI(from: follower, to: viewer)
             if try await session.deleteFollow(from: follower, to: viewer) {
                 try await session.removeFromHomeFeed(of: follower, postsBy: viewer)
                 try await session.removeFromLists(of: follower, member: viewer)
+                // A remote follower is told with a Reject of its Follow, as Mastodon does.
+                try await self.federate(session, viewer: viewer, target: follower) { me, them in
+                    try await self.outbox.answerFollow(from: them, to: me, uri: uri, accept: false, in: session)
+                }
             }
         }
         return try await self.relationship(of: viewer, to: follower)
+    }
+
+    /// Runs `send` with the viewer's and the target's accounts when the target is remote.
+    func federate(
+        _ session: DBSession,
+        viewer: Account.ID,
+        target: Account.ID,
+        send: (Account, Account) async throws -> Void
+    ) async throws {
+        guard let other = try await session.account(id: target), !other.isLocal,
+            let me = try await session.account(id: viewer)
+        else { return }
+        try await send(me, other)
     }
 
     /// For each id, the accounts the viewer follows that follow it too.

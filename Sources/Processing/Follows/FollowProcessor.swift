@@ -2,12 +2,14 @@ import Core
 import Foundation
 import Storage
 
-/// Follow use cases between local accounts (remote follows arrive with federation).
+/// Follow use cases. A follow of a remote account is a request until its server answers with Accept.
 package struct FollowProcessor: Sendable {
     let context: ProcessingContext
+    let outbox: Outbox
 
     init(_ context: ProcessingContext) {
         self.context = context
+        self.outbox = Outbox(context)
     }
 
     /// How many recent statuses of a newly followed account are copied into the follower's home feed.
@@ -31,7 +33,7 @@ package struct FollowProcessor: Sendable {
             throw DomainError.forbidden("This action is not allowed")
         }
         let existing = try await self.context.db.read { try await $0.follow(from: viewer, to: target) }
-        if account.locked && existing == nil {
+        if (account.locked || !account.isLocal) && existing == nil {
             return try await self.request(account, by: viewer, reblogs: reblogs, notify: notify, languages: languages)
         }
         let follow = Follow(
@@ -91,7 +93,11 @@ package struct FollowProcessor: Sendable {
             createdAt: self.context.clock.now()
         )
         try await self.context.db.transaction { session in
-            guard try await session.upsertFollowRequest(request), account.isLocal else { return }
+            let new = try await session.upsertFollowRequest(request)
+            if !account.isLocal, let follower = try await session.account(id: viewer) {
+                try await self.outbox.follow(account, by: follower, undo: false, in: session)
+            }
+            guard new, account.isLocal else { return }
             try await session.insertNotification(
                 Notification(
                     id: self.context.ids.next(),
@@ -114,6 +120,10 @@ package struct FollowProcessor: Sendable {
             guard let request = try await session.followRequest(from: requester, to: viewer) else {
                 throw DomainError.notFound
             }
+            let uri = try await session.followURI(from: requester, to: viewer)
+            try await self.federate(session, viewer: viewer, target: requester) { me, them in
+                try await self.outbox.answerFollow(from: them, to: me, uri: uri, accept: accept, in: session)
+            }
             _ = try await session.deleteFollowRequest(from: requester, to: viewer)
             try await session.deleteNotifications(to: viewer, from: requester, kind: .followRequest, status: nil)
             guard accept else { return }
@@ -126,7 +136,9 @@ package struct FollowProcessor: Sendable {
                 languages: request.languages,
                 createdAt: self.context.clock.now()
             )
-            if try await session.upsertFollow(follow) {
+            let inserted = try await session.upsertFollow(follow)
+            if let uri { try await session.setFollowURI(from: requester, to: viewer, uri: uri) }
+            if inserted {
                 try await self.backfill(session, follower: requester, of: viewer, showingReblogs: follow.showReblogs)
                 try await session.insertNotification(
                     Notification(
@@ -159,6 +171,11 @@ package struct FollowProcessor: Sendable {
             throw DomainError.notFound
         }
         try await self.context.db.transaction { session in
+            try await self.federate(session, viewer: viewer, target: target) { me, them in
+                if try await session.followURI(from: viewer, to: target) != nil {
+                    try await self.outbox.follow(them, by: me, undo: true, in: session)
+                }
+            }
             if try await session.deleteFollow(from: viewer, to: target) {
                 try await session.removeFromHomeFeed(of: viewer, postsBy: target)
                 try await session.removeFromLists(of: viewer, member: target)

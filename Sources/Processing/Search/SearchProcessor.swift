@@ -21,6 +21,8 @@ package struct SearchProcessor: Sendable {
         package var offset = 0
         package var following = false
         package var accountID: Account.ID?
+        /// Look remote handles and URLs up on their servers (signed-in viewers only).
+        package var resolve = false
 
         package init(text: String) {
             self.text = text
@@ -50,6 +52,9 @@ package struct SearchProcessor: Sendable {
         let limit = max(1, min(query.limit, 40))
         let offset = max(0, min(query.offset, 10_000))
         var results = Results()
+        if query.resolve, let viewer, offset == 0 {
+            try await self.resolveRemote(text, type: query.type, viewer: viewer, into: &results)
+        }
         if query.type == nil || query.type == "accounts" {
             var term = text
             if term.hasPrefix("@") { term.removeFirst() }
@@ -57,7 +62,10 @@ package struct SearchProcessor: Sendable {
             let accounts = try await self.context.db.read {
                 try await $0.searchAccounts(term, limit: limit, offset: offset, onlyFollowedBy: following)
             }
-            results.accounts = accounts.map { AccountView(account: $0, user: nil, urls: self.context.urls) }
+            let resolved = Set(results.accounts.map(\.account.id))
+            results.accounts += accounts.filter { !resolved.contains($0.id) }.map {
+                AccountView(account: $0, user: nil, urls: self.context.urls)
+            }
         }
         if query.type == nil || query.type == "hashtags" {
             let names = try await self.context.db.read { try await $0.searchTags(text, limit: limit, offset: offset) }
@@ -71,9 +79,40 @@ package struct SearchProcessor: Sendable {
                 let views = try await self.hydrator.views(ids, for: viewer)
                 ids = views.filter { $0.status.accountID == author }.map(\.status.id)
             }
-            results.statuses = try await self.hydrator.views(ids, for: viewer)
+            let resolved = Set(results.statuses.map(\.status.id))
+            results.statuses += try await self.hydrator.views(ids.filter { !resolved.contains($0) }, for: viewer)
         }
         return results
+    }
+
+    /// `resolve=true`: a `user@host` handle through WebFinger, a URL as a status or an actor.
+    func resolveRemote(_ text: String, type: String?, viewer: Account.ID, into results: inout Results) async throws {
+        if text.hasPrefix("https://") || text.hasPrefix("http://") {
+            if let status = try await self.context.db.read({ try await $0.status(uri: text) }) {
+                results.statuses = try await self.hydrator.views([status.id], for: viewer)
+                return
+            }
+            guard !self.context.urls.isLocal(text) else { return }
+            if type != "accounts",
+                let status = try? await InboxProcessor(self.context).fetchNote(text, parentFetches: 2)
+            {
+                results.statuses = try await self.hydrator.views([status.id], for: viewer)
+            } else if type != "statuses", let account = try? await self.context.federation.resolver.account(uri: text) {
+                results.accounts = [AccountView(account: account, user: nil, urls: self.context.urls)]
+            }
+            return
+        }
+        guard type == nil || type == "accounts" else { return }
+        var handle = text
+        if handle.hasPrefix("@") { handle.removeFirst() }
+        let parts = handle.split(separator: "@", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty else { return }
+        let domain = parts[1].lowercased()
+        guard domain != self.context.urls.domain.lowercased(), domain != self.context.urls.accountDomain.lowercased()
+        else { return }
+        if let account = try await AccountProcessor(self.context).resolve(username: parts[0], domain: domain) {
+            results.accounts = [AccountView(account: account, user: nil, urls: self.context.urls)]
+        }
     }
 
     /// Tags with a week of history and the viewer's follow state.

@@ -47,48 +47,69 @@ extension StatusProcessor {
         updated.editedAt = now
         let changed = updated
         try await self.context.db.transaction { session in
-            if try await session.statusVersions(of: id).isEmpty {
-                // The first edit also records the original, so the history starts where the post did.
-                try await session.insertStatusVersion(
-                    StatusVersion(
-                        text: current.text,
-                        content: current.content,
-                        spoilerText: current.spoilerText,
-                        sensitive: current.sensitive,
-                        createdAt: current.createdAt
-                    ),
-                    id: self.context.ids.next(),
-                    status: id
-                )
-            }
-            try await session.updateStatusText(changed, mentions: mentioned.map(\.id), tags: rendered.hashtags) {
-                self.context.ids.next()
-            }
-            try await session.insertStatusVersion(
-                StatusVersion(
-                    text: changed.text,
-                    content: changed.content,
-                    spoilerText: changed.spoilerText,
-                    sensitive: changed.sensitive,
-                    createdAt: now
-                ),
-                id: self.context.ids.next(),
-                status: id
+            try await Self.recordEdit(
+                of: current,
+                to: changed,
+                mentions: mentioned.map(\.id),
+                tags: rendered.hashtags,
+                at: now,
+                ids: self.context.ids,
+                in: session
             )
-            for account in try await session.reblogAuthors(of: id) where account != viewer {
-                try await session.insertNotification(
-                    Notification(
-                        id: self.context.ids.next(),
-                        accountID: account,
-                        fromAccountID: viewer,
-                        kind: .update,
-                        statusID: id,
-                        createdAt: now
-                    )
-                )
-            }
+            try await self.outbox.publish(.update, changed, in: session)
         }
         return try await self.show(id, for: viewer)
+    }
+
+    /// Writes an edit: the first one also records the original, so the history starts where the post
+    /// did; local accounts that reblogged the status are told.
+    static func recordEdit(
+        of current: Status,
+        to changed: Status,
+        mentions: [Account.ID],
+        tags: [String],
+        at now: Date,
+        ids: IDGenerator,
+        in session: DBSession
+    ) async throws {
+        if try await session.statusVersions(of: current.id).isEmpty {
+            try await session.insertStatusVersion(
+                StatusVersion(
+                    text: current.text,
+                    content: current.content,
+                    spoilerText: current.spoilerText,
+                    sensitive: current.sensitive,
+                    createdAt: current.createdAt
+                ),
+                id: ids.next(),
+                status: current.id
+            )
+        }
+        try await session.updateStatusText(changed, mentions: mentions, tags: tags) { ids.next() }
+        try await session.insertStatusVersion(
+            StatusVersion(
+                text: changed.text,
+                content: changed.content,
+                spoilerText: changed.spoilerText,
+                sensitive: changed.sensitive,
+                createdAt: now
+            ),
+            id: ids.next(),
+            status: current.id
+        )
+        let rebloggers = try await session.reblogAuthors(of: current.id).filter { $0 != current.accountID }
+        for account in try await session.accounts(ids: rebloggers) where account.isLocal {
+            try await session.insertNotification(
+                Notification(
+                    id: ids.next(),
+                    accountID: account.id,
+                    fromAccountID: current.accountID,
+                    kind: .update,
+                    statusID: current.id,
+                    createdAt: now
+                )
+            )
+        }
     }
 
     /// The versions of a status the viewer can see, oldest first; a never-edited status has one.

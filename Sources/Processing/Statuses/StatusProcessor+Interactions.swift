@@ -18,6 +18,7 @@ extension StatusProcessor {
             guard try await session.insertFavourite(id: self.context.ids.next(), account: viewer, status: target) else {
                 return
             }
+            try await self.outbox.like(original, by: viewer, undo: false, in: session)
             if original.accountID != viewer, original.local,
                 !(try await session.threadMuted(original.thread, by: original.accountID))
             {
@@ -44,6 +45,7 @@ extension StatusProcessor {
         try await self.context.db.transaction { session in
             if try await session.deleteFavourite(account: viewer, status: target) {
                 try await session.deleteNotifications(to: author, from: viewer, kind: .favourite, status: target)
+                try await self.outbox.like(original, by: viewer, undo: true, in: session)
             }
         }
         return try await self.show(target, for: viewer)
@@ -82,6 +84,7 @@ extension StatusProcessor {
             try await self.context.db.transaction { session in
                 try await session.insertStatus(reblog, mentions: [], tags: []) { self.context.ids.next() }
                 try await session.fanOut(reblogID, author: viewer, requireAlsoFollowing: nil, onlyShowingReblogs: true)
+                try await self.outbox.announce(reblog, of: original, undo: false, in: session)
                 if original.accountID != viewer, original.local,
                     !(try await session.threadMuted(original.thread, by: original.accountID))
                 {
@@ -114,6 +117,7 @@ extension StatusProcessor {
         try await self.context.db.transaction { session in
             if let reblog = try await session.reblog(of: originalID, by: viewer) {
                 try await session.deleteStatus(reblog)
+                try await self.outbox.announce(reblog, of: original, undo: true, in: session)
                 try await session.deleteNotifications(
                     to: original.accountID,
                     from: viewer,

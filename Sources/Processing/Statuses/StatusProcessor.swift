@@ -7,11 +7,13 @@ package struct StatusProcessor: Sendable {
     let context: ProcessingContext
     let accounts: AccountProcessor
     let hydrator: StatusHydrator
+    let outbox: Outbox
 
     init(_ context: ProcessingContext, accounts: AccountProcessor) {
         self.context = context
         self.accounts = accounts
         self.hydrator = StatusHydrator(context: context)
+        self.outbox = Outbox(context)
     }
 
     /// What a client sends to post.
@@ -105,7 +107,7 @@ package struct StatusProcessor: Sendable {
         }
         let visibility = new.visibility ?? user?.settings.defaultVisibility ?? .public
         let scanned = TextFormatter.scan(text)
-        let mentioned = try await self.accounts.mentionedAccounts(scanned.mentions)
+        let mentioned = try await self.accounts.mentionedAccounts(scanned.mentions, resolving: 5)
         let resolved = mentioned.mapValues(AccountProcessor.mentionLink)
         let mentionedIDs = Self.unique(Array(mentioned.values))
         let urls = self.context.urls
@@ -178,6 +180,7 @@ package struct StatusProcessor: Sendable {
             if visibility == .public {
                 try await session.fanOutToTagFollowers(id, tags: rendered.hashtags)
             }
+            try await self.outbox.publish(.create, status, in: session)
             // Followers who asked to hear of every post (`notify=true`): not for replies to others or DMs.
             if visibility != .direct && (inReplyToAccount == nil || inReplyToAccount == author) {
                 for follower in try await session.notifiedFollowers(of: author) where !mentionedLocal.contains(follower)
@@ -227,7 +230,11 @@ package struct StatusProcessor: Sendable {
     package func delete(_ id: Status.ID, by viewer: Account.ID) async throws -> StatusView {
         var view = try await self.show(id, for: viewer)
         guard view.status.accountID == viewer else { throw DomainError.notFound }
-        try await self.context.db.transaction { try await $0.deleteStatus(view.status) }
+        try await self.context.db.transaction { session in
+            // Built before the row goes: the Delete is addressed like the status was.
+            try await self.outbox.publish(.delete, view.status, in: session)
+            try await session.deleteStatus(view.status)
+        }
         view.includeSource = true
         return view
     }

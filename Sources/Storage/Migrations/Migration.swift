@@ -33,6 +33,7 @@ package enum Migrations {
         M0015_CreateConversations(),
         M0016_CreatePolls(),
         M0017_CreateConversationMutes(),
+        M0018_CreateFederation(),
     ]
 }
 

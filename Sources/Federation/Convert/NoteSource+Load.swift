@@ -1,0 +1,28 @@
+import Core
+import Foundation
+import Storage
+
+extension NoteSource {
+    /// Gathers what the Note of `status` needs: mentioned accounts, tags, and the parent and thread URIs.
+    package static func load(_ status: Status, author: Account, in session: DBSession) async throws -> NoteSource {
+        let mentionIDs = try await session.mentions(of: [status.id])[status.id] ?? []
+        let mentioned = try await session.accounts(ids: mentionIDs).sorted { $0.id < $1.id }
+        let tags = try await session.tags(of: [status.id])[status.id] ?? []
+        var parentURI: String?
+        if let parentID = status.inReplyToID {
+            parentURI = try await session.status(id: parentID)?.uri
+        }
+        var rootURI: String?
+        if let root = status.conversationID {
+            rootURI = root == status.id ? status.uri : try await session.status(id: root)?.uri
+        }
+        return NoteSource(
+            status: status,
+            author: author,
+            mentions: mentioned,
+            tags: tags,
+            inReplyToURI: parentURI,
+            conversationURI: rootURI.map { "\($0)#conversation" }
+        )
+    }
+}

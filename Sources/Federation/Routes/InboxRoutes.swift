@@ -1,0 +1,203 @@
+import Core
+import Foundation
+import HTTPCommon
+import Hummingbird
+import Logging
+import Storage
+
+/// `POST /inbox` (shared) and `POST /users/:username/inbox`: check, verify, enqueue, answer 202.
+///
+/// Nothing is written before every check passed, except what verifying needs: the signer's actor
+/// document, fetched once and cached like any remote account. Federation routes answer bare status codes
+/// with a short text body.
+package struct InboxRoutes: Sendable {
+    let db: Database
+    let urls: URLBuilder
+    let ids: IDGenerator
+    let clock: Clock
+    let federation: FederationContext
+    let logger: Logger
+    static let maxBody = 1 << 20
+    static let maxDepth = 32
+
+    package init(
+        db: Database,
+        urls: URLBuilder,
+        ids: IDGenerator,
+        clock: Clock,
+        federation: FederationContext,
+        logger: Logger
+    ) {
+        self.db = db
+        self.urls = urls
+        self.ids = ids
+        self.clock = clock
+        self.federation = federation
+        self.logger = logger
+    }
+
+    package func addRoutes(to router: Router<AppRequestContext>) {
+        router.post("inbox", use: self.sharedInbox)
+        router.post("users/:username/inbox", use: self.accountInbox)
+    }
+
+    @Sendable func sharedInbox(_ request: Request, context: AppRequestContext) async throws -> Response {
+        await self.receive(request, recipient: nil)
+    }
+
+    @Sendable func accountInbox(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let username = context.parameters.get("username"), username.count <= 64,
+            let account = try await self.db.read({ try await $0.account(username: username, domain: nil) }),
+            !account.isSuspended
+        else { return Self.refuse(.notFound, "no such inbox") }
+        return await self.receive(request, recipient: account.id)
+    }
+
+    /// Runs every check; each failure answers its status and stores nothing.
+    func receive(_ request: Request, recipient: Account.ID?) async -> Response {
+        do {
+            let item = try await self.verify(request, recipient: recipient)
+            try await self.db.transaction { session in
+                try await session.enqueue(.inbox(item), id: self.ids.next())
+                if let host = URLBuilder.authority(of: item.signer) {
+                    try await session.recordPeerAlive(domain: host)
+                }
+            }
+            return Response(status: .accepted)
+        } catch let refusal as InboxRefusal {
+            self.logger.debug("inbox refused: \(refusal.status.code) \(refusal.reason)")
+            return Self.refuse(refusal.status, refusal.reason)
+        } catch {
+            self.logger.warning("inbox failed: \(String(reflecting: error))")
+            return Self.refuse(.internalServerError, "internal error")
+        }
+    }
+
+    /// The checks, in order of cost. Returns what the job will process.
+    func verify(_ request: Request, recipient: Account.ID?) async throws -> InboxItem {
+        guard ActivityStreams.isActivityContentType(request.headers[.contentType]) else {
+            throw InboxRefusal(.unsupportedMediaType, "content type must be application/activity+json")
+        }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > Self.maxBody {
+            throw InboxRefusal(.contentTooLarge, "body over \(Self.maxBody) bytes")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: Self.maxBody)
+        } catch {
+            throw InboxRefusal(.contentTooLarge, "body over \(Self.maxBody) bytes")
+        }
+        let body = Data(buffer: buffer)
+        guard let signatureHeader = request.headers[.init("Signature")!] ?? Self.authorizationSignature(request)
+        else { throw InboxRefusal(.unauthorized, "request is not signed") }
+        guard let parameters = SignatureParameters.parse(signatureHeader) else {
+            throw InboxRefusal(.unauthorized, "malformed signature")
+        }
+        guard let date = request.headers[.date] else { throw InboxRefusal(.unauthorized, "no Date header") }
+        do {
+            try HTTPSignature.checkDate(date, now: self.clock.now())
+        } catch {
+            throw InboxRefusal(.unauthorized, "Date outside the accepted window")
+        }
+        guard let digest = request.headers[.init("Digest")!] else {
+            throw InboxRefusal(.unauthorized, "no Digest header")
+        }
+        guard Digest.matches(digest, body: body) else {
+            throw InboxRefusal(.unauthorized, "Digest does not match body")
+        }
+        let activity: JSON
+        do {
+            activity = try JSON.parse(body, maxDepth: Self.maxDepth)
+        } catch JSONError.tooDeep {
+            throw InboxRefusal(.badRequest, "JSON nested too deeply")
+        } catch {
+            throw InboxRefusal(.badRequest, "body is not JSON")
+        }
+        guard activity.object != nil, activity.type != nil, let actor = activity["actor"]?.id,
+            let actorHost = URLBuilder.authority(of: actor)
+        else { throw InboxRefusal(.badRequest, "not an activity with an actor") }
+        guard !self.federation.isBlocked(actorHost) else { throw InboxRefusal(.forbidden, "host is blocked") }
+        guard URLBuilder.authority(of: parameters.keyID) == actorHost else {
+            throw InboxRefusal(.unauthorized, "key and actor are on different hosts")
+        }
+        guard !self.urls.isLocal(actor) else { throw InboxRefusal(.unauthorized, "actor is local") }
+        // HTTP/1 servers turn `Host` into the request's authority; a proxy or test may leave it a field.
+        var headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
+        if !headers.contains(where: { $0.name.lowercased() == "host" }), let authority = request.head.authority {
+            headers.append((name: "host", value: authority))
+        }
+        let signable = SignableRequest(
+            method: request.method.rawValue,
+            target: request.uri.description,
+            headers: headers
+        )
+        let signer = try await self.verifiedSigner(signable, parameters: parameters, activity: activity)
+        guard signer.uri == actor else { throw InboxRefusal(.unauthorized, "signer is not the activity's actor") }
+        guard !signer.isSuspended else { throw InboxRefusal(.forbidden, "actor is suspended") }
+        return InboxItem(
+            activity: String(decoding: body, as: UTF8.self),
+            signer: signer.uri,
+            recipient: recipient?.rawValue
+        )
+    }
+
+    /// The account whose key signed the request; a failed check refetches the key once (it may have rotated).
+    func verifiedSigner(_ request: SignableRequest, parameters: SignatureParameters, activity: JSON) async throws
+        -> Account
+    {
+        var refreshed = false
+        while true {
+            let account: Account
+            let key: AccountKey
+            do {
+                (account, key) = try await self.federation.resolver.key(parameters.keyID, refresh: refreshed)
+            } catch ResolveError.gone(let uri) where Self.isSelfDelete(activity, actor: uri) {
+                // An actor deleting itself whose document is already gone: nothing to verify or to do.
+                throw InboxRefusal(.accepted, "actor already gone")
+            } catch {
+                throw InboxRefusal(.unauthorized, "signing key unavailable: \(error)")
+            }
+            do {
+                let verifying = try VerifyingKey(publicKeyPEM: key.publicKeyPEM)
+                try HTTPSignature.verify(request, parameters: parameters, key: verifying)
+                return account
+            } catch let error as SignatureError {
+                if refreshed || error != .badSignature {
+                    throw InboxRefusal(.unauthorized, "signature: \(error)")
+                }
+                refreshed = true
+            }
+        }
+    }
+
+    static func isSelfDelete(_ activity: JSON, actor keyDocument: String) -> Bool {
+        guard activity.type == "Delete", let actor = activity["actor"]?.id else { return false }
+        return activity["object"]?.id == actor && keyDocument == actor
+    }
+
+    static func authorizationSignature(_ request: Request) -> String? {
+        guard let value = request.headers[.authorization], value.lowercased().hasPrefix("signature ") else {
+            return nil
+        }
+        return String(value.dropFirst("signature ".count))
+    }
+
+    static func refuse(_ status: HTTPResponse.Status, _ reason: String) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: JSON.object(["error": .string(reason)]).serialized()))
+        )
+    }
+}
+
+/// A refused inbound request: the status to answer and why.
+struct InboxRefusal: Error {
+    let status: HTTPResponse.Status
+    let reason: String
+
+    init(_ status: HTTPResponse.Status, _ reason: String) {
+        self.status = status
+        self.reason = reason
+    }
+}

@@ -1,0 +1,23 @@
+import Core
+import Federation
+import Foundation
+import Storage
+
+extension InboxProcessor {
+    /// `Delete` of one of the signer's statuses, or of the signer itself (its account is suspended and
+    /// its statuses removed).
+    func delete(_ activity: JSON, signer: Account) async throws {
+        guard let id = activity["object"]?.id else { throw InboxRejection("Delete without an object") }
+        try self.requireSameHost(id, as: signer, "object")
+        if id == signer.uri {
+            try await self.db.transaction { session in
+                try await session.updateSuspension(signer.id, suspended: true)
+                try await session.deleteStatuses(of: signer.id)
+            }
+            return
+        }
+        guard let status = try await self.db.read({ try await $0.status(uri: id) }) else { return }
+        guard status.accountID == signer.id else { throw InboxRejection("Delete of someone else's status") }
+        try await self.db.transaction { try await $0.deleteStatus(status) }
+    }
+}

@@ -1,0 +1,189 @@
+import Core
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import TestSupport
+import Testing
+
+/// Two Tern instances federating in-process, driven only through the Mastodon API.
+@Suite struct TwoInstanceTests {
+    @Test(
+        "a remote follow is pending until Accept, then the followed account's posts reach the home feed",
+        arguments: TestDatabase.available
+    )
+    func followAcceptAndDeliver(db: TestDatabase) async throws {
+        try await Pair.run(db) { p in
+            let alice = try await p.alpha.user("alice")
+            let bob = try await p.beta.user("bob")
+            let bobOnAlpha = try await p.a.lookup("bob@beta.test", alice.token)
+            let follow = try await p.a.post("/api/v1/accounts/\(bobOnAlpha)/follow", alice.token)
+            #expect(follow.status == .ok)
+            #expect(follow.json["requested"] as? Bool == true)
+            #expect(follow.json["following"] as? Bool == false)
+            try await p.settle()
+            let relationship = try await p.a.relationship(bobOnAlpha, alice.token)
+            #expect(relationship["following"] as? Bool == true)
+            #expect(relationship["requested"] as? Bool == false)
+            // Beta sees alice as a follower.
+            let aliceOnBeta = try await p.b.lookup("alice@alpha.test", bob.token)
+            let followers = try await p.b.ids("/api/v1/accounts/\(bob.id)/followers", bob.token)
+            #expect(followers == [aliceOnBeta])
+            let notifications = try await p.b.notifications(bob.token)
+            #expect(notifications.map(\.type) == ["follow"])
+
+            _ = try await p.b.status(bob.token, "hello from beta")
+            try await p.settle()
+            #expect(try await p.a.homeContents(alice.token).contains { $0.contains("hello from beta") })
+        }
+    }
+
+    @Test(
+        "a locked account's remote follower waits for approval; authorizing sends Accept",
+        arguments: TestDatabase.available
+    )
+    func lockedAccount(db: TestDatabase) async throws {
+        try await Pair.run(db) { p in
+            let alice = try await p.alpha.user("alice")
+            let bob = try await p.beta.user("bob")
+            let lock = try await p.b.client.execute(
+                uri: "/api/v1/accounts/update_credentials",
+                method: .patch,
+                headers: .bearer(bob.token, contentType: formType),
+                body: formBody([("locked", "true")])
+            )
+            #expect(lock.status == .ok)
+            let bobOnAlpha = try await p.a.lookup("bob@beta.test", alice.token)
+            _ = try await p.a.post("/api/v1/accounts/\(bobOnAlpha)/follow", alice.token)
+            try await p.settle()
+            #expect(try await p.a.relationship(bobOnAlpha, alice.token)["requested"] as? Bool == true)
+            let requests = try await p.b.ids("/api/v1/follow_requests", bob.token)
+            #expect(requests.count == 1)
+            let authorize = try await p.b.post("/api/v1/follow_requests/\(requests[0])/authorize", bob.token)
+            #expect(authorize.status == .ok)
+            try await p.settle()
+            let relationship = try await p.a.relationship(bobOnAlpha, alice.token)
+            #expect(relationship["following"] as? Bool == true)
+            #expect(relationship["requested"] as? Bool == false)
+        }
+    }
+
+    @Test(
+        "replies, mentions, favourites, boosts, edits and deletes cross both ways",
+        arguments: TestDatabase.available
+    )
+    func interactions(db: TestDatabase) async throws {
+        try await Pair.run(db) { p in
+            let alice = try await p.alpha.user("alice")
+            let bob = try await p.beta.user("bob")
+            let bobOnAlpha = try await p.a.lookup("bob@beta.test", alice.token)
+            _ = try await p.a.post("/api/v1/accounts/\(bobOnAlpha)/follow", alice.token)
+            try await p.settle()
+
+            // Bob posts; alice (alpha) replies mentioning him; bob gets a mention notification.
+            let original = try await p.b.status(bob.token, "the original")
+            try await p.settle()
+            let home = try await p.a.get("/api/v1/timelines/home", alice.token)
+            let remoteOriginal = try #require(
+                home.jsonArray.first { ($0["content"] as? String)?.contains("the original") == true }
+            )
+            let remoteID = try #require(remoteOriginal["id"] as? String)
+            #expect(remoteOriginal["uri"] as? String == "http://beta.test/users/bob/statuses/\(original)")
+            _ = try await p.a.status(alice.token, "@bob@beta.test a reply", [("in_reply_to_id", remoteID)])
+            try await p.settle()
+            let bobNotifications = try await p.b.notifications(bob.token)
+            #expect(bobNotifications.map(\.type).contains("mention"))
+            let context = try await p.b.get("/api/v1/statuses/\(original)/context", bob.token)
+            #expect((context.json["descendants"] as? [[String: Any]])?.count == 1)
+
+            // Alice favourites and boosts bob's post: bob is told of both, the counts move.
+            _ = try await p.a.post("/api/v1/statuses/\(remoteID)/favourite", alice.token)
+            _ = try await p.a.post("/api/v1/statuses/\(remoteID)/reblog", alice.token)
+            try await p.settle()
+            let types = Set(try await p.b.notifications(bob.token).map(\.type))
+            #expect(types.isSuperset(of: ["favourite", "reblog", "mention"]))
+            let counted = try await p.b.get("/api/v1/statuses/\(original)", bob.token)
+            #expect(counted.json["favourites_count"] as? Int == 1)
+            #expect(counted.json["reblogs_count"] as? Int == 1)
+
+            // Un-favouriting travels too.
+            _ = try await p.a.post("/api/v1/statuses/\(remoteID)/unfavourite", alice.token)
+            try await p.settle()
+            let uncounted = try await p.b.get("/api/v1/statuses/\(original)", bob.token)
+            #expect(uncounted.json["favourites_count"] as? Int == 0)
+
+            // Bob edits: alpha shows the new text and a history of two versions.
+            let edit = try await p.b.client.execute(
+                uri: "/api/v1/statuses/\(original)",
+                method: .put,
+                headers: .bearer(bob.token, contentType: formType),
+                body: formBody([("status", "the original, edited")])
+            )
+            #expect(edit.status == .ok)
+            try await p.settle()
+            let edited = try await p.a.get("/api/v1/statuses/\(remoteID)", alice.token)
+            #expect((edited.json["content"] as? String)?.contains("edited") == true)
+            #expect(edited.json["edited_at"] is String)
+            let history = try await p.a.get("/api/v1/statuses/\(remoteID)/history", alice.token)
+            #expect(history.jsonArray.count == 2)
+
+            // Bob deletes: it is gone on alpha.
+            #expect(try await p.b.delete("/api/v1/statuses/\(original)", bob.token).status == .ok)
+            try await p.settle()
+            #expect(try await p.a.get("/api/v1/statuses/\(remoteID)", alice.token).status == .notFound)
+        }
+    }
+
+    @Test("a followers-only post reaches followers only; a block stops delivery", arguments: TestDatabase.available)
+    func privatePostsAndBlocks(db: TestDatabase) async throws {
+        try await Pair.run(db) { p in
+            let alice = try await p.alpha.user("alice")
+            let carol = try await p.alpha.user("carol")
+            let bob = try await p.beta.user("bob")
+            let bobOnAlpha = try await p.a.lookup("bob@beta.test", alice.token)
+            _ = try await p.a.post("/api/v1/accounts/\(bobOnAlpha)/follow", alice.token)
+            try await p.settle()
+
+            _ = try await p.b.status(bob.token, "for followers only", visibility: "private")
+            try await p.settle()
+            #expect(try await p.a.homeContents(alice.token).contains { $0.contains("for followers only") })
+            // Carol does not follow bob: the post is not shown to her, not even on bob's profile.
+            let carolView = try await p.a.accountStatuses(bobOnAlpha, carol.token)
+            #expect(carolView.isEmpty)
+
+            // Bob blocks alice: she stops following and gets nothing more.
+            let aliceOnBeta = try await p.b.lookup("alice@alpha.test", bob.token)
+            #expect(try await p.b.post("/api/v1/accounts/\(aliceOnBeta)/block", bob.token).status == .ok)
+            try await p.settle()
+            #expect(try await p.a.relationship(bobOnAlpha, alice.token)["following"] as? Bool == false)
+            _ = try await p.b.status(bob.token, "after the block")
+            try await p.settle()
+            #expect(!(try await p.a.homeContents(alice.token).contains { $0.contains("after the block") }))
+        }
+    }
+
+    @Test("a peer that is down receives its deliveries once it is back", arguments: TestDatabase.available)
+    func peerDownAndBack(db: TestDatabase) async throws {
+        let clock = TestClock()
+        _ = clock
+        try await Pair.run(db) { p in
+            let alice = try await p.alpha.user("alice")
+            let bob = try await p.beta.user("bob")
+            let bobOnAlpha = try await p.a.lookup("bob@beta.test", alice.token)
+            _ = try await p.a.post("/api/v1/accounts/\(bobOnAlpha)/follow", alice.token)
+            try await p.settle()
+
+            p.network.setDown("alpha.test", true)
+            _ = try await p.b.status(bob.token, "sent while alpha was down")
+            try await p.settle()
+            #expect(!(try await p.a.homeContents(alice.token).contains { $0.contains("while alpha was down") }))
+            let pending = try await p.beta.db.read { try await $0.pendingJobCounts() }
+            #expect(pending["deliver"] == 1)
+
+            p.network.setDown("alpha.test", false)
+            try await p.beta.db.transaction { try await $0.makeAllJobsDue() }
+            try await p.settle()
+            #expect(try await p.a.homeContents(alice.token).contains { $0.contains("while alpha was down") })
+            #expect(try await p.beta.db.read { try await $0.pendingJobCounts() }["deliver"] == nil)
+        }
+    }
+}
