@@ -25,6 +25,7 @@ extension DBSession {
         guard !rows.isEmpty else { return [:] }
         var tallies: [Int64: PollTally] = [:]
         var byStatus: [Status.ID: Int64] = [:]
+        var reported: [Int64: (counts: [Int], voters: Int)] = [:]
         for row in rows {
             let options =
                 (try? JSONDecoder().decode(
@@ -47,6 +48,11 @@ extension DBSession {
                 ownVotes: viewer.map { _ in [] }
             )
             byStatus[poll.statusID] = poll.id.rawValue
+            if let counts = try row.decode(column: "remote_counts", as: String?.self),
+                let decoded = try? JSONDecoder().decode([Int].self, from: Data(counts.utf8))
+            {
+                reported[poll.id.rawValue] = (decoded, try row.decode(column: "remote_voters", as: Int?.self) ?? 0)
+            }
         }
         let ids = Array(tallies.keys)
         let votes = try await self.sql.raw(
@@ -84,9 +90,48 @@ extension DBSession {
                 )
             }
         }
+        // A remote poll counts on its own server; our voters' votes reach it and come back in its counts.
+        for (poll, remote) in reported {
+            guard var tally = tallies[poll] else { continue }
+            for index in tally.votes.indices where index < remote.counts.count {
+                tally.votes[index] = max(tally.votes[index], remote.counts[index])
+            }
+            tally.voters = max(tally.voters, remote.voters)
+            tallies[poll] = tally
+        }
         var result: [Status.ID: PollTally] = [:]
         for (status, poll) in byStatus { result[status] = tallies[poll] }
         return result
+    }
+
+    /// Records what a remote poll's server reports.
+    package func updateRemotePollCounts(status: Status.ID, counts: [Int], voters: Int?) async throws {
+        let encoded = String(decoding: try JSONEncoder().encode(counts), as: UTF8.self)
+        try await self.sql.raw(
+            """
+            UPDATE polls SET remote_counts = \(bind: encoded), remote_voters = \(bind: voters)
+            WHERE status_id = \(bind: status.rawValue)
+            """
+        ).run()
+    }
+
+    /// Records one choice of a voter (a remote vote arrives one choice per activity); false when it is
+    /// already recorded.
+    package func insertVote(_ poll: Poll.ID, account: Account.ID, choice: Int, id: Int64) async throws -> Bool {
+        let existing = try await self.sql.raw(
+            """
+            SELECT id FROM poll_votes WHERE poll_id = \(bind: poll.rawValue) AND account_id = \(bind: account.rawValue)
+            AND choice = \(bind: choice)
+            """
+        ).first()
+        guard existing == nil else { return false }
+        try await self.sql.raw(
+            """
+            INSERT INTO poll_votes (id, poll_id, account_id, choice, created_at)
+            VALUES (\(bind: id), \(bind: poll.rawValue), \(bind: account.rawValue), \(bind: choice), \(bind: self.nowMillis))
+            """
+        ).run()
+        return true
     }
 
     /// The status a poll belongs to.

@@ -73,3 +73,42 @@ extension SocialAPI {
         }
     }
 }
+
+/// Three in-process instances on one network.
+struct Trio {
+    let apps: [TestApp]
+    let apis: [SocialAPI]
+    let network: LoopbackNetwork
+
+    func settle(rounds: Int = 10) async throws {
+        for _ in 0..<rounds {
+            var ran = 0
+            for app in self.apps { ran += try await app.jobs.drain() }
+            if ran == 0 { return }
+        }
+    }
+
+    /// Runs `body` with alpha.test, beta.test and gamma.test federating in-process.
+    static func run(_ db: TestDatabase, _ body: @Sendable (Trio) async throws -> Void) async throws {
+        let network = LoopbackNetwork()
+        try await TestApp.run(db, domain: "alpha.test", network: network) { alpha in
+            try await TestApp.run(db, domain: "beta.test", network: network) { beta in
+                try await TestApp.run(db, domain: "gamma.test", network: network) { gamma in
+                    try await alpha.client { a in
+                        try await beta.client { b in
+                            try await gamma.client { c in
+                                try await body(
+                                    Trio(
+                                        apps: [alpha, beta, gamma],
+                                        apis: [SocialAPI(a), SocialAPI(b), SocialAPI(c)],
+                                        network: network
+                                    )
+                                )
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

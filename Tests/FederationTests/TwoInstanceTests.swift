@@ -186,4 +186,40 @@ import Testing
             #expect(try await p.beta.db.read { try await $0.pendingJobCounts() }["deliver"] == nil)
         }
     }
+
+    @Test(
+        "a poll travels as a Question; a remote vote counts on the author's server and comes back",
+        arguments: TestDatabase.available
+    )
+    func polls(db: TestDatabase) async throws {
+        try await Pair.run(db) { p in
+            let alice = try await p.alpha.user("alice")
+            let bob = try await p.beta.user("bob")
+            let bobOnAlpha = try await p.a.lookup("bob@beta.test", alice.token)
+            _ = try await p.a.post("/api/v1/accounts/\(bobOnAlpha)/follow", alice.token)
+            try await p.settle()
+            let original = try await p.b.status(
+                bob.token,
+                "tea or coffee?",
+                [("poll[options][]", "tea"), ("poll[options][]", "coffee"), ("poll[expires_in]", "3600")]
+            )
+            try await p.settle()
+            let home = try await p.a.get("/api/v1/timelines/home", alice.token)
+            let remote = try #require(
+                home.jsonArray.first { ($0["content"] as? String)?.contains("tea or coffee") == true }
+            )
+            let poll = try #require(remote["poll"] as? [String: Any])
+            let options = (poll["options"] as? [[String: Any]])?.compactMap { $0["title"] as? String }
+            #expect(options == ["tea", "coffee"])
+            let pollID = try #require(poll["id"] as? String)
+            let vote = try await p.a.post("/api/v1/polls/\(pollID)/votes", alice.token, [("choices[]", "1")])
+            #expect(vote.status == .ok)
+            try await p.settle()
+            let onBeta = try await p.b.get("/api/v1/statuses/\(original)", bob.token)
+            let bobPoll = try #require(onBeta.json["poll"] as? [String: Any])
+            #expect(bobPoll["votes_count"] as? Int == 1)
+            let counts = (bobPoll["options"] as? [[String: Any]])?.compactMap { $0["votes_count"] as? Int }
+            #expect(counts == [0, 1])
+        }
+    }
 }

@@ -11,6 +11,8 @@ package struct NoteSource: Sendable {
     package var inReplyToURI: String?
     /// The thread's root status URI, for `conversation`.
     package var conversationURI: String?
+    /// The poll, with its counts: the Note becomes a Question.
+    package var poll: PollTally?
 
     package init(
         status: Status,
@@ -95,6 +97,21 @@ package enum NoteDocument {
         }
         if let edited = status.editedAt {
             note["updated"] = .string(ActorDocument.timestamp(edited))
+        }
+        if let tally = source.poll {
+            note["type"] = "Question"
+            let options: [JSON] = tally.poll.options.enumerated().map { index, name in
+                [
+                    "type": "Note", "name": .string(name),
+                    "replies": [
+                        "type": "Collection",
+                        "totalItems": .number(Double(tally.votes.indices.contains(index) ? tally.votes[index] : 0)),
+                    ],
+                ]
+            }
+            note[tally.poll.multiple ? "anyOf" : "oneOf"] = .array(options)
+            note["endTime"] = .string(ActorDocument.timestamp(tally.poll.expiresAt))
+            note["votersCount"] = .number(Double(tally.voters))
         }
         return .object(note)
     }

@@ -16,7 +16,7 @@ extension NoteSource {
         if let root = status.conversationID {
             rootURI = root == status.id ? status.uri : try await session.status(id: root)?.uri
         }
-        return NoteSource(
+        var source = NoteSource(
             status: status,
             author: author,
             mentions: mentioned,
@@ -24,5 +24,7 @@ extension NoteSource {
             inReplyToURI: parentURI,
             conversationURI: rootURI.map { "\($0)#conversation" }
         )
+        source.poll = try await session.pollTallies(statuses: [status.id], viewer: nil)[status.id]
+        return source
     }
 }

@@ -107,9 +107,9 @@ package struct RemoteActor: Sendable {
         .prefix(16).map { $0 }
     }
 
-    /// Text with markup removed, for names: sanitising and then dropping tags keeps entities escaped.
+    /// Plain text (names, content warnings) kept as sent, as Mastodon does: clients and pages escape it.
+    /// Only surrounding whitespace goes, and the length is capped.
     static func plainText(_ text: String, limit: Int) -> String {
-        let cleaned = text.replacingOccurrences(of: "<", with: "").replacingOccurrences(of: ">", with: "")
-        return String(cleaned.trimmingCharacters(in: .whitespacesAndNewlines).prefix(limit))
+        String(text.trimmingCharacters(in: .whitespacesAndNewlines).prefix(limit))
     }
 }

@@ -21,6 +21,10 @@ package struct RemoteNote: Sendable, Equatable {
     package var mentions: [String]
     /// Names of `Hashtag` tags, without `#`, lowercased.
     package var hashtags: [String]
+    /// A Question's options and counts.
+    package var poll: RemotePoll?
+    /// A Note with a `name` and no content: a vote in the poll it replies to (Mastodon's shape).
+    package var voteName: String?
 
     /// The object types shown as statuses.
     package static let types: Set<String> = ["Note", "Question", "Article", "Page"]
@@ -65,7 +69,38 @@ package struct RemoteNote: Sendable, Equatable {
             to: object["to"]?.ids ?? [],
             cc: object["cc"]?.ids ?? [],
             mentions: Array(Set(mentions)).sorted().prefix(100).map { $0 },
-            hashtags: Array(Set(hashtags)).sorted().prefix(50).map { $0 }
+            hashtags: Array(Set(hashtags)).sorted().prefix(50).map { $0 },
+            poll: type == "Question" ? RemotePoll.parse(object) : nil,
+            voteName: type == "Note" && (object["content"]?.string ?? "").isEmpty ? object["name"]?.string : nil
+        )
+    }
+}
+
+/// A remote Question's options (at most 20, 200 characters each) and what its server counted.
+package struct RemotePoll: Sendable, Equatable {
+    package var options: [String]
+    package var counts: [Int]
+    package var multiple: Bool
+    package var endTime: Date?
+    package var voters: Int?
+
+    static func parse(_ object: JSON) -> RemotePoll? {
+        let multiple = object["anyOf"] != nil
+        let items = (multiple ? object["anyOf"] : object["oneOf"])?.list ?? []
+        var options: [String] = []
+        var counts: [Int] = []
+        for item in items.prefix(20) {
+            guard let name = item["name"]?.string else { continue }
+            options.append(String(RemoteActor.plainText(name, limit: 200)))
+            counts.append(max(0, item["replies"]?["totalItems"]?.int ?? 0))
+        }
+        guard options.count >= 1 else { return nil }
+        return RemotePoll(
+            options: options,
+            counts: counts,
+            multiple: multiple,
+            endTime: ActorDocument.parseTimestamp(object["endTime"]?.string ?? object["closed"]?.string),
+            voters: object["votersCount"]?.int
         )
     }
 }

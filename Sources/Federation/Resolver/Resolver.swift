@@ -62,20 +62,28 @@ package struct Resolver: Sendable {
         return document
     }
 
+    /// A GET signed by the instance actor; each redirect hop is signed again for its own URL.
     func signedGet(_ url: URL, accept: String) async throws -> OutboundResponse {
         let (key, _) = try await self.keys.instanceKey()
-        let host = URLBuilder.authority(of: url.absoluteString) ?? (url.host ?? "")
-        let date = HTTPSignature.httpDate(self.clock.now())
-        let target = OutboundRequest.target(of: url)
-        var headers: [(name: String, value: String)] = [("Host", host), ("Date", date), ("Accept", accept)]
-        let signature = try HTTPSignature.sign(
-            SignableRequest(method: "GET", target: target, headers: headers),
-            headers: ["(request-target)", "host", "date", "accept"],
-            key: key
-        )
-        headers.append(("Signature", signature))
-        headers.removeAll { $0.name == "Host" }
-        return try await self.client.send(OutboundRequest(method: "GET", url: url, headers: headers, body: nil))
+        let clock = self.clock
+        return try await self.client.send(OutboundRequest(method: "GET", url: url, headers: [("Accept", accept)])) {
+            hop in
+            var request = hop
+            request.headers.removeAll { ["date", "signature"].contains($0.name.lowercased()) }
+            let host = URLBuilder.authority(of: request.url.absoluteString) ?? (request.url.host ?? "")
+            request.headers.append(("Date", HTTPSignature.httpDate(clock.now())))
+            let signature = try HTTPSignature.sign(
+                SignableRequest(
+                    method: "GET",
+                    target: OutboundRequest.target(of: request.url),
+                    headers: request.headers + [("Host", host)]
+                ),
+                headers: ["(request-target)", "host", "date", "accept"],
+                key: key
+            )
+            request.headers.append(("Signature", signature))
+            return request
+        }
     }
 
     // MARK: Actors

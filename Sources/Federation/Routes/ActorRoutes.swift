@@ -62,13 +62,15 @@ package struct ActorRoutes: Sendable {
             )
         }
         let maxID = request.uri.queryParameters.get("max_id").flatMap(Int64.init)
+        let minID = request.uri.queryParameters.get("min_id").flatMap(Int64.init)
         var filter = DBSession.AccountStatusFilter(visibilities: [.public, .unlisted])
         filter.excludeReblogs = true
         let items: [JSON] = try await self.db.read { session in
             let ids = try await session.accountStatuses(
                 of: account.id,
                 filter: filter,
-                page: PageRequest(maxID: maxID, limit: Self.pageSize)
+                page: minID.map { PageRequest(minID: $0, limit: Self.pageSize) }
+                    ?? PageRequest(maxID: maxID, limit: Self.pageSize)
             )
             let statuses = try await session.statuses(ids: ids).sorted { $0.id > $1.id }
             var items: [JSON] = []

@@ -17,6 +17,7 @@ package struct InboxRoutes: Sendable {
     let clock: Clock
     let federation: FederationContext
     let logger: Logger
+    let cache: InboxCache
     static let maxBody = 1 << 20
     static let maxDepth = 32
 
@@ -33,6 +34,7 @@ package struct InboxRoutes: Sendable {
         self.ids = ids
         self.clock = clock
         self.federation = federation
+        self.cache = InboxCache(clock: clock)
         self.logger = logger
     }
 
@@ -57,9 +59,11 @@ package struct InboxRoutes: Sendable {
     func receive(_ request: Request, recipient: Account.ID?) async -> Response {
         do {
             let item = try await self.verify(request, recipient: recipient)
+            let host = URLBuilder.authority(of: item.signer)
+            let recordAlive = host.map(self.cache.shouldRecordAlive) ?? false
             try await self.db.transaction { session in
                 try await session.enqueue(.inbox(item), id: self.ids.next())
-                if let host = URLBuilder.authority(of: item.signer) {
+                if recordAlive, let host {
                     try await session.recordPeerAlive(domain: host)
                 }
             }
@@ -93,9 +97,22 @@ package struct InboxRoutes: Sendable {
         guard let parameters = SignatureParameters.parse(signatureHeader) else {
             throw InboxRefusal(.unauthorized, "malformed signature")
         }
-        guard let date = request.headers[.date] else { throw InboxRefusal(.unauthorized, "no Date header") }
+        // HTTP/1 servers turn `Host` into the request's authority; a proxy or test may leave it a field.
+        var headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
+        if !headers.contains(where: { $0.name.lowercased() == "host" }), let authority = request.head.authority {
+            headers.append((name: "host", value: authority))
+        }
+        let signable = SignableRequest(
+            method: request.method.rawValue,
+            target: request.uri.description,
+            headers: headers
+        )
+        // Freshness as Mastodon judges it: the signed `(created)` for hs2019, else the `Date` header.
+        if parameters.created == nil && request.headers[.date] == nil {
+            throw InboxRefusal(.unauthorized, "no Date header")
+        }
         do {
-            try HTTPSignature.checkDate(date, now: self.clock.now())
+            try HTTPSignature.checkTimeWindow(signable, parameters: parameters, now: self.clock.now())
         } catch {
             throw InboxRefusal(.unauthorized, "Date outside the accepted window")
         }
@@ -121,16 +138,6 @@ package struct InboxRoutes: Sendable {
             throw InboxRefusal(.unauthorized, "key and actor are on different hosts")
         }
         guard !self.urls.isLocal(actor) else { throw InboxRefusal(.unauthorized, "actor is local") }
-        // HTTP/1 servers turn `Host` into the request's authority; a proxy or test may leave it a field.
-        var headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
-        if !headers.contains(where: { $0.name.lowercased() == "host" }), let authority = request.head.authority {
-            headers.append((name: "host", value: authority))
-        }
-        let signable = SignableRequest(
-            method: request.method.rawValue,
-            target: request.uri.description,
-            headers: headers
-        )
         let signer = try await self.verifiedSigner(signable, parameters: parameters, activity: activity)
         guard signer.uri == actor else { throw InboxRefusal(.unauthorized, "signer is not the activity's actor") }
         guard !signer.isSuspended else { throw InboxRefusal(.forbidden, "actor is suspended") }
@@ -145,6 +152,11 @@ package struct InboxRoutes: Sendable {
     func verifiedSigner(_ request: SignableRequest, parameters: SignatureParameters, activity: JSON) async throws
         -> Account
     {
+        if let (account, key) = self.cache.key(parameters.keyID),
+            (try? HTTPSignature.verify(request, parameters: parameters, key: key)) != nil
+        {
+            return account
+        }
         var refreshed = false
         while true {
             let account: Account
@@ -160,6 +172,7 @@ package struct InboxRoutes: Sendable {
             do {
                 let verifying = try VerifyingKey(publicKeyPEM: key.publicKeyPEM)
                 try HTTPSignature.verify(request, parameters: parameters, key: verifying)
+                self.cache.remember(parameters.keyID, signer: account, key: verifying)
                 return account
             } catch let error as SignatureError {
                 if refreshed || error != .badSignature {

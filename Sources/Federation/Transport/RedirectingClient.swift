@@ -16,10 +16,17 @@ package struct RedirectingClient: Sendable {
         self.maxRedirects = max(0, maxRedirects)
     }
 
-    package func send(_ request: OutboundRequest, limits: TransportLimits = .init()) async throws -> OutboundResponse {
+    /// `eachHop` prepares every request before it goes out, the first and each redirect (signed fetches
+    /// sign each hop for its own URL).
+    package func send(
+        _ request: OutboundRequest,
+        limits: TransportLimits = .init(),
+        eachHop: (@Sendable (OutboundRequest) async throws -> OutboundRequest)? = nil
+    ) async throws -> OutboundResponse {
         var current = request
         var redirects = 0
         while true {
+            if let eachHop { current = try await eachHop(current) }
             var response = try await transport.send(current, limits: limits)
             response.finalURL = current.url
             guard Self.redirectStatuses.contains(response.status), let location = response.header("Location") else {

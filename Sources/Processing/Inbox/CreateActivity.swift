@@ -12,7 +12,37 @@ extension InboxProcessor {
             object = try await self.context.federation.resolver.fetch(id)
         }
         guard let note = RemoteNote.parse(object) else { throw InboxRejection("Create of an unsupported object") }
+        if let choice = note.voteName, let question = note.inReplyTo, self.urls.isLocal(question) {
+            try await self.vote(choice, in: question, by: signer)
+            return
+        }
         _ = try await self.store(note, author: signer, parentFetches: Self.maxParentFetches)
+    }
+
+    /// A remote vote (a Note named after an option, replying to a local Question), one choice at a time.
+    func vote(_ choice: String, in question: String, by voter: Account) async throws {
+        guard let status = try await self.db.read({ try await $0.status(uri: question) }),
+            let tally = try await self.db.read({ try await $0.pollTallies(statuses: [status.id], viewer: nil) })[
+                status.id
+            ]
+        else { throw InboxRejection("vote in something that is not a local poll") }
+        guard tally.poll.expiresAt > self.context.clock.now() else { throw InboxRejection("vote in a closed poll") }
+        guard let index = tally.poll.options.firstIndex(of: choice) else { throw InboxRejection("vote for no option") }
+        guard try await self.visible(status, to: voter) else { throw InboxRejection("vote in a poll not visible") }
+        try await self.db.transaction { session in
+            if !tally.poll.multiple,
+                let own = try await session.pollTallies(statuses: [status.id], viewer: voter.id)[status.id]?.ownVotes,
+                !own.isEmpty
+            {
+                return  // one choice only, and it was cast
+            }
+            _ = try await session.insertVote(
+                tally.poll.id,
+                account: voter.id,
+                choice: index,
+                id: self.context.ids.next()
+            )
+        }
     }
 
     /// Stores a remote note by `author` (who must be its attributed author on its own host) and tells the
@@ -60,6 +90,9 @@ extension InboxProcessor {
                 try await session.insertStatus(stored, mentions: mentioned.map(\.id), tags: note.hashtags) {
                     self.context.ids.next()
                 }
+                if let poll = note.poll {
+                    try await self.storePoll(poll, of: stored, in: session)
+                }
             } catch StorageError.duplicate {
                 return false  // the same note arrived twice at once
             }
@@ -69,6 +102,17 @@ extension InboxProcessor {
                 try await session.fanOut(id, author: author.id, requireAlsoFollowing: other, onlyShowingReblogs: false)
             case .direct:
                 try await session.insertIntoHomeFeeds(id, of: mentionedLocal.map(\.id))
+                // Each local recipient sees the conversation, unread, with everyone else in it.
+                let everyone = Set([author.id] + mentioned.map(\.id))
+                for recipient in mentionedLocal {
+                    try await session.touchConversation(
+                        id: self.context.ids.next(),
+                        account: recipient.id,
+                        participants: Array(everyone.subtracting([recipient.id])),
+                        status: id,
+                        unread: true
+                    )
+                }
             }
             if visibility == .public {
                 try await session.fanOutToTagFollowers(id, tags: note.hashtags)
@@ -108,6 +152,28 @@ extension InboxProcessor {
             return existing
         }
         return stored
+    }
+
+    /// Stores a remote Question's poll with the counts its server reports; a job tells local voters
+    /// when it ends.
+    func storePoll(_ remote: RemotePoll, of status: Status, in session: DBSession) async throws {
+        let pollID: Poll.ID = self.context.ids.next()
+        let expires = remote.endTime ?? status.createdAt.addingTimeInterval(TimeInterval(Poll.duration.upperBound))
+        try await session.insertPoll(
+            Poll(
+                id: pollID,
+                statusID: status.id,
+                accountID: status.accountID,
+                options: remote.options,
+                multiple: remote.multiple,
+                hideTotals: false,
+                expiresAt: expires
+            )
+        )
+        try await session.updateRemotePollCounts(status: status.id, counts: remote.counts, voters: remote.voters)
+        if expires > self.context.clock.now() {
+            try await session.enqueue(.closePoll(id: pollID.rawValue), id: self.context.ids.next(), runAt: expires)
+        }
     }
 
     /// Fetches a note by URI (a missing parent, a boosted post, a search) and stores it with its author.

@@ -24,6 +24,13 @@ extension InboxProcessor {
         guard existing.accountID == signer.id, !existing.isReblog else {
             throw InboxRejection("Update of a status the signer does not own")
         }
+        if let poll = note.poll {
+            try await self.db.transaction {
+                try await $0.updateRemotePollCounts(status: existing.id, counts: poll.counts, voters: poll.voters)
+            }
+            // A Question updated for its counts only is no edit.
+            if note.content == existing.content && note.spoilerText == existing.spoilerText { return }
+        }
         let visibility = Audience.visibility(to: note.to, cc: note.cc, followers: signer.endpoints.followers)
         guard Self.rank(visibility) <= Self.rank(existing.visibility) else {
             throw InboxRejection("Update may not widen a status's audience")

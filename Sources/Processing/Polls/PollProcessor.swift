@@ -1,4 +1,5 @@
 import Core
+import Federation
 import Foundation
 import Storage
 
@@ -32,11 +33,42 @@ package struct PollProcessor: Sendable {
         guard tally.poll.multiple || Set(choices).count == 1 else {
             throw DomainError.unprocessable("Validation failed: This poll allows one choice")
         }
-        let voted = try await self.context.db.transaction {
-            try await $0.insertVotes(id, account: viewer, choices: choices) { self.context.ids.next() }
+        let voted = try await self.context.db.transaction { session in
+            let inserted = try await session.insertVotes(id, account: viewer, choices: choices) {
+                self.context.ids.next()
+            }
+            if inserted { try await self.federateVotes(tally, choices: choices, by: viewer, in: session) }
+            return inserted
         }
         guard voted else { throw DomainError.unprocessable("Validation failed: You have already voted on this poll") }
         return try await self.show(id, for: viewer)
+    }
+
+    /// A vote in a remote poll goes to its author's server: one Note per choice, named after the option
+    /// and replying to the Question (Mastodon's shape).
+    func federateVotes(_ tally: PollTally, choices: [Int], by viewer: Account.ID, in session: DBSession) async throws {
+        guard let status = try await session.status(id: tally.poll.statusID), !status.local,
+            let author = try await session.account(id: status.accountID), !author.isLocal,
+            let voter = try await session.account(id: viewer)
+        else { return }
+        let outbox = Outbox(self.context)
+        for choice in Set(choices).sorted() {
+            let note: JSON = [
+                "id": .string(
+                    self.context.urls.activity(voter.username, "votes", tally.poll.id.rawValue) + "/\(choice)"
+                ),
+                "type": "Note", "name": .string(tally.poll.options[choice]), "inReplyTo": .string(status.uri),
+                "attributedTo": .string(voter.uri), "to": [.string(author.uri)],
+            ]
+            let create = SocialActivity.make(
+                "Create",
+                id: (note["id"]?.string ?? "") + "/activity",
+                actor: voter.uri,
+                object: note,
+                to: [author.uri]
+            )
+            try await outbox.to([author], create, by: voter, in: session)
+        }
     }
 
     /// The job: once the poll ended, notify its local voters and its author (idempotent).
@@ -47,7 +79,8 @@ package struct PollProcessor: Sendable {
         let now = self.context.clock.now()
         try await self.context.db.transaction { session in
             let voters = try await session.localVoters(id)
-            for account in Set(voters + [status.accountID]) {
+            let author = status.local ? [status.accountID] : []
+            for account in Set(voters + author) {
                 try await session.insertNotification(
                     Notification(
                         id: self.context.ids.next(),
@@ -59,6 +92,8 @@ package struct PollProcessor: Sendable {
                     )
                 )
             }
+            // The final counts go to the servers that have the Question.
+            try await Outbox(self.context).publish(.update, status, in: session)
         }
     }
 }

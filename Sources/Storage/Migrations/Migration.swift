@@ -34,6 +34,7 @@ package enum Migrations {
         M0016_CreatePolls(),
         M0017_CreateConversationMutes(),
         M0018_CreateFederation(),
+        M0019_CreateRemotePollCounts(),
     ]
 }
 
