@@ -22,10 +22,14 @@ struct Pair {
     }
 
     /// Runs `body` with alpha.test and beta.test federating in-process.
-    static func run(_ db: TestDatabase, _ body: @Sendable (Pair) async throws -> Void) async throws {
+    static func run(
+        _ db: TestDatabase,
+        clock: Clock = .system,
+        _ body: @Sendable (Pair) async throws -> Void
+    ) async throws {
         let network = LoopbackNetwork()
-        try await TestApp.run(db, domain: "alpha.test", network: network) { alpha in
-            try await TestApp.run(db, domain: "beta.test", network: network) { beta in
+        try await TestApp.run(db, clock: clock, domain: "alpha.test", network: network) { alpha in
+            try await TestApp.run(db, clock: clock, domain: "beta.test", network: network) { beta in
                 try await alpha.client { alphaClient in
                     try await beta.client { betaClient in
                         try await body(
