@@ -379,3 +379,31 @@ import Testing
         }
     }
 }
+
+/// The `url`s clients show (`/@alice`, `/@alice/:id`) resolve for ActivityPub clients too.
+@Suite struct ProfileURLTests {
+    @Test(
+        "a profile or status url asked for with an ActivityPub Accept gives the actor or the note",
+        arguments: TestDatabase.available
+    )
+    func urlsServeDocuments(db: TestDatabase) async throws {
+        try await TestApp.run(db) { t in
+            let alice = try await t.user("alice")
+            try await t.client { client in
+                let api = SocialAPI(client)
+                let status = try await api.status(alice.token, "linked")
+                var accept = HTTPFields()
+                accept[.accept] = "application/activity+json"
+                let profile = try await client.execute(uri: "/@alice", method: .get, headers: accept)
+                #expect(profile.status == .ok)
+                #expect(profile.json["id"] as? String == "http://tern.test/users/alice")
+                let note = try await client.execute(uri: "/@alice/\(status)", method: .get, headers: accept)
+                #expect(note.status == .ok)
+                #expect(note.json["id"] as? String == "http://tern.test/users/alice/statuses/\(status)")
+                #expect(note.json["type"] as? String == "Note")
+                let missing = try await client.execute(uri: "/@nobody", method: .get, headers: accept)
+                #expect(missing.status == .notFound)
+            }
+        }
+    }
+}

@@ -28,6 +28,10 @@ package struct ActorRoutes: Sendable {
         router.get("users/:username/collections/tags", use: self.featuredTags)
         router.get("users/:username/statuses/:id", use: self.status)
         router.get("users/:username/statuses/:id/activity", use: self.statusActivity)
+        // The `url`s (profile and status pages) answer ActivityPub clients too, as Mastodon's do, so a
+        // pasted link resolves; their HTML pages come with the web app.
+        router.get("@{username}", use: self.profileURL)
+        router.get("@{username}/:id", use: self.statusURL)
     }
 
     // MARK: Actors
@@ -44,6 +48,16 @@ package struct ActorRoutes: Sendable {
         }
         let publicKey = try await self.keys.publicKeyPEM(for: account)
         return Self.activity(ActorDocument.person(account, publicKeyPEM: publicKey, urls: self.urls))
+    }
+
+    @Sendable func profileURL(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard ActivityStreams.isActivityJSON(request.headers[.accept]) else { return Self.notFound }
+        return try await self.actor(request, context: context)
+    }
+
+    @Sendable func statusURL(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard ActivityStreams.isActivityJSON(request.headers[.accept]) else { return Self.notFound }
+        return try await self.status(request, context: context)
     }
 
     // MARK: Collections

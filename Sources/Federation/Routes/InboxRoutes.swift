@@ -8,8 +8,8 @@ import Storage
 /// `POST /inbox` (shared) and `POST /users/:username/inbox`: check, verify, enqueue, answer 202.
 ///
 /// Nothing is written before every check passed, except what verifying needs: the signer's actor
-/// document, fetched once and cached like any remote account. Federation routes answer bare status codes
-/// with a short text body.
+/// document, fetched once and cached like any remote account. Refusals carry a JSON `error` naming the
+/// failed check.
 package struct InboxRoutes: Sendable {
     let db: Database
     let urls: URLBuilder
@@ -92,11 +92,6 @@ package struct InboxRoutes: Sendable {
             throw InboxRefusal(.contentTooLarge, "body over \(Self.maxBody) bytes")
         }
         let body = Data(buffer: buffer)
-        guard let signatureHeader = request.headers[.init("Signature")!] ?? Self.authorizationSignature(request)
-        else { throw InboxRefusal(.unauthorized, "request is not signed") }
-        guard let parameters = SignatureParameters.parse(signatureHeader) else {
-            throw InboxRefusal(.unauthorized, "malformed signature")
-        }
         // HTTP/1 servers turn `Host` into the request's authority; a proxy or test may leave it a field.
         var headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
         if !headers.contains(where: { $0.name.lowercased() == "host" }), let authority = request.head.authority {
@@ -107,21 +102,7 @@ package struct InboxRoutes: Sendable {
             target: request.uri.description,
             headers: headers
         )
-        // Freshness as Mastodon judges it: the signed `(created)` for hs2019, else the `Date` header.
-        if parameters.created == nil && request.headers[.date] == nil {
-            throw InboxRefusal(.unauthorized, "no Date header")
-        }
-        do {
-            try HTTPSignature.checkTimeWindow(signable, parameters: parameters, now: self.clock.now())
-        } catch {
-            throw InboxRefusal(.unauthorized, "Date outside the accepted window")
-        }
-        guard let digest = request.headers[.init("Digest")!] else {
-            throw InboxRefusal(.unauthorized, "no Digest header")
-        }
-        guard Digest.matches(digest, body: body) else {
-            throw InboxRefusal(.unauthorized, "Digest does not match body")
-        }
+        let scheme = try self.signatureScheme(request, signable: signable, body: body)
         let activity: JSON
         do {
             activity = try JSON.parse(body, maxDepth: Self.maxDepth)
@@ -134,11 +115,11 @@ package struct InboxRoutes: Sendable {
             let actorHost = URLBuilder.authority(of: actor)
         else { throw InboxRefusal(.badRequest, "not an activity with an actor") }
         guard !self.federation.isBlocked(actorHost) else { throw InboxRefusal(.forbidden, "host is blocked") }
-        guard URLBuilder.authority(of: parameters.keyID) == actorHost else {
+        guard URLBuilder.authority(of: scheme.keyID) == actorHost else {
             throw InboxRefusal(.unauthorized, "key and actor are on different hosts")
         }
         guard !self.urls.isLocal(actor) else { throw InboxRefusal(.unauthorized, "actor is local") }
-        let signer = try await self.verifiedSigner(signable, parameters: parameters, activity: activity)
+        let signer = try await self.verifiedSigner(scheme, activity: activity)
         guard signer.uri == actor else { throw InboxRefusal(.unauthorized, "signer is not the activity's actor") }
         guard !signer.isSuspended else { throw InboxRefusal(.forbidden, "actor is suspended") }
         return InboxItem(
@@ -148,13 +129,88 @@ package struct InboxRoutes: Sendable {
         )
     }
 
+    /// How a request is signed: draft-cavage (`Signature`) or RFC 9421 (`Signature-Input` + `Signature`).
+    enum SignatureScheme {
+        case cavage(SignatureParameters, SignableRequest)
+        case message(MessageSignature, MessageSignature.Message, hasBody: Bool)
+
+        var keyID: String {
+            switch self {
+            case .cavage(let parameters, _): parameters.keyID
+            case .message(let signature, _, _): signature.keyID
+            }
+        }
+    }
+
+    /// Parses the signature and checks what needs no key: freshness and the body's digest.
+    func signatureScheme(_ request: Request, signable: SignableRequest, body: Data) throws -> SignatureScheme {
+        let now = self.clock.now()
+        if let input = signable.header("signature-input"), let value = signable.header("signature") {
+            guard let signature = MessageSignature.parse(signatureInput: input, signature: value) else {
+                throw InboxRefusal(.unauthorized, "malformed signature")
+            }
+            guard let created = signature.created else { throw InboxRefusal(.unauthorized, "signature has no created") }
+            do {
+                try HTTPSignature.checkWindow(
+                    created: TimeInterval(created),
+                    expires: signature.expires.map(TimeInterval.init),
+                    now: now
+                )
+            } catch {
+                throw InboxRefusal(.unauthorized, "Date outside the accepted window")
+            }
+            if !body.isEmpty {
+                guard let digest = signable.header("content-digest") else {
+                    throw InboxRefusal(.unauthorized, "no Content-Digest header")
+                }
+                guard ContentDigest.matches(digest, body: body) else {
+                    throw InboxRefusal(.unauthorized, "Content-Digest does not match body")
+                }
+            }
+            let message = MessageSignature.Message(
+                method: request.method.rawValue,
+                scheme: self.urls.scheme,
+                authority: signable.header("host") ?? self.urls.domain,
+                target: request.uri.description,
+                headers: signable
+            )
+            return .message(signature, message, hasBody: !body.isEmpty)
+        }
+        guard let header = signable.header("signature") ?? Self.authorizationSignature(request) else {
+            throw InboxRefusal(.unauthorized, "request is not signed")
+        }
+        guard let parameters = SignatureParameters.parse(header) else {
+            throw InboxRefusal(.unauthorized, "malformed signature")
+        }
+        // Freshness as Mastodon judges it: the signed `(created)` for hs2019, else the `Date` header.
+        if parameters.created == nil && request.headers[.date] == nil {
+            throw InboxRefusal(.unauthorized, "no Date header")
+        }
+        do {
+            try HTTPSignature.checkTimeWindow(signable, parameters: parameters, now: now)
+        } catch {
+            throw InboxRefusal(.unauthorized, "Date outside the accepted window")
+        }
+        guard let digest = signable.header("digest") else { throw InboxRefusal(.unauthorized, "no Digest header") }
+        guard Digest.matches(digest, body: body) else {
+            throw InboxRefusal(.unauthorized, "Digest does not match body")
+        }
+        return .cavage(parameters, signable)
+    }
+
+    func check(_ scheme: SignatureScheme, with key: VerifyingKey) throws {
+        switch scheme {
+        case .cavage(let parameters, let request):
+            try HTTPSignature.verify(request, parameters: parameters, key: key)
+        case .message(let signature, let message, let hasBody):
+            try signature.verify(message, hasBody: hasBody, key: key, now: self.clock.now())
+        }
+    }
+
     /// The account whose key signed the request; a failed check refetches the key once (it may have rotated).
-    func verifiedSigner(_ request: SignableRequest, parameters: SignatureParameters, activity: JSON) async throws
-        -> Account
-    {
-        if let (account, key) = self.cache.key(parameters.keyID),
-            (try? HTTPSignature.verify(request, parameters: parameters, key: key)) != nil
-        {
+    func verifiedSigner(_ scheme: SignatureScheme, activity: JSON) async throws -> Account {
+        let keyID = scheme.keyID
+        if let (account, key) = self.cache.key(keyID), (try? self.check(scheme, with: key)) != nil {
             return account
         }
         var refreshed = false
@@ -162,7 +218,7 @@ package struct InboxRoutes: Sendable {
             let account: Account
             let key: AccountKey
             do {
-                (account, key) = try await self.federation.resolver.key(parameters.keyID, refresh: refreshed)
+                (account, key) = try await self.federation.resolver.key(keyID, refresh: refreshed)
             } catch ResolveError.gone(let uri) where Self.isSelfDelete(activity, actor: uri) {
                 // An actor deleting itself whose document is already gone: nothing to verify or to do.
                 throw InboxRefusal(.accepted, "actor already gone")
@@ -171,8 +227,8 @@ package struct InboxRoutes: Sendable {
             }
             do {
                 let verifying = try VerifyingKey(publicKeyPEM: key.publicKeyPEM)
-                try HTTPSignature.verify(request, parameters: parameters, key: verifying)
-                self.cache.remember(parameters.keyID, signer: account, key: verifying)
+                try self.check(scheme, with: verifying)
+                self.cache.remember(keyID, signer: account, key: verifying)
                 return account
             } catch let error as SignatureError {
                 if refreshed || error != .badSignature {

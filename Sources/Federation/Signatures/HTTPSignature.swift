@@ -191,7 +191,7 @@ package enum HTTPSignature {
         try checkWindow(created: created, expires: parameters.expires.map(TimeInterval.init), now: now)
     }
 
-    private static func checkWindow(created: TimeInterval, expires: TimeInterval?, now: Date) throws {
+    package static func checkWindow(created: TimeInterval, expires: TimeInterval?, now: Date) throws {
         let now = now.timeIntervalSince1970
         let age = now - created
         guard age <= expirationWindowLimit, -age <= clockSkewMargin else { throw SignatureError.staleDate }
