@@ -3,6 +3,8 @@
 Each test module gets a live `tern serve` (fixture `server`), once on SQLite and once on PostgreSQL. A test that
 needs a server of its own uses `fresh_server` instead. The server is configured only through environment variables;
 a module may add some of its own with a module-level dict `TERN_SERVER_ENV` (e.g. {"TERN_AUTH_RATE_LIMIT": "0"}).
+A module that needs several servers (federation) starts them with `tern_server.running_servers`; when its fixture
+keeps them in a `servers` attribute, a failing test's report carries each server's log.
 
 Environment:
   TERN_BIN                 the tern binary (default: .build/debug/tern in the repository)
@@ -14,60 +16,18 @@ Environment:
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import warnings
-from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterator
 
 import pytest
 from people import Trio, make_trio
-from tern_server import LOG_TAIL_LINES, PostgresAdmin, TernServer, tail
-
-DATABASES = ["sqlite", "postgres"]
-
-
-def _save_artifact(server: TernServer, label: str) -> None:
-    folder = os.environ.get("TERN_E2E_ARTIFACTS")
-    if not folder:
-        return
-    try:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(server.log_path, Path(folder) / f"{label}-{server.database}-{server.port}.log")
-    except OSError as e:
-        warnings.warn(f"could not save the server log: {e}", stacklevel=2)
+from tern_server import DATABASES, LOG_TAIL_LINES, TernServer, running_servers, tail
 
 
 def _run_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TernServer]:
-    database = request.param
-    pg: Optional[PostgresAdmin] = None
-    pg_name: Optional[str] = None
-    database_url: Optional[str] = None
-    if database == "postgres":
-        test_url = os.environ.get("TEST_DATABASE_URL")
-        if not test_url:
-            pytest.skip(
-                "TEST_DATABASE_URL is not set: the PostgreSQL cases need the throwaway cluster scripts/test starts"
-            )
-        pg = PostgresAdmin(test_url)
-        pg_name, database_url = pg.create_database()
-
     label = request.node.name.replace("/", "_").replace("[", "-").replace("]", "")
-    server: Optional[TernServer] = None
-    try:
-        extra_env = getattr(request.module, "TERN_SERVER_ENV", None)
-        server = TernServer(database, tmp_path_factory.mktemp(f"tern-{database}"), database_url, extra_env)
-        server.start()
+    extra_env = getattr(request.module, "TERN_SERVER_ENV", None)
+    with running_servers(request.param, 1, tmp_path_factory, label, extra_env) as (server,):
         yield server
-    finally:
-        if server is not None:
-            status = server.stop()
-            if server.terminated and status not in (0, -signal.SIGTERM):
-                warnings.warn(f"{server}: exited with status {status} after SIGTERM (expected 0)", stacklevel=2)
-            _save_artifact(server, label)
-        if pg is not None and pg_name is not None:
-            pg.drop_database(pg_name)
 
 
 @pytest.fixture(scope="module", params=DATABASES)
@@ -82,15 +42,27 @@ def fresh_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     yield from _run_server(request, tmp_path_factory)
 
 
+def _servers_in(value: object) -> list[TernServer]:
+    """The servers a fixture value holds: itself, or its `servers` (a fixture of several servers)."""
+    if isinstance(value, TernServer):
+        return [value]
+    servers = getattr(value, "servers", None)
+    if isinstance(servers, (list, tuple)):
+        return [s for s in servers if isinstance(s, TernServer)]
+    return []
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
-    """On failure, attach the tail of the server's log to the report."""
+    """On failure, attach the tail of each server's log to the report."""
     report = yield
     if report.failed:
-        funcargs = getattr(item, "funcargs", {})
-        for name in ("server", "fresh_server"):
-            srv = funcargs.get(name)
-            if isinstance(srv, TernServer):
+        seen: set[int] = set()
+        for value in getattr(item, "funcargs", {}).values():
+            for srv in _servers_in(value):
+                if id(srv) in seen:
+                    continue
+                seen.add(id(srv))
                 title = f"tern server log, last {LOG_TAIL_LINES} lines ({srv.database}, {srv.base_url})"
                 report.sections.append((title, tail(srv.log_text())))
     return report

@@ -14,6 +14,12 @@ class Person:
     account: Account
     api: Mastodon
     id: str
+    server: TernServer
+
+    @property
+    def handle(self) -> str:
+        """username@domain: how other servers name this account (`acct` there)."""
+        return f"{self.username}@{self.server.domain}"
 
     @property
     def username(self) -> str:
@@ -30,7 +36,7 @@ def person(server: TernServer, prefix: str) -> Person:
     api = server.password_login(account)
     me = api.account_verify_credentials()
     assert me.username == account.username
-    return Person(account=account, api=api, id=str(me.id))
+    return Person(account=account, api=api, id=str(me.id), server=server)
 
 
 def follow(follower: Person, followee: Person) -> None:

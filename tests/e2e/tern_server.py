@@ -15,9 +15,10 @@ import socket
 import subprocess
 import time
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 from urllib.parse import urlparse, urlunparse
 
 import pytest
@@ -29,6 +30,8 @@ READY_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
 CLI_TIMEOUT = 60.0
 LOG_TAIL_LINES = 80
+
+DATABASES = ["sqlite", "postgres"]
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple-42"
 SCOPES = ["read", "write", "follow"]
@@ -137,7 +140,15 @@ class TernServer:
 
     # --- lifecycle ----------------------------------------------------------------------------------
 
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
     def start(self) -> None:
+        """Starts `tern serve` and waits until it answers. After stop() it may be called again: the server comes
+        back on the same port with the same data folder and database (its log goes on in the same file)."""
+        if self.running:
+            raise RuntimeError(f"{self} is already running")
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 [str(self.bin), "serve"],
@@ -196,6 +207,10 @@ class TernServer:
         except FileNotFoundError:
             return "(no output)"
 
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
     # --- helpers for tests --------------------------------------------------------------------------
 
     def url(self, path: str) -> str:
@@ -242,3 +257,61 @@ class TernServer:
         api = self.mastodon(client_id=client_id, client_secret=client_secret)
         api.log_in(username=account.email, password=account.password, scopes=scopes, allow_http=True)
         return api
+
+
+# --- servers for a fixture ------------------------------------------------------------------------------
+
+
+def save_log_artifact(server: TernServer, label: str) -> None:
+    """Copies the server's log into $TERN_E2E_ARTIFACTS, if set."""
+    folder = os.environ.get("TERN_E2E_ARTIFACTS")
+    if not folder:
+        return
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(server.log_path, Path(folder) / f"{label}-{server.database}-{server.port}.log")
+    except OSError as e:
+        warnings.warn(f"could not save the server log: {e}", stacklevel=2)
+
+
+@contextmanager
+def running_servers(
+    database: str,
+    count: int,
+    tmp_path_factory: pytest.TempPathFactory,
+    label: str,
+    extra_env: Optional[dict[str, str]] = None,
+) -> Iterator[list[TernServer]]:
+    """`count` live servers on `database` ("sqlite" or "postgres"), each with its own data folder and, on
+    PostgreSQL, its own database of the test cluster. Skips when PostgreSQL is asked for without
+    TEST_DATABASE_URL. On the way out every server is stopped, its log saved as an artifact, and its database
+    dropped."""
+    pg: Optional[PostgresAdmin] = None
+    pg_names: list[str] = []
+    servers: list[TernServer] = []
+    try:
+        database_urls: list[Optional[str]] = [None] * count
+        if database == "postgres":
+            test_url = os.environ.get("TEST_DATABASE_URL")
+            if not test_url:
+                pytest.skip(
+                    "TEST_DATABASE_URL is not set: the PostgreSQL cases need the throwaway cluster scripts/test starts"
+                )
+            pg = PostgresAdmin(test_url)
+            for i in range(count):
+                name, database_urls[i] = pg.create_database()
+                pg_names.append(name)
+        for database_url in database_urls:
+            server = TernServer(database, tmp_path_factory.mktemp(f"tern-{database}"), database_url, extra_env)
+            servers.append(server)
+            server.start()
+        yield servers
+    finally:
+        for server in servers:
+            status = server.stop()
+            if server.terminated and status not in (0, -signal.SIGTERM):
+                warnings.warn(f"{server}: exited with status {status} after SIGTERM (expected 0)", stacklevel=2)
+            save_log_artifact(server, label)
+        if pg is not None:
+            for name in pg_names:
+                pg.drop_database(name)
