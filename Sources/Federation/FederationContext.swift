@@ -25,6 +25,7 @@ package final class FederationContext: Sendable {
     package let transport: any HTTPTransport
     package let resolver: Resolver
     package let deliverer: Deliverer
+    package let pushSender: PushSender
 
     package init(
         db: Database,
@@ -51,6 +52,7 @@ package final class FederationContext: Sendable {
             logger: logger
         )
         self.deliverer = Deliverer(transport: transport, clock: clock)
+        self.pushSender = PushSender(transport: transport, clock: clock)
     }
 
     /// Whether `host` (an authority, maybe with a port) is blocked by the operator.

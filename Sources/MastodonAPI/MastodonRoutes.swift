@@ -19,7 +19,8 @@ package struct MastodonRoutes {
             .add(middleware: BearerAuthMiddleware(oauth: self.processor.oauth))
         let v1 = api.group("v1")
         let v2 = api.group("v2")
-        AppsController(oauth: self.processor.oauth).addRoutes(to: v1)
+        AppsController(oauth: self.processor.oauth, push: self.processor.push).addRoutes(to: v1)
+        PushController(push: self.processor.push).addRoutes(to: v1)
         AccountsController(
             accounts: self.processor.accounts,
             authLimiter: self.authLimiter,

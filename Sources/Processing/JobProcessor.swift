@@ -9,13 +9,21 @@ package struct JobProcessor: Sendable {
     let polls: PollProcessor
     let delivery: DeliveryProcessor
     let inbox: InboxProcessor
+    let push: PushProcessor
 
-    init(_ context: ProcessingContext, statuses: StatusProcessor, polls: PollProcessor, inbox: InboxProcessor) {
+    init(
+        _ context: ProcessingContext,
+        statuses: StatusProcessor,
+        polls: PollProcessor,
+        inbox: InboxProcessor,
+        push: PushProcessor
+    ) {
         self.context = context
         self.statuses = statuses
         self.polls = polls
         self.delivery = DeliveryProcessor(context)
         self.inbox = inbox
+        self.push = push
     }
 
     /// Performs `job`; throws to ask for a retry.
@@ -35,6 +43,8 @@ package struct JobProcessor: Sendable {
             try await self.delivery.deliver(delivery)
         case .inbox(let item):
             try await self.inbox.process(item)
+        case .webPush(let id):
+            try await self.push.deliver(notificationID: id)
         }
     }
 

@@ -56,6 +56,7 @@ package final class Processor: Sendable {
     package let conversations: ConversationProcessor
     package let polls: PollProcessor
     package let inbox: InboxProcessor
+    package let push: PushProcessor
 
     package init(_ context: ProcessingContext) {
         self.context = context
@@ -74,6 +75,13 @@ package final class Processor: Sendable {
         self.conversations = ConversationProcessor(context)
         self.polls = PollProcessor(context)
         self.inbox = InboxProcessor(context)
-        self.jobs = JobProcessor(context, statuses: self.statuses, polls: self.polls, inbox: self.inbox)
+        self.push = PushProcessor(context)
+        self.jobs = JobProcessor(
+            context,
+            statuses: self.statuses,
+            polls: self.polls,
+            inbox: self.inbox,
+            push: self.push
+        )
     }
 }

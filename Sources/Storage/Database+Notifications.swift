@@ -46,6 +46,18 @@ extension DBSession {
             ON CONFLICT DO NOTHING
             """
         ).run()
+        // A push for each notification of an account with a push subscription, in the same transaction.
+        // The job reuses the notification's id (ids are unique across tables).
+        let push = Job.webPush(notificationID: notification.id.rawValue)
+        try await self.sql.raw(
+            """
+            INSERT INTO jobs (id, kind, payload, run_at, max_attempts, created_at)
+            SELECT \(bind: notification.id.rawValue), \(bind: push.kind), \(bind: try push.payload()),
+                \(bind: self.nowMillis), 5, \(bind: self.nowMillis)
+            WHERE EXISTS (SELECT 1 FROM push_subscriptions WHERE account_id = \(bind: notification.accountID.rawValue))
+            ON CONFLICT DO NOTHING
+            """
+        ).run()
     }
 
     /// A page of an account's notifications, newest first, filtered by type and sender.
@@ -80,6 +92,12 @@ extension DBSession {
     }
 
     /// One notification of an account.
+    /// A notification by id, whoever it is for (the push job).
+    package func notification(id: Core.Notification.ID) async throws -> Core.Notification? {
+        try await self.sql.raw("SELECT * FROM notifications WHERE id = \(bind: id.rawValue)").first()?
+            .decode(model: NotificationRow.self).notification()
+    }
+
     package func notification(id: Core.Notification.ID, of account: Account.ID) async throws -> Core.Notification? {
         try await self.sql.raw(
             "SELECT * FROM notifications WHERE id = \(bind: id.rawValue) AND account_id = \(bind: account.rawValue)"

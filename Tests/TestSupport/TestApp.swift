@@ -48,6 +48,10 @@ package final class TestClock: Sendable {
 
 /// A whole Tern built for a test: dependencies, router and a job runner in manual mode.
 package struct TestApp: Sendable {
+    /// PostgreSQL tests running at once.
+    static let postgresSlots = AsyncSlots(12)
+    @TaskLocal static var holdsSlot = false
+
     package let deps: AppDependencies
     package let responder: RouterResponder<AppRequestContext>
     package let jobs: JobRunner
@@ -68,6 +72,26 @@ package struct TestApp: Sendable {
     ) async throws -> T {
         var config = AppConfig.testing(domain: domain, database: database.url())
         configure(&config)
+        // Every PostgreSQL test opens a pool of its own: bound how many run at once so that a suite of
+        // hundreds stays under the server's connection limit. Instances nested in one test share a slot.
+        if database == .postgres && !Self.holdsSlot {
+            let configured = config
+            return try await Self.postgresSlots.withSlot {
+                try await Self.$holdsSlot.withValue(true) {
+                    try await Self.run(configured, clock: clock, domain: domain, network: network, body)
+                }
+            }
+        }
+        return try await Self.run(config, clock: clock, domain: domain, network: network, body)
+    }
+
+    private static func run<T: Sendable>(
+        _ config: AppConfig,
+        clock: Clock,
+        domain: String,
+        network: LoopbackNetwork?,
+        _ body: @Sendable (TestApp) async throws -> T
+    ) async throws -> T {
         var logger = Logger(label: "tern-test")
         logger.logLevel = .warning
         let deps = try await AppDependencies.make(
@@ -160,4 +184,36 @@ extension TestResponse {
 extension ByteBuffer {
     /// A buffer from a string body.
     package static func text(_ string: String) -> ByteBuffer { ByteBuffer(string: string) }
+}
+
+/// A counting semaphore for async code: at most `limit` bodies run at once, the others wait in order.
+package actor AsyncSlots {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    package init(_ limit: Int) {
+        self.free = limit
+    }
+
+    package func withSlot<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        await self.acquire()
+        defer { self.release() }
+        return try await body()
+    }
+
+    private func acquire() async {
+        if self.free > 0 {
+            self.free -= 1
+            return
+        }
+        await withCheckedContinuation { self.waiting.append($0) }
+    }
+
+    private func release() {
+        if self.waiting.isEmpty {
+            self.free += 1
+        } else {
+            self.waiting.removeFirst().resume()
+        }
+    }
 }

@@ -17,6 +17,8 @@ package enum Job: Sendable, Equatable {
     case deliver(Delivery)
     /// Applies an activity a remote server delivered, after its signature was verified.
     case inbox(InboxItem)
+    /// Sends one notification to the Web Push subscriptions of its recipient.
+    case webPush(notificationID: Int64)
 
     /// The `kind` column.
     package var kind: String {
@@ -27,6 +29,7 @@ package enum Job: Sendable, Equatable {
         case .distribute: "distribute"
         case .deliver: "deliver"
         case .inbox: "inbox"
+        case .webPush: "web_push"
         }
     }
 
@@ -38,6 +41,7 @@ package enum Job: Sendable, Equatable {
         case .distribute(let value): try Self.encode(value)
         case .deliver(let value): try Self.encode(value)
         case .inbox(let value): try Self.encode(value)
+        case .webPush(let id): "{\"id\":\(id)}"
         }
     }
 
@@ -54,6 +58,9 @@ package enum Job: Sendable, Equatable {
         case "distribute": self = .distribute(try Self.decode(payload))
         case "deliver": self = .deliver(try Self.decode(payload))
         case "inbox": self = .inbox(try Self.decode(payload))
+        case "web_push":
+            struct Payload: Decodable { let id: Int64 }
+            self = .webPush(notificationID: try JSONDecoder().decode(Payload.self, from: Data(payload.utf8)).id)
         default: return nil
         }
     }

@@ -1,4 +1,5 @@
 import Core
+import Crypto
 import Foundation
 import Storage
 
@@ -22,6 +23,8 @@ package actor KeyStore {
     let maker: any KeyPairMaker
     private var cache: [Account.ID: SigningKey] = [:]
     private var instance: (key: SigningKey, publicKeyPEM: String)?
+    private var vapid: P256.Signing.PrivateKey?
+    static let vapidKeyName = "vapid"
     static let cacheLimit = 2048
     static let instanceKeyName = "instance_actor"
 
@@ -72,6 +75,32 @@ package actor KeyStore {
         )
         self.instance = result
         return result
+    }
+
+    /// The server's VAPID key (P-256) that signs Web Push requests, made on first use.
+    package func vapidKey() async throws -> P256.Signing.PrivateKey {
+        if let vapid = self.vapid { return vapid }
+        var stored = try await self.db.read { try await $0.serverKey(name: Self.vapidKeyName) }
+        if stored == nil {
+            let key = P256.Signing.PrivateKey()
+            try await self.db.transaction {
+                try await $0.insertServerKey(
+                    name: Self.vapidKeyName,
+                    publicKey: WebPush.base64URL(key.publicKey.x963Representation),
+                    privateKey: WebPush.base64URL(key.rawRepresentation)
+                )
+            }
+            stored = try await self.db.read { try await $0.serverKey(name: Self.vapidKeyName) }
+        }
+        guard let stored, let raw = WebPush.base64URLDecode(stored.privateKey) else { throw KeyStoreError.notLocal }
+        let key = try P256.Signing.PrivateKey(rawRepresentation: raw)
+        self.vapid = key
+        return key
+    }
+
+    /// The VAPID public key as clients need it (`vapid_key`): base64url of the uncompressed point.
+    package func vapidPublicKey() async throws -> String {
+        WebPush.base64URL(try await self.vapidKey().publicKey.x963Representation)
     }
 
     private func storedKey(for account: Account) async throws -> AccountKey {

@@ -6,6 +6,7 @@ import Processing
 /// `/api/v1/apps` — https://docs.joinmastodon.org/methods/apps/
 struct AppsController {
     let oauth: OAuthProcessor
+    let push: PushProcessor
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("apps", use: self.create)
@@ -29,11 +30,15 @@ struct AppsController {
             scopes: scopes,
             website: try params.string("website")
         )
-        return try ApplicationEntity(app, clientSecret: secret).response(from: request, context: context)
+        return try ApplicationEntity(app, vapidKey: try await self.push.serverKey(), clientSecret: secret)
+            .response(from: request, context: context)
     }
 
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> ApplicationEntity {
         guard let viewer = context.viewer else { throw DomainError.unauthorized("The access token is invalid") }
-        return ApplicationEntity(try await self.oauth.application(of: viewer))
+        return ApplicationEntity(
+            try await self.oauth.application(of: viewer),
+            vapidKey: try await self.push.serverKey()
+        )
     }
 }

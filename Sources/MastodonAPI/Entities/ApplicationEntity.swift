@@ -15,14 +15,14 @@ struct ApplicationEntity: ResponseEncodable, Sendable {
     var clientSecret: String?
     var clientSecretExpiresAt: Int?
 
-    init(_ app: OAuthApplication, clientSecret: String? = nil) {
+    init(_ app: OAuthApplication, vapidKey: String, clientSecret: String? = nil) {
         self.id = app.id.description
         self.name = app.name
         self.website = app.website
         self.scopes = app.scopes.scopes
         self.redirectUri = app.redirectURIs.joined(separator: "\n")
         self.redirectUris = app.redirectURIs
-        self.vapidKey = ""
+        self.vapidKey = vapidKey
         if let clientSecret {
             self.clientId = app.clientID
             self.clientSecret = clientSecret

@@ -104,7 +104,7 @@ struct ConfigurationEntity: Encodable, Sendable {
                 privacyPolicy: nil,
                 termsOfService: nil
             )
-            self.vapid = Vapid(publicKey: "")
+            self.vapid = Vapid(publicKey: view.vapidKey)
             self.accounts = Accounts(maxFeaturedTags: 10, maxPinnedStatuses: 5)
             self.translation = Translation(enabled: false)
         }

@@ -16,6 +16,8 @@ package struct InstanceProcessor: Sendable {
         package let urls: URLBuilder
         package let stats: InstanceStats
         package let contact: AccountView?
+        /// The VAPID public key clients subscribe Web Push with.
+        package let vapidKey: String
     }
 
     /// Everything the instance endpoints render.
@@ -33,7 +35,8 @@ package struct InstanceProcessor: Sendable {
             settings: settings,
             urls: self.context.urls,
             stats: stats,
-            contact: contact.map { AccountView(account: $0, user: nil, urls: self.context.urls) }
+            contact: contact.map { AccountView(account: $0, user: nil, urls: self.context.urls) },
+            vapidKey: try await self.context.federation.keys.vapidPublicKey()
         )
     }
 

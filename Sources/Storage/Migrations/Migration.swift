@@ -35,6 +35,7 @@ package enum Migrations {
         M0017_CreateConversationMutes(),
         M0018_CreateFederation(),
         M0019_CreateRemotePollCounts(),
+        M0020_CreatePushSubscriptions(),
     ]
 }
 
