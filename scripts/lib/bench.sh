@@ -38,6 +38,8 @@ WORK=""
 SERVER_PID=""
 cleanup() {
     local status=$?
+    # A script that starts more processes defines bench_cleanup_hook to stop them first.
+    if declare -F bench_cleanup_hook >/dev/null; then bench_cleanup_hook || true; fi
     if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
         kill -TERM "$SERVER_PID" 2>/dev/null || true
         for _ in $(seq 100); do
@@ -57,8 +59,8 @@ trap 'exit 143' TERM
 # --- Build ------------------------------------------------------------------------------------
 if [[ -z "${TERN_BIN:-}" ]]; then
     if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
-        say "swift build -c release"
-        swift build -c release
+        say "swift build -c release --product tern"
+        swift build -c release --product tern
     fi
     TERN_BIN="$(swift build -c release --show-bin-path)/tern"
 fi
