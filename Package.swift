@@ -78,6 +78,7 @@ let package = Package(
             name: "MastodonAPI",
             dependencies: [
                 "Core", "Processing", "HTTPCommon", .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: settings
         ),

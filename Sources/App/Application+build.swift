@@ -19,7 +19,7 @@ package func buildApplication(_ deps: AppDependencies) async throws -> some Appl
         ),
         logger: deps.logger
     )
-    app.addServices(deps.db, JobRunner(deps))
+    app.addServices(deps.db, JobRunner(deps), StreamingService(hub: deps.processor.streams))
     app.beforeServerStarts {
         try await deps.prepare()
         deps.logger.info(

@@ -21,6 +21,12 @@ package struct MastodonRoutes {
         let v2 = api.group("v2")
         AppsController(oauth: self.processor.oauth, push: self.processor.push).addRoutes(to: v1)
         PushController(push: self.processor.push).addRoutes(to: v1)
+        StreamingController(
+            streams: self.processor.streams,
+            oauth: self.processor.oauth,
+            urls: self.processor.context.urls
+        )
+        .addRoutes(to: v1)
         AccountsController(
             accounts: self.processor.accounts,
             authLimiter: self.authLimiter,

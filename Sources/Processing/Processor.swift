@@ -57,6 +57,8 @@ package final class Processor: Sendable {
     package let polls: PollProcessor
     package let inbox: InboxProcessor
     package let push: PushProcessor
+    /// Live events for the streaming API; its `run()` must be running (a service in `serve`).
+    package let streams: StreamHub
 
     package init(_ context: ProcessingContext) {
         self.context = context
@@ -76,6 +78,9 @@ package final class Processor: Sendable {
         self.polls = PollProcessor(context)
         self.inbox = InboxProcessor(context)
         self.push = PushProcessor(context)
+        self.streams = StreamHub(context, notifications: self.notifications)
+        let hub = self.streams
+        context.db.onCommit { hub.post($0) }
         self.jobs = JobProcessor(
             context,
             statuses: self.statuses,

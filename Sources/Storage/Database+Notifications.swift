@@ -46,6 +46,7 @@ extension DBSession {
             ON CONFLICT DO NOTHING
             """
         ).run()
+        self.emit(.notification(notification.id, account: notification.accountID))
         // A push for each notification of an account with a push subscription, in the same transaction.
         // The job reuses the notification's id (ids are unique across tables).
         let push = Job.webPush(notificationID: notification.id.rawValue)

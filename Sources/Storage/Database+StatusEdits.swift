@@ -58,6 +58,7 @@ extension DBSession {
             ).run()
         }
         try await self.linkTags(tags, to: status.id, tagIDs: tagIDs)
+        self.emit(.statusEdited(status.id))
     }
 
     /// Links a status to tags by name, creating the tags that do not exist yet.

@@ -141,12 +141,14 @@ extension DBSession {
                 "UPDATE statuses SET reblogs_count = reblogs_count + 1 WHERE id = \(bind: original.rawValue)"
             ).run()
         }
+        self.emit(.statusCreated(status.id))
     }
 
     /// Deletes a status (its reblogs, feed entries, favourites and notifications go with it) and
     /// un-counts it.
     package func deleteStatus(_ status: Status) async throws {
         try await self.sql.raw("DELETE FROM statuses WHERE id = \(bind: status.id.rawValue)").run()
+        self.emit(.statusDeleted(status.id))
         if status.reblogOfID == nil {
             try await self.sql.raw(
                 """

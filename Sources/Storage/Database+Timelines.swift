@@ -43,6 +43,17 @@ extension DBSession {
         try await self.insertIntoHomeFeeds(status, of: [author])
     }
 
+    /// Which of `accounts` have the status in their home feed (who a streamed `update` is for).
+    package func homeFeedHolders(of status: Status.ID, among accounts: [Account.ID]) async throws -> Set<Account.ID> {
+        guard !accounts.isEmpty else { return [] }
+        return Set(
+            try await self.sql.select().column("account_id").from("home_feed")
+                .where("status_id", .equal, status.rawValue)
+                .where("account_id", .in, accounts.map(\.rawValue))
+                .all().map { Account.ID(try $0.decode(column: "account_id", as: Int64.self)) }
+        )
+    }
+
     /// Puts a status in the home feeds of these (local) accounts.
     package func insertIntoHomeFeeds(_ status: Status.ID, of accounts: [Account.ID]) async throws {
         for account in Set(accounts) {

@@ -22,9 +22,24 @@ package struct DBSession: Sendable {
     package let sql: any SQLDatabase
     package let dialect: DatabaseDialect
     package let clock: Core.Clock
+    /// What this transaction did, for listeners after the commit (nil for reads).
+    let events: CommitEvents?
 
     /// The current time in storage form (milliseconds since 1970).
     package var nowMillis: Int64 { self.clock.now().millisecondsSince1970 }
+
+    /// Records an event, delivered to the commit listener once (and only if) the transaction commits.
+    package func emit(_ event: CommitEvent) {
+        self.events?.append(event)
+    }
+}
+
+/// The events of one transaction.
+final class CommitEvents: Sendable {
+    private let list = Mutex<[CommitEvent]>([])
+
+    func append(_ event: CommitEvent) { self.list.withLock { $0.append(event) } }
+    var all: [CommitEvent] { self.list.withLock { $0 } }
 }
 
 /// The database: SQLite (one writer connection, a few readers, WAL) or a PostgreSQL connection pool.
@@ -39,6 +54,7 @@ package final class Database: Service, Sendable {
 
     private let backend: Backend
     private let writeLock = AsyncLock()
+    private let commitListener = Mutex<(@Sendable ([CommitEvent]) -> Void)?>(nil)
     private let logger: Logger
     package let dialect: DatabaseDialect
     package let clock: Core.Clock
@@ -217,17 +233,35 @@ package final class Database: Service, Sendable {
         }
     }
 
+    /// Sets who hears of committed events (the streaming hub). Called once at start-up.
+    package func onCommit(_ listener: @escaping @Sendable ([CommitEvent]) -> Void) {
+        self.commitListener.withLock { $0 = listener }
+    }
+
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     ///
     /// This is the outbox pattern's half: a state change and the jobs it enqueues commit together.
+    /// Events the body recorded reach the commit listener after the commit, never after a rollback.
     package func transaction<T: Sendable>(_ body: (DBSession) async throws -> T) async throws -> T {
+        let events = CommitEvents()
+        let value = try await self.transaction(events: events, body)
+        let recorded = events.all
+        if !recorded.isEmpty, let listener = self.commitListener.withLock({ $0 }) {
+            listener(recorded)
+        }
+        return value
+    }
+
+    private func transaction<T: Sendable>(events: CommitEvents, _ body: (DBSession) async throws -> T) async throws
+        -> T
+    {
         switch self.backend {
         case .sqlite(let writer, _, _, _):
             return try await self.writeLock.withLock {
                 let sql = writer.sql()
                 try await sql.raw("BEGIN IMMEDIATE").run()
                 do {
-                    let value = try await body(self.session(sql))
+                    let value = try await body(self.session(sql, events: events))
                     try await sql.raw("COMMIT").run()
                     return value
                 } catch {
@@ -240,7 +274,7 @@ package final class Database: Service, Sendable {
                 let sql = connection.sql()
                 try await sql.raw("BEGIN").run()
                 do {
-                    let value = try await body(self.session(sql))
+                    let value = try await body(self.session(sql, events: events))
                     try await sql.raw("COMMIT").run()
                     return value
                 } catch {
@@ -251,8 +285,8 @@ package final class Database: Service, Sendable {
         }
     }
 
-    private func session(_ sql: any SQLDatabase) -> DBSession {
-        DBSession(sql: sql, dialect: self.dialect, clock: self.clock)
+    private func session(_ sql: any SQLDatabase, events: CommitEvents? = nil) -> DBSession {
+        DBSession(sql: sql, dialect: self.dialect, clock: self.clock, events: events)
     }
 
     /// Turns unique-constraint failures into `StorageError.duplicate`; leaves everything else alone.

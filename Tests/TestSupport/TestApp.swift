@@ -106,7 +106,18 @@ package struct TestApp: Sendable {
         network?.attach(domain, app.responder)
         return try await deps.db.withRunning {
             try await deps.prepare()
-            return try await body(app)
+            // The streaming hub runs beside the test, as it does beside a server.
+            let hub = deps.processor.streams
+            let streaming = Task { await hub.run() }
+            defer { streaming.cancel() }
+            do {
+                let value = try await body(app)
+                await hub.shutdown()
+                return value
+            } catch {
+                await hub.shutdown()
+                throw error
+            }
         }
     }
 
