@@ -2,6 +2,7 @@ import Core
 import Federation
 import HTTPCommon
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import MastodonAPI
 import Processing
@@ -11,8 +12,12 @@ import WebUI
 /// Builds the whole server from typed configuration. Used by `tern serve` and every test.
 package func buildApplication(_ deps: AppDependencies) async throws -> some ApplicationProtocol {
     let router = try await buildRouter(deps)
+    // WebSocket upgrades (the streaming API) are matched on a router of their own.
+    let webSockets = Router(context: BasicWebSocketRequestContext.self)
+    StreamingWebSocket(processor: deps.processor).addRoutes(to: webSockets)
     var app = Application(
         router: router,
+        server: .http1WebSocketUpgrade(webSocketRouter: webSockets),
         configuration: .init(
             address: .hostname(deps.config.listenHost, port: deps.config.listenPort),
             serverName: "Tern"

@@ -149,3 +149,73 @@ def test_mastodon_py_stream_user(server: TernServer) -> None:
     finally:
         # Mastodon.py's close waits for its reader, which waits for the next heartbeat: do not hold the test.
         threading.Thread(target=handle.close, daemon=True).start()
+
+
+# --- WebSocket ------------------------------------------------------------------------------------
+
+
+def ws_url(server: TernServer, query: str) -> str:
+    return f"ws://{server.domain}/api/v1/streaming?{query}"
+
+
+def next_ws_event(ws, kind: str) -> dict:
+    """The next frame of this event kind (frames are JSON; the payload is JSON inside a string)."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        ws.settimeout(max(0.1, deadline - time.monotonic()))
+        frame = json.loads(ws.recv())
+        if frame["event"] == kind:
+            return frame
+    raise AssertionError(f"no {kind} frame within {WAIT} s")
+
+
+def test_websocket_streams_subscribes_and_unsubscribes(server: TernServer) -> None:
+    import websocket  # websocket-client
+
+    alice, bob = person(server, "alice"), person(server, "bob")
+    follow(alice, bob)
+    ws = websocket.create_connection(ws_url(server, f"access_token={alice.token}&stream=user"), timeout=10)
+    try:
+        posted = bob.api.status_post("over the socket")
+        frame = next_ws_event(ws, "update")
+        assert frame["stream"] == ["user"]
+        assert json.loads(frame["payload"])["id"] == str(posted.id)
+
+        # A stranger's tagged post arrives once the hashtag stream is subscribed, on that stream.
+        carol = person(server, "carol")
+        ws.send(json.dumps({"type": "subscribe", "stream": "hashtag", "tag": "wren"}))
+        time.sleep(0.3)  # the subscription is handled asynchronously (not an assertion)
+        tagged = carol.api.status_post("a #wren sang")
+        frame = next_ws_event(ws, "update")
+        assert frame["stream"] == ["hashtag", "wren"]
+        assert json.loads(frame["payload"])["id"] == str(tagged.id)
+
+        # After unsubscribing it does not: the next update is bob's marker, not carol's second wren.
+        ws.send(json.dumps({"type": "unsubscribe", "stream": "hashtag", "tag": "wren"}))
+        time.sleep(0.3)
+        carol.api.status_post("another #wren")
+        marker = bob.api.status_post("marker")
+        frame = next_ws_event(ws, "update")
+        assert json.loads(frame["payload"])["id"] == str(marker.id)
+    finally:
+        ws.close()
+
+
+def test_websocket_token_in_the_protocol_header_and_bad_tokens(server: TernServer) -> None:
+    import websocket  # websocket-client
+
+    alice = person(server, "alice")
+    ws = websocket.create_connection(ws_url(server, "stream=user:notification"), subprotocols=[alice.token], timeout=10)
+    try:
+        bob = person(server, "bob")
+        bob.api.status_post(f"@{alice.username} hello")
+        frame = next_ws_event(ws, "notification")
+        assert json.loads(frame["payload"])["type"] == "mention"
+    finally:
+        ws.close()
+    try:
+        websocket.create_connection(ws_url(server, "access_token=not-a-token&stream=user"), timeout=10)
+        raise AssertionError("a bad token was upgraded")
+    except websocket.WebSocketBadStatusException as error:
+        # The WebSocket library answers a refused upgrade with a bare 400 (Mastodon's own server says 401).
+        assert error.status_code == 400
