@@ -30,6 +30,9 @@ let package = Package(
         .target(name: "Core", swiftSettings: settings),
         .systemLibrary(name: "CGumbo", pkgConfig: "gumbo", providers: [.apt(["libgumbo-dev"])]),
         .target(name: "HTMLSanitizer", dependencies: ["CGumbo"], swiftSettings: settings),
+        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        .target(name: "CVipsShim", dependencies: ["CVips"]),
+        .target(name: "MediaProcessing", dependencies: ["CVipsShim"], swiftSettings: settings),
         .target(
             name: "Storage",
             dependencies: [
@@ -69,7 +72,7 @@ let package = Package(
         .target(
             name: "Processing",
             dependencies: [
-                "Core", "Storage", "Federation", "HTMLSanitizer",
+                "Core", "Storage", "Federation", "HTMLSanitizer", "MediaProcessing",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
@@ -120,6 +123,11 @@ let package = Package(
         ),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: settings),
         .testTarget(name: "HTMLSanitizerTests", dependencies: ["HTMLSanitizer"], swiftSettings: settings),
+        .testTarget(
+            name: "MediaProcessingTests",
+            dependencies: ["MediaProcessing", "CVipsShim"],
+            swiftSettings: settings
+        ),
         .testTarget(
             name: "FederationTests",
             dependencies: ["Federation", "TestSupport", "Storage"],

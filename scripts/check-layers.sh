@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 declare -A forbidden=(
     [Core]='.*'
     [HTMLSanitizer]='.*'
+    [MediaProcessing]='.*'
     [Storage]='Hummingbird|HummingbirdCore|HTTPCommon|Federation|Processing|MastodonAPI|WebUI|App|Mustache'
     [HTTPCommon]='Storage|Federation|Processing|MastodonAPI|WebUI|App|SQLKit|SQLiteKit|PostgresKit'
     [Federation]='Processing|MastodonAPI|WebUI|App'
@@ -21,6 +22,7 @@ declare -A forbidden=(
 # Core may import only these; HTMLSanitizer these and its C parser.
 core_allowed='Foundation|FoundationEssentials|Synchronization|Dispatch'
 sanitizer_allowed='Foundation|FoundationEssentials|Synchronization|Dispatch|Glibc|CGumbo'
+media_allowed='Foundation|FoundationEssentials|Synchronization|Dispatch|Glibc|CVipsShim'
 
 status=0
 for target in "${!forbidden[@]}"; do
@@ -40,6 +42,11 @@ for target in "${!forbidden[@]}"; do
         elif [[ "$target" == HTMLSanitizer ]]; then
             if ! [[ "$module" =~ ^($sanitizer_allowed)$ ]]; then
                 echo "layer violation: $file:$lineno: HTMLSanitizer may import Foundation and CGumbo only, not $module"
+                status=1
+            fi
+        elif [[ "$target" == MediaProcessing ]]; then
+            if ! [[ "$module" =~ ^($media_allowed)$ ]]; then
+                echo "layer violation: $file:$lineno: MediaProcessing may import Foundation and CVipsShim only, not $module"
                 status=1
             fi
         elif [[ "$module" =~ ^(${forbidden[$target]})$ ]]; then

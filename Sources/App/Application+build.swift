@@ -40,6 +40,14 @@ package func buildRouter(_ deps: AppDependencies) async throws -> Router<AppRequ
     router.addMiddleware {
         LogRequestsMiddleware(.debug)
         APIFallbackMiddleware()
+        // Media files: immutable (keys are random and never reused), with ETag and Range handled by
+        // Hummingbird's file middleware, which also refuses paths that leave the folder.
+        FileMiddleware(
+            deps.config.dataDirectory + "/media",
+            urlBasePath: "/system",
+            cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(31_536_000), .immutable])]),
+            searchForIndexHtml: false
+        )
     }
     DiscoveryRoutes(
         db: deps.db,

@@ -21,6 +21,7 @@ package struct MastodonRoutes {
         let v2 = api.group("v2")
         AppsController(oauth: self.processor.oauth, push: self.processor.push).addRoutes(to: v1)
         PushController(push: self.processor.push).addRoutes(to: v1)
+        MediaController(media: self.processor.media).addRoutes(v1: v1, v2: v2)
         StreamingController(
             streams: self.processor.streams,
             oauth: self.processor.oauth,

@@ -45,6 +45,8 @@ package struct JobProcessor: Sendable {
             try await self.inbox.process(item)
         case .webPush(let id):
             try await self.push.deliver(notificationID: id)
+        case .processMedia(let id):
+            try await MediaProcessor(self.context).process(MediaAttachment.ID(id))
         }
     }
 

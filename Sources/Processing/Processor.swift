@@ -14,6 +14,7 @@ package final class ProcessingContext: Sendable {
     package let instance: InstanceSettings
     package let passwords: PasswordHasher
     package let federation: FederationContext
+    package let media: any MediaStore
     package let logger: Logger
 
     package init(
@@ -24,6 +25,7 @@ package final class ProcessingContext: Sendable {
         instance: InstanceSettings,
         passwords: PasswordHasher,
         federation: FederationContext,
+        media: any MediaStore,
         logger: Logger
     ) {
         self.db = db
@@ -33,6 +35,7 @@ package final class ProcessingContext: Sendable {
         self.instance = instance
         self.passwords = passwords
         self.federation = federation
+        self.media = media
         self.logger = logger
     }
 }
@@ -59,6 +62,7 @@ package final class Processor: Sendable {
     package let push: PushProcessor
     /// Live events for the streaming API; its `run()` must be running (a service in `serve`).
     package let streams: StreamHub
+    package let media: MediaProcessor
 
     package init(_ context: ProcessingContext) {
         self.context = context
@@ -78,6 +82,7 @@ package final class Processor: Sendable {
         self.polls = PollProcessor(context)
         self.inbox = InboxProcessor(context)
         self.push = PushProcessor(context)
+        self.media = MediaProcessor(context)
         self.streams = StreamHub(context, notifications: self.notifications)
         let hub = self.streams
         context.db.onCommit { hub.post($0) }

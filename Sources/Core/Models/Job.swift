@@ -19,6 +19,8 @@ package enum Job: Sendable, Equatable {
     case inbox(InboxItem)
     /// Sends one notification to the Web Push subscriptions of its recipient.
     case webPush(notificationID: Int64)
+    /// Makes the original and preview of an uploaded file.
+    case processMedia(id: Int64)
 
     /// The `kind` column.
     package var kind: String {
@@ -30,6 +32,7 @@ package enum Job: Sendable, Equatable {
         case .deliver: "deliver"
         case .inbox: "inbox"
         case .webPush: "web_push"
+        case .processMedia: "process_media"
         }
     }
 
@@ -41,7 +44,7 @@ package enum Job: Sendable, Equatable {
         case .distribute(let value): try Self.encode(value)
         case .deliver(let value): try Self.encode(value)
         case .inbox(let value): try Self.encode(value)
-        case .webPush(let id): "{\"id\":\(id)}"
+        case .webPush(let id), .processMedia(let id): "{\"id\":\(id)}"
         }
     }
 
@@ -58,6 +61,9 @@ package enum Job: Sendable, Equatable {
         case "distribute": self = .distribute(try Self.decode(payload))
         case "deliver": self = .deliver(try Self.decode(payload))
         case "inbox": self = .inbox(try Self.decode(payload))
+        case "process_media":
+            struct Payload: Decodable { let id: Int64 }
+            self = .processMedia(id: try JSONDecoder().decode(Payload.self, from: Data(payload.utf8)).id)
         case "web_push":
             struct Payload: Decodable { let id: Int64 }
             self = .webPush(notificationID: try JSONDecoder().decode(Payload.self, from: Data(payload.utf8)).id)

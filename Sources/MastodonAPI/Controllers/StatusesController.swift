@@ -55,13 +55,25 @@ struct StatusesController {
 
     func entity(_ view: StatusView) -> StatusEntity { StatusEntity(view, urls: self.urls) }
 
+    /// `media_ids[]`: at most four ids.
+    static func mediaIDs(_ params: RequestParameters) throws -> [MediaAttachment.ID] {
+        let raw = (try params.strings("media_ids") ?? []).filter { !$0.isEmpty }
+        guard raw.count <= MediaAttachment.maxPerStatus else {
+            throw DomainError.validation("Validation failed: Media attachments must be at most 4")
+        }
+        return try raw.map { text in
+            guard let id = MediaAttachment.ID(text) else {
+                throw DomainError.validation("Validation failed: Media ids must be ids")
+            }
+            return id
+        }
+    }
+
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let viewer = try Self.viewer(context, scope: "write:statuses")
         let params = try await request.parameters(context: context)
-        if let media = try params.strings("media_ids"), !media.isEmpty {
-            throw DomainError.unprocessable("Media attachments are not supported yet")
-        }
         var new = StatusProcessor.NewStatus(text: try params.string("status") ?? "")
+        new.mediaIDs = try Self.mediaIDs(params)
         if let poll = try params.object("poll") {
             guard let options = try poll.strings("options"), let expires = try poll.int("expires_in") else {
                 throw DomainError.validation("Validation failed: Poll needs options and expires_in")

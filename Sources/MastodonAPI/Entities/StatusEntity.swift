@@ -39,7 +39,7 @@ struct StatusEntity: ResponseEncodable, Sendable {
     let visibility: String
     let sensitive: Bool
     let spoilerText: String
-    let mediaAttachments: [String]
+    let mediaAttachments: [MediaAttachmentEntity]
     @Nullable var application: ApplicationRef?
     let mentions: [MentionEntity]
     let tags: [TagEntity]
@@ -74,7 +74,7 @@ struct StatusEntity: ResponseEncodable, Sendable {
         self.visibility = status.visibility.rawValue
         self.sensitive = status.sensitive
         self.spoilerText = status.spoilerText
-        self.mediaAttachments = []
+        self.mediaAttachments = view.media.map(MediaAttachmentEntity.init)
         self.application = nil
         self.mentions = view.mentions.map {
             MentionEntity(

@@ -22,6 +22,7 @@ struct StatusHydrator: Sendable {
             let mentions = try await session.mentions(of: allIDs)
             let tags = try await session.tags(of: allIDs)
             let polls = try await session.pollTallies(statuses: allIDs, viewer: viewer)
+            let media = try await session.media(of: allIDs)
             var accountIDs = Set(all.map(\.accountID))
             for list in mentions.values { accountIDs.formUnion(list) }
             let accounts = Dictionary(
@@ -80,6 +81,7 @@ struct StatusHydrator: Sendable {
                     viewerID: viewer,
                     reblog: reblog
                 )
+                made.media = (media[status.id] ?? []).map { MediaProcessor.view($0, store: self.context.media) }
                 made.poll = polls[status.id].map { tally in
                     var tally = tally
                     tally.expired = tally.poll.expiresAt <= self.context.clock.now()

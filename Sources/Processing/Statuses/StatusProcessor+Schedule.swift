@@ -110,8 +110,8 @@ extension StatusProcessor {
     }
 
     /// The text rules every new status obeys.
-    func checkText(_ text: String, spoiler: String, language: String?) throws {
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+    func checkText(_ text: String, spoiler: String, language: String?, hasMedia: Bool = false) throws {
+        guard hasMedia || !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw DomainError.validation("Validation failed: Text can't be blank")
         }
         let limit = self.context.instance.maxCharacters

@@ -27,6 +27,7 @@ package struct StatusProcessor: Sendable {
         package var idempotencyKey: String?
         package var applicationID: OAuthApplication.ID?
         package var poll: NewPoll?
+        package var mediaIDs: [MediaAttachment.ID] = []
 
         package init(text: String) {
             self.text = text
@@ -86,8 +87,12 @@ package struct StatusProcessor: Sendable {
             return try await self.show(existing, for: author)
         }
         let text = new.text
-        try self.checkText(text, spoiler: new.spoilerText, language: new.language)
+        try self.checkText(text, spoiler: new.spoilerText, language: new.language, hasMedia: !new.mediaIDs.isEmpty)
         try new.poll?.check()
+        if new.poll != nil && !new.mediaIDs.isEmpty {
+            throw DomainError.validation("Validation failed: Polls cannot have media attachments")
+        }
+        let media = try await MediaProcessor(self.context).attachable(new.mediaIDs, by: author, status: nil)
         if new.spoilerText.count > self.context.instance.maxCharacters {
             throw DomainError.validation("Validation failed: Spoiler text is too long")
         }
@@ -142,6 +147,12 @@ package struct StatusProcessor: Sendable {
             }
             if let key = new.idempotencyKey, !key.isEmpty {
                 try await session.insertIdempotencyKey(String(key.prefix(200)), account: author, status: id)
+            }
+            if !media.isEmpty {
+                // Attached inside the transaction: an attachment another post took first fails this one.
+                guard try await session.attachMedia(media.map(\.id), to: id, account: author) == media.count else {
+                    throw DomainError.validation("Validation failed: Media attachments are not yours or already used")
+                }
             }
             if let poll = new.poll {
                 let expires = status.createdAt.addingTimeInterval(TimeInterval(poll.expiresIn))

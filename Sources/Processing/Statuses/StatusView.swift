@@ -24,6 +24,8 @@ package struct StatusView: Sendable {
     private let reblogBox: [StatusView]
     /// The status's poll with its counts, if it has one.
     package var poll: PollTally?
+    /// The status's media attachments with their URLs.
+    package var media: [MediaView] = []
     /// The viewer's filters that matched, when filters were applied (`filtered` in the API).
     package var filtered: [FilterMatch]?
     /// Set by the delete endpoint: the source text for delete-and-redraft.
@@ -73,4 +75,12 @@ package struct Page<Item: Sendable>: Sendable {
         self.newestID = newestID
         self.oldestID = oldestID
     }
+}
+
+/// A media attachment with the URLs its files are served at.
+package struct MediaView: Sendable {
+    package let attachment: MediaAttachment
+    /// The processed file; nil while processing.
+    package let url: String?
+    package let previewURL: String?
 }

@@ -36,6 +36,7 @@ package enum Migrations {
         M0018_CreateFederation(),
         M0019_CreateRemotePollCounts(),
         M0020_CreatePushSubscriptions(),
+        M0021_CreateMediaAttachments(),
     ]
 }
 

@@ -1,0 +1,170 @@
+import Core
+import Foundation
+import SQLKit
+
+struct MediaAttachmentRow: Decodable {
+    var id: Int64
+    var accountId: Int64
+    var statusId: Int64?
+    var type: String
+    var state: String
+    var fileKey: String
+    var contentType: String
+    var fileSize: Int64
+    var width: Int?
+    var height: Int?
+    var previewKey: String?
+    var previewWidth: Int?
+    var previewHeight: Int?
+    var blurhash: String?
+    var description: String?
+    var focusX: Double
+    var focusY: Double
+    var remoteUrl: String?
+    var createdAt: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case accountId = "account_id"
+        case statusId = "status_id"
+        case type, state
+        case fileKey = "file_key"
+        case contentType = "content_type"
+        case fileSize = "file_size"
+        case width, height
+        case previewKey = "preview_key"
+        case previewWidth = "preview_width"
+        case previewHeight = "preview_height"
+        case blurhash, description
+        case focusX = "focus_x"
+        case focusY = "focus_y"
+        case remoteUrl = "remote_url"
+        case createdAt = "created_at"
+    }
+
+    var attachment: MediaAttachment {
+        var media = MediaAttachment(
+            id: MediaAttachment.ID(self.id),
+            accountID: Account.ID(self.accountId),
+            statusID: self.statusId.map { Status.ID($0) },
+            kind: MediaAttachment.Kind(rawValue: self.type) ?? .unknown,
+            state: MediaAttachment.State(rawValue: self.state) ?? .failed,
+            fileKey: self.fileKey,
+            contentType: self.contentType,
+            fileSize: Int(self.fileSize),
+            description: self.description,
+            focusX: self.focusX,
+            focusY: self.focusY,
+            remoteURL: self.remoteUrl,
+            createdAt: Date(millisecondsSince1970: self.createdAt)
+        )
+        media.width = self.width
+        media.height = self.height
+        media.previewKey = self.previewKey
+        media.previewWidth = self.previewWidth
+        media.previewHeight = self.previewHeight
+        media.blurhash = self.blurhash
+        return media
+    }
+}
+
+extension DBSession {
+    package func insertMedia(_ media: MediaAttachment) async throws {
+        try await self.sql.raw(
+            """
+            INSERT INTO media_attachments (id, account_id, status_id, type, state, file_key, content_type, file_size,
+                width, height, preview_key, preview_width, preview_height, blurhash, description, focus_x, focus_y,
+                remote_url, created_at)
+            VALUES (\(bind: media.id.rawValue), \(bind: media.accountID.rawValue), \(bind: media.statusID?.rawValue),
+                \(bind: media.kind.rawValue), \(bind: media.state.rawValue), \(bind: media.fileKey),
+                \(bind: media.contentType), \(bind: Int64(media.fileSize)), \(bind: media.width), \(bind: media.height),
+                \(bind: media.previewKey), \(bind: media.previewWidth), \(bind: media.previewHeight),
+                \(bind: media.blurhash), \(bind: media.description), \(bind: media.focusX), \(bind: media.focusY),
+                \(bind: media.remoteURL), \(bind: media.createdAt.millisecondsSince1970))
+            """
+        ).run()
+    }
+
+    /// Writes what processing produced (or that it failed).
+    package func updateProcessedMedia(_ media: MediaAttachment) async throws {
+        try await self.sql.raw(
+            """
+            UPDATE media_attachments SET type = \(bind: media.kind.rawValue), state = \(bind: media.state.rawValue),
+                file_key = \(bind: media.fileKey), content_type = \(bind: media.contentType),
+                file_size = \(bind: Int64(media.fileSize)), width = \(bind: media.width), height = \(bind: media.height),
+                preview_key = \(bind: media.previewKey), preview_width = \(bind: media.previewWidth),
+                preview_height = \(bind: media.previewHeight), blurhash = \(bind: media.blurhash)
+            WHERE id = \(bind: media.id.rawValue)
+            """
+        ).run()
+    }
+
+    /// Changes alt text and focus.
+    package func updateMediaDescription(_ id: MediaAttachment.ID, description: String?, focusX: Double, focusY: Double)
+        async throws
+    {
+        try await self.sql.raw(
+            """
+            UPDATE media_attachments SET description = \(bind: description), focus_x = \(bind: focusX),
+                focus_y = \(bind: focusY)
+            WHERE id = \(bind: id.rawValue)
+            """
+        ).run()
+    }
+
+    package func media(id: MediaAttachment.ID) async throws -> MediaAttachment? {
+        try await self.sql.raw("SELECT * FROM media_attachments WHERE id = \(bind: id.rawValue)").first()?
+            .decode(model: MediaAttachmentRow.self).attachment
+    }
+
+    package func media(ids: [MediaAttachment.ID]) async throws -> [MediaAttachment] {
+        guard !ids.isEmpty else { return [] }
+        return try await self.sql.select().column("*").from("media_attachments")
+            .where("id", .in, ids.map(\.rawValue))
+            .all().map { try $0.decode(model: MediaAttachmentRow.self).attachment }
+    }
+
+    /// The attachments of each status, in id order (the order they were attached in).
+    package func media(of statuses: [Status.ID]) async throws -> [Status.ID: [MediaAttachment]] {
+        guard !statuses.isEmpty else { return [:] }
+        let rows = try await self.sql.select().column("*").from("media_attachments")
+            .where("status_id", .in, statuses.map(\.rawValue))
+            .orderBy("id")
+            .all().map { try $0.decode(model: MediaAttachmentRow.self).attachment }
+        var result: [Status.ID: [MediaAttachment]] = [:]
+        for media in rows {
+            if let status = media.statusID { result[status, default: []].append(media) }
+        }
+        return result
+    }
+
+    /// Attaches unattached media of `account` to a status; returns how many were attached.
+    package func attachMedia(_ ids: [MediaAttachment.ID], to status: Status.ID, account: Account.ID) async throws -> Int
+    {
+        var attached = 0
+        for id in ids {
+            let rows = try await self.sql.raw(
+                """
+                UPDATE media_attachments SET status_id = \(bind: status.rawValue)
+                WHERE id = \(bind: id.rawValue) AND account_id = \(bind: account.rawValue)
+                    AND (status_id IS NULL OR status_id = \(bind: status.rawValue))
+                RETURNING id
+                """
+            ).all()
+            attached += rows.count
+        }
+        return attached
+    }
+
+    /// How many attachments an account has (attached or not).
+    package func mediaCount(of account: Account.ID) async throws -> Int {
+        try await self.sql.raw(
+            "SELECT COUNT(*) AS n FROM media_attachments WHERE account_id = \(bind: account.rawValue)"
+        ).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    /// Removes an attachment row (its files are the caller's to delete).
+    package func deleteMedia(_ id: MediaAttachment.ID) async throws {
+        try await self.sql.raw("DELETE FROM media_attachments WHERE id = \(bind: id.rawValue)").run()
+    }
+}
