@@ -1,0 +1,53 @@
+"""Media through Mastodon.py: upload a picture, post it, fetch the served file."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+
+import pytest
+import requests
+from mastodon import MastodonAPIError
+from people import person
+from tern_server import TernServer
+
+
+def png(width: int, height: int) -> bytes:
+    """A real RGB PNG, made here (a horizontal gradient)."""
+    rows = b"".join(
+        b"\x00" + b"".join(bytes((x * 255 // max(1, width - 1), 80, 255 - x * 255 // max(1, width - 1))) for x in range(width))
+        for _ in range(height)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def test_status_with_a_picture(server: TernServer) -> None:
+    alice = person(server, "alice")
+    media = alice.api.media_post(png(900, 600), mime_type="image/png", description="a gradient", synchronous=True)
+    assert media.type == "image"
+    assert media.description == "a gradient"
+    assert media.meta.original.width == 900 and media.meta.small.width == 640
+    assert media.blurhash and len(media.blurhash) == 28
+
+    status = alice.api.status_post("look at this", media_ids=[media.id])
+    assert [str(m.id) for m in status.media_attachments] == [str(media.id)]
+    served = requests.get(status.media_attachments[0].url, timeout=10)
+    assert served.status_code == 200
+    assert served.headers["Content-Type"] == "image/png"
+    assert "immutable" in served.headers["Cache-Control"]
+    preview = requests.get(status.media_attachments[0].preview_url, timeout=10)
+    assert preview.status_code == 200 and preview.headers["Content-Type"] == "image/jpeg"
+    ranged = requests.get(status.media_attachments[0].url, headers={"Range": "bytes=0-99"}, timeout=10)
+    assert ranged.status_code == 206 and len(ranged.content) == 100
+
+
+def test_not_a_picture_is_refused(server: TernServer) -> None:
+    alice = person(server, "alice")
+    with pytest.raises(MastodonAPIError) as refused:
+        alice.api.media_post(b"this is only text", mime_type="image/png", file_name="fake.png")
+    assert refused.value.args[1] == 422, refused.value.args
