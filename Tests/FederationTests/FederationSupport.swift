@@ -13,6 +13,15 @@ struct Pair {
     let b: SocialAPI
     let network: LoopbackNetwork
 
+    /// Alpha's `token` follows `acct` on beta; returns beta's account's id on alpha once Accept came back.
+    func followFromAlpha(_ acct: String, _ token: String) async throws -> String {
+        let id = try await self.a.lookup(acct, token)
+        let follow = try await self.a.post("/api/v1/accounts/\(id)/follow", token)
+        guard follow.status == .ok else { throw TestFailure("follow answered \(follow.status): \(follow.text)") }
+        try await self.settle()
+        return id
+    }
+
     /// Runs both instances' jobs until neither has anything due (deliveries cause more deliveries).
     func settle(rounds: Int = 10) async throws {
         for _ in 0..<rounds {

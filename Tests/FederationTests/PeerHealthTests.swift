@@ -17,9 +17,7 @@ import Testing
         try await Pair.run(db, clock: clock.clock) { p in
             let alice = try await p.alpha.user("alice")
             let bob = try await p.beta.user("bob")
-            let bobOnAlpha = try await p.a.lookup("bob@beta.test", alice.token)
-            _ = try await p.a.post("/api/v1/accounts/\(bobOnAlpha)/follow", alice.token)
-            try await p.settle()
+            _ = try await p.followFromAlpha("bob@beta.test", alice.token)
 
             p.network.setDown("alpha.test", true)
             _ = try await p.b.status(bob.token, "first try")

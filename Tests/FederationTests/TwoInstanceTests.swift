@@ -52,9 +52,7 @@ import Testing
                 body: formBody([("locked", "true")])
             )
             #expect(lock.status == .ok)
-            let bobOnAlpha = try await p.a.lookup("bob@beta.test", alice.token)
-            _ = try await p.a.post("/api/v1/accounts/\(bobOnAlpha)/follow", alice.token)
-            try await p.settle()
+            let bobOnAlpha = try await p.followFromAlpha("bob@beta.test", alice.token)
             #expect(try await p.a.relationship(bobOnAlpha, alice.token)["requested"] as? Bool == true)
             let requests = try await p.b.ids("/api/v1/follow_requests", bob.token)
             #expect(requests.count == 1)
@@ -75,9 +73,7 @@ import Testing
         try await Pair.run(db) { p in
             let alice = try await p.alpha.user("alice")
             let bob = try await p.beta.user("bob")
-            let bobOnAlpha = try await p.a.lookup("bob@beta.test", alice.token)
-            _ = try await p.a.post("/api/v1/accounts/\(bobOnAlpha)/follow", alice.token)
-            try await p.settle()
+            _ = try await p.followFromAlpha("bob@beta.test", alice.token)
 
             // Bob posts; alice (alpha) replies mentioning him; bob gets a mention notification.
             let original = try await p.b.status(bob.token, "the original")
@@ -139,9 +135,7 @@ import Testing
             let alice = try await p.alpha.user("alice")
             let carol = try await p.alpha.user("carol")
             let bob = try await p.beta.user("bob")
-            let bobOnAlpha = try await p.a.lookup("bob@beta.test", alice.token)
-            _ = try await p.a.post("/api/v1/accounts/\(bobOnAlpha)/follow", alice.token)
-            try await p.settle()
+            let bobOnAlpha = try await p.followFromAlpha("bob@beta.test", alice.token)
 
             _ = try await p.b.status(bob.token, "for followers only", visibility: "private")
             try await p.settle()
@@ -168,9 +162,7 @@ import Testing
         try await Pair.run(db) { p in
             let alice = try await p.alpha.user("alice")
             let bob = try await p.beta.user("bob")
-            let bobOnAlpha = try await p.a.lookup("bob@beta.test", alice.token)
-            _ = try await p.a.post("/api/v1/accounts/\(bobOnAlpha)/follow", alice.token)
-            try await p.settle()
+            _ = try await p.followFromAlpha("bob@beta.test", alice.token)
 
             p.network.setDown("alpha.test", true)
             _ = try await p.b.status(bob.token, "sent while alpha was down")
@@ -195,9 +187,7 @@ import Testing
         try await Pair.run(db) { p in
             let alice = try await p.alpha.user("alice")
             let bob = try await p.beta.user("bob")
-            let bobOnAlpha = try await p.a.lookup("bob@beta.test", alice.token)
-            _ = try await p.a.post("/api/v1/accounts/\(bobOnAlpha)/follow", alice.token)
-            try await p.settle()
+            let bobOnAlpha = try await p.followFromAlpha("bob@beta.test", alice.token)
             let original = try await p.b.status(
                 bob.token,
                 "tea or coffee?",
