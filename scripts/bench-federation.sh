@@ -292,7 +292,7 @@ if ! wait_ports "$CRASH_ID" "$HOSTS" "$RETRY_AFTER"; then
     say "crash: $PORTS_SEEN/$HOSTS hosts $RETRY_AFTER s after the restart; jobs: $(admin jobs list | tr '\n' ';')"
     say "crash: running tern admin jobs retry"
     admin jobs retry >&2
-    RETRY_USED=yes
+    RETRY_USED="yes (at +$RETRY_AFTER s)"
     wait_ports "$CRASH_ID" "$HOSTS" "$TIMEOUT" || true
 fi
 CRASH_COMPLETE="$(activity_stat "$CRASH_ID" complete)"
@@ -336,6 +336,7 @@ perf_stop
 cat "$WORK/wrk-inbound.txt" >&2
 IN_RPS="$(awk '/^Requests\/sec:/ { print $2 }' "$WORK/wrk-inbound.txt")"
 IN_TOTAL="$(awk '/requests in/ { print $1 }' "$WORK/wrk-inbound.txt")"
+IN_SECONDS="$(awk '/requests in/ { sub(/s,?$/, "", $4); print $4 }' "$WORK/wrk-inbound.txt")"
 IN_P50="$(awk '$1 == "50%" { print $2 }' "$WORK/wrk-inbound.txt")"
 IN_P99="$(awk '$1 == "99%" { print $2 }' "$WORK/wrk-inbound.txt")"
 IN_ERR="$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$WORK/wrk-inbound.txt")"
@@ -350,6 +351,9 @@ IN_DRAIN="$(wait_jobs_gone inbox "$TIMEOUT")" || IN_DRAIN="timeout"
 DCPU1="$(cpu_seconds)"
 perf_stop
 IN_DRAIN_RATE="$(awk -v n="$IN_QUEUED" -v d="$IN_DRAIN" 'BEGIN { if (d == "timeout" || d <= 0) print "?"; else printf "%.0f", n / d }')"
+# Accepted and applied: every request wrk got a 202 for, over the load plus the drain that followed.
+IN_E2E="$(awk -v n="$IN_TOTAL" -v e="$IN_ERR" -v d="$IN_DRAIN" -v r="$IN_SECONDS" \
+    'BEGIN { if (d == "timeout") print "?"; else printf "%.0f", (n - e) / (r + d) }')"
 IN_DRAIN_CPU="$(awk -v a="$DCPU0" -v b="$DCPU1" 'BEGIN { printf "%.2f", b - a }')"
 kill -0 "$SERVER_PID" 2>/dev/null || {
     show_log
@@ -393,6 +397,7 @@ $SEED_LINE
 | Tern CPU time during the load | ${IN_CPU} s |
 | inbox jobs waiting when wrk stopped | ${IN_QUEUED} |
 | time for them to drain after wrk stopped | ${IN_DRAIN} s (${IN_DRAIN_RATE} jobs/s, Tern CPU ${IN_DRAIN_CPU} s) |
+| accepted and applied (202s over load + drain time) | ${IN_E2E} activities/s |
 | RSS after the run / peak RSS of the restarted server | ${LOADED_RSS} / ${HWM_AFTER} MiB |
 | sink CPU time (whole run; it shares the cores) | ${SINK_CPU} s |
 EOF

@@ -187,7 +187,7 @@ import Testing
         try await Pair.run(db) { p in
             let alice = try await p.alpha.user("alice")
             let bob = try await p.beta.user("bob")
-            let bobOnAlpha = try await p.followFromAlpha("bob@beta.test", alice.token)
+            _ = try await p.followFromAlpha("bob@beta.test", alice.token)
             let original = try await p.b.status(
                 bob.token,
                 "tea or coffee?",
