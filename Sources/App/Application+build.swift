@@ -56,7 +56,8 @@ package func buildRouter(_ deps: AppDependencies) async throws -> Router<AppRequ
             || deps.config.instance.registrations == .approval
     ).addRoutes(to: router)
     let federation = deps.processor.context.federation
-    ActorRoutes(db: deps.db, urls: deps.config.urls, keys: federation.keys).addRoutes(to: router)
+    ActorRoutes(db: deps.db, urls: deps.config.urls, keys: federation.keys, media: deps.processor.context.media)
+        .addRoutes(to: router)
     InboxRoutes(
         db: deps.db,
         urls: deps.config.urls,

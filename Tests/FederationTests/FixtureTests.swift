@@ -161,8 +161,21 @@ import Testing
             let tags = status["tags"] as? [[String: Any]] ?? []
             #expect(tags.compactMap { $0["name"] as? String } == expected.hashtags)
             #expect((status["in_reply_to_id"] as? String) == (expected.isReply ? h.parent.id : nil))
-            #expect(status["media_attachments"] as? [Any] != nil)
-            #expect((status["media_attachments"] as? [Any])?.isEmpty == true)
+            // Attachments are shown from their own server: one per Document/Image with a URL, in order.
+            let activity = try JSONSerialization.jsonObject(
+                with: Data(fixture.createActivity(reply: h.parent.uri).utf8)
+            )
+            let note = (activity as? [String: Any])?["object"] as? [String: Any]
+            let documents = (note?["attachment"] as? [[String: Any]] ?? []).filter {
+                ["Document", "Image"].contains($0["type"] as? String ?? "")
+            }
+            let expectedURLs = documents.compactMap { document -> String? in
+                if let url = document["url"] as? String { return url }
+                return ((document["url"] as? [[String: Any]])?.first)?["href"] as? String
+            }
+            let media = try #require(status["media_attachments"] as? [[String: Any]])
+            #expect(media.compactMap { $0["remote_url"] as? String } == expectedURLs)
+            #expect(media.compactMap { $0["url"] as? String } == expectedURLs)
             #expect((status["emojis"] as? [Any])?.isEmpty == true)
             #expect((status["created_at"] as? String)?.hasPrefix(expected.publishedPrefix) == true)
             // Alice was mentioned: she is told.

@@ -212,4 +212,40 @@ import Testing
             #expect(counts == [0, 1])
         }
     }
+
+    @Test(
+        "a picture travels as a Document with alt text and blurhash, and is shown from its server",
+        arguments: TestDatabase.available
+    )
+    func attachments(db: TestDatabase) async throws {
+        try await Pair.run(db) { p in
+            let alice = try await p.alpha.user("alice")
+            let bob = try await p.beta.user("bob")
+            _ = try await p.followFromAlpha("bob@beta.test", alice.token)
+            let media = try await p.beta.processor.media.upload(
+                .init(
+                    data: TestImages.png(width: 300, height: 200, gradient: true),
+                    description: "a gradient",
+                    focus: "0.5,0"
+                ),
+                by: try #require(Account.ID(bob.id)),
+                processNow: true
+            )
+            let url = try #require(media.url)
+            _ = try await p.b.status(bob.token, "with a picture", [("media_ids[]", media.attachment.id.description)])
+            try await p.settle()
+            let home = try await p.a.get("/api/v1/timelines/home", alice.token)
+            let remote = try #require(
+                home.jsonArray.first { ($0["content"] as? String)?.contains("with a picture") == true }
+            )
+            let attached = try #require((remote["media_attachments"] as? [[String: Any]])?.first)
+            #expect(attached["type"] as? String == "image")
+            #expect(attached["url"] as? String == url)
+            #expect(attached["remote_url"] as? String == url)
+            #expect(attached["description"] as? String == "a gradient")
+            #expect(attached["blurhash"] as? String == media.attachment.blurhash)
+            let original = (attached["meta"] as? [String: Any])?["original"] as? [String: Any]
+            #expect(original?["width"] as? Int == 300)
+        }
+    }
 }

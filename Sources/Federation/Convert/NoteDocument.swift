@@ -13,6 +13,8 @@ package struct NoteSource: Sendable {
     package var conversationURI: String?
     /// The poll, with its counts: the Note becomes a Question.
     package var poll: PollTally?
+    /// The attachments with their public URLs.
+    package var attachments: [(media: MediaAttachment, url: String)] = []
 
     package init(
         status: Status,
@@ -89,7 +91,7 @@ package enum NoteDocument {
             "inReplyToAtomUri": .optional(source.inReplyToURI),
             "conversation": .optional(source.conversationURI),
             "content": .string(status.content),
-            "attachment": [],
+            "attachment": .array(source.attachments.map(Self.attachment)),
             "tag": .array(tags),
         ]
         if let language = status.language {
@@ -114,6 +116,21 @@ package enum NoteDocument {
             note["votersCount"] = .number(Double(tally.voters))
         }
         return .object(note)
+    }
+
+    /// A `Document` attachment as Mastodon writes it: media type, URL, alt text, blurhash, focal point, size.
+    static func attachment(_ item: (media: MediaAttachment, url: String)) -> JSON {
+        var document: [String: JSON] = [
+            "type": "Document",
+            "mediaType": .string(item.media.contentType),
+            "url": .string(item.url),
+            "name": .optional(item.media.description),
+            "focalPoint": [.number(item.media.focusX), .number(item.media.focusY)],
+        ]
+        if let blurhash = item.media.blurhash { document["blurhash"] = .string(blurhash) }
+        if let width = item.media.width { document["width"] = .number(Double(width)) }
+        if let height = item.media.height { document["height"] = .number(Double(height)) }
+        return .object(document)
     }
 
     /// `Create` of a status's Note.

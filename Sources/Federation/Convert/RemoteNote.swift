@@ -25,6 +25,8 @@ package struct RemoteNote: Sendable, Equatable {
     package var poll: RemotePoll?
     /// A Note with a `name` and no content: a vote in the poll it replies to (Mastodon's shape).
     package var voteName: String?
+    /// Attachments (at most four), shown from their own server until the remote media cache exists.
+    package var attachments: [RemoteAttachment] = []
 
     /// The object types shown as statuses.
     package static let types: Set<String> = ["Note", "Question", "Article", "Page"]
@@ -71,7 +73,8 @@ package struct RemoteNote: Sendable, Equatable {
             mentions: Array(Set(mentions)).sorted().prefix(100).map { $0 },
             hashtags: Array(Set(hashtags)).sorted().prefix(50).map { $0 },
             poll: type == "Question" ? RemotePoll.parse(object) : nil,
-            voteName: type == "Note" && (object["content"]?.string ?? "").isEmpty ? object["name"]?.string : nil
+            voteName: type == "Note" && (object["content"]?.string ?? "").isEmpty ? object["name"]?.string : nil,
+            attachments: (object["attachment"]?.list ?? []).compactMap(RemoteAttachment.parse).prefix(4).map { $0 }
         )
     }
 }
@@ -101,6 +104,44 @@ package struct RemotePoll: Sendable, Equatable {
             multiple: multiple,
             endTime: ActorDocument.parseTimestamp(object["endTime"]?.string ?? object["closed"]?.string),
             voters: object["votersCount"]?.int
+        )
+    }
+}
+
+/// A remote attachment: a Document, Image, Video or Audio with an http(s) URL.
+package struct RemoteAttachment: Sendable, Equatable {
+    package var url: String
+    package var mediaType: String
+    package var description: String?
+    package var blurhash: String?
+    package var width: Int?
+    package var height: Int?
+    package var focusX: Double
+    package var focusY: Double
+
+    /// The attachment's kind as Mastodon names it, from its media type.
+    package var kind: MediaAttachment.Kind {
+        let type = self.mediaType.lowercased()
+        if type == "image/gif" || type.hasPrefix("image/") { return .image }
+        if type.hasPrefix("video/") { return .video }
+        if type.hasPrefix("audio/") { return .audio }
+        return .unknown
+    }
+
+    static func parse(_ item: JSON) -> RemoteAttachment? {
+        guard let type = item.type, ["Document", "Image", "Video", "Audio"].contains(type),
+            let url = RemoteActor.url(item["url"]), url.hasPrefix("http")
+        else { return nil }
+        let focus = item["focalPoint"]?.list.compactMap(\.number) ?? []
+        return RemoteAttachment(
+            url: String(url.prefix(2048)),
+            mediaType: item["mediaType"]?.string ?? "application/octet-stream",
+            description: item["name"]?.string.map { String($0.prefix(MediaAttachment.maxDescription)) },
+            blurhash: item["blurhash"]?.string.flatMap { $0.count <= 100 ? $0 : nil },
+            width: item["width"]?.int,
+            height: item["height"]?.int,
+            focusX: focus.count == 2 ? max(-1, min(1, focus[0])) : 0,
+            focusY: focus.count == 2 ? max(-1, min(1, focus[1])) : 0
         )
     }
 }

@@ -10,12 +10,14 @@ package struct ActorRoutes: Sendable {
     let db: Database
     let urls: URLBuilder
     let keys: KeyStore
+    let media: any MediaStore
     static let pageSize = 20
 
-    package init(db: Database, urls: URLBuilder, keys: KeyStore) {
+    package init(db: Database, urls: URLBuilder, keys: KeyStore, media: any MediaStore) {
         self.db = db
         self.urls = urls
         self.keys = keys
+        self.media = media
     }
 
     package func addRoutes(to router: Router<AppRequestContext>) {
@@ -89,7 +91,7 @@ package struct ActorRoutes: Sendable {
             let statuses = try await session.statuses(ids: ids).sorted { $0.id > $1.id }
             var items: [JSON] = []
             for status in statuses {
-                let source = try await NoteSource.load(status, author: account, in: session)
+                let source = try await NoteSource.load(status, author: account, in: session, media: self.media)
                 var create = NoteDocument.create(source, urls: self.urls).object ?? [:]
                 create["@context"] = nil
                 items.append(.object(create))
@@ -153,7 +155,10 @@ package struct ActorRoutes: Sendable {
             var notes: [JSON] = []
             for status in statuses {
                 notes.append(
-                    NoteDocument.note(try await NoteSource.load(status, author: account, in: session), urls: self.urls)
+                    NoteDocument.note(
+                        try await NoteSource.load(status, author: account, in: session, media: self.media),
+                        urls: self.urls
+                    )
                 )
             }
             return notes
@@ -184,7 +189,9 @@ package struct ActorRoutes: Sendable {
         guard ActivityStreams.isActivityJSON(request.headers[.accept]) else {
             return Self.redirect(status.url ?? self.urls.statusPage(account.username, status.id.rawValue))
         }
-        let source = try await self.db.read { try await NoteSource.load(status, author: account, in: $0) }
+        let source = try await self.db.read {
+            try await NoteSource.load(status, author: account, in: $0, media: self.media)
+        }
         var note = NoteDocument.note(source, urls: self.urls).object ?? [:]
         note["@context"] = ActivityStreams.noteContext
         return Self.activity(.object(note))
@@ -192,7 +199,9 @@ package struct ActorRoutes: Sendable {
 
     @Sendable func statusActivity(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let (account, status) = try await self.publicStatus(context) else { return Self.notFound }
-        let source = try await self.db.read { try await NoteSource.load(status, author: account, in: $0) }
+        let source = try await self.db.read {
+            try await NoteSource.load(status, author: account, in: $0, media: self.media)
+        }
         return Self.activity(NoteDocument.create(source, urls: self.urls))
     }
 

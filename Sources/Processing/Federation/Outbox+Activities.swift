@@ -16,7 +16,7 @@ extension Outbox {
         guard status.local, !status.isReblog, let author = try await session.account(id: status.accountID),
             author.isLocal
         else { return }
-        let source = try await NoteSource.load(status, author: author, in: session)
+        let source = try await NoteSource.load(status, author: author, in: session, media: self.context.media)
         let activity: JSON =
             switch event {
             case .create: NoteDocument.create(source, urls: self.urls)

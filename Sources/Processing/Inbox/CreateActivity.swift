@@ -93,6 +93,9 @@ extension InboxProcessor {
                 if let poll = note.poll {
                     try await self.storePoll(poll, of: stored, in: session)
                 }
+                for attachment in note.attachments {
+                    try await session.insertMedia(self.remoteMedia(attachment, of: stored))
+                }
             } catch StorageError.duplicate {
                 return false  // the same note arrived twice at once
             }
@@ -152,6 +155,29 @@ extension InboxProcessor {
             return existing
         }
         return stored
+    }
+
+    /// A remote attachment, shown from its own server (`remote_url`) until the remote media cache exists.
+    func remoteMedia(_ attachment: RemoteAttachment, of status: Status) -> MediaAttachment {
+        var media = MediaAttachment(
+            id: self.context.ids.next(),
+            accountID: status.accountID,
+            statusID: status.id,
+            kind: attachment.kind,
+            state: .ready,
+            fileKey: "",
+            contentType: attachment.mediaType,
+            fileSize: 0,
+            description: attachment.description,
+            focusX: attachment.focusX,
+            focusY: attachment.focusY,
+            remoteURL: attachment.url,
+            createdAt: status.createdAt
+        )
+        media.width = attachment.width
+        media.height = attachment.height
+        media.blurhash = attachment.blurhash
+        return media
     }
 
     /// Stores a remote Question's poll with the counts its server reports; a job tells local voters

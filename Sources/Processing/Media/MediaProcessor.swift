@@ -1,4 +1,5 @@
 import Core
+import Federation
 import Foundation
 import MediaProcessing
 import Storage
@@ -32,8 +33,8 @@ package struct MediaProcessor: Sendable {
     static func view(_ media: MediaAttachment, store: any MediaStore) -> MediaView {
         MediaView(
             attachment: media,
-            url: media.state == .ready ? store.url(media.fileKey) : nil,
-            previewURL: media.previewKey.map { store.url($0) }
+            url: media.state == .ready ? NoteSource.publicURL(of: media, store: store) : nil,
+            previewURL: media.previewKey.map { store.url($0) } ?? media.remoteURL
         )
     }
 
