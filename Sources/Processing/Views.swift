@@ -5,7 +5,8 @@ package struct AccountView: Sendable, Equatable {
     package let account: Account
     /// Present only for the owner (verify_credentials, update_credentials).
     package let user: User?
-    /// The avatar and header URLs (default images until media exists).
+    /// The avatar and header URLs: a remote actor's own (shown from its server until the remote media
+    /// cache exists), else the default images.
     package let avatarURL: String
     package let headerURL: String
     /// Where the account's profile page is.
@@ -16,9 +17,15 @@ package struct AccountView: Sendable, Equatable {
     package init(account: Account, user: User?, urls: URLBuilder) {
         self.account = account
         self.user = user
-        self.avatarURL = urls.missingAvatar
-        self.headerURL = urls.missingHeader
+        self.avatarURL = account.avatarRemoteURL.flatMap(Self.webURL) ?? urls.missingAvatar
+        self.headerURL = account.headerRemoteURL.flatMap(Self.webURL) ?? urls.missingHeader
         self.profileURL = account.url ?? (account.isLocal ? urls.profile(account.username) : account.uri)
+    }
+
+    /// Only http(s) URLs reach clients.
+    static func webURL(_ text: String) -> String? {
+        let lowered = text.lowercased()
+        return lowered.hasPrefix("https://") || lowered.hasPrefix("http://") ? text : nil
     }
 }
 

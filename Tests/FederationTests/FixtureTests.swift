@@ -134,6 +134,9 @@ import Testing
             #expect(account["bot"] as? Bool == false)
             let fields = account["fields"] as? [[String: Any]] ?? []
             #expect(fields.compactMap { $0["name"] as? String } == fixture.actor.fields.map(\.name))
+            // The remote avatar is shown from its server (not the default picture).
+            let avatar = try #require(account["avatar"] as? String)
+            #expect(avatar.hasPrefix("https://") && avatar.contains(fixture.host), "\(avatar)")
         }
     }
 
