@@ -17,7 +17,6 @@ extension AppConfig {
         ("auth_rate_limit", "TERN_AUTH_RATE_LIMIT"),
         ("federation_allowed_addresses", "TERN_FEDERATION_ALLOWED_ADDRESSES"),
         ("federation_blocked_domains", "TERN_FEDERATION_BLOCKED_DOMAINS"),
-        ("delivery_concurrency", "TERN_DELIVERY_CONCURRENCY"),
     ]
 
     /// Resolves the configuration: flags over environment over file over defaults.
@@ -174,12 +173,6 @@ extension AppConfig {
                 domains.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
                     .filter { !$0.isEmpty }
             )
-        }
-        if let concurrency = values["delivery_concurrency"] {
-            guard let number = Int(concurrency), (1...1024).contains(number) else {
-                throw fail("delivery_concurrency", "expected 1 to 1024")
-            }
-            config.federation.deliveryConcurrency = number
         }
         if config.domain == "localhost:8080" && values["domain"] == nil && values["listen"] != nil {
             config.domain =

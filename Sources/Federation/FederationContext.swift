@@ -11,8 +11,6 @@ package struct FederationSettings: Sendable {
     package var blockedDomains: Set<String> = []
     /// A host failing this long is marked unavailable and skipped until it answers again (Mastodon: a week).
     package var unavailableAfter: TimeInterval = 7 * 86_400
-    /// Deliveries in flight at once.
-    package var deliveryConcurrency = 32
 
     package init() {}
 }
