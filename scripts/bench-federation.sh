@@ -8,7 +8,7 @@
 #     one POST /api/v1/statuses; seconds until every host accepted it, Tern's CPU seconds, peak RSS
 #   - crash: a second post; the sink SIGKILLs Tern the moment BENCH_KILL_AT hosts have it; Tern restarts on
 #     the same data and every host must still get the post (duplicates counted, missing hosts must be 0);
-#     `tern admin jobs retry` is run only when nothing arrives for BENCH_RETRY_AFTER seconds after restart
+#     `tern admin jobs retry` is run only if some host still lacks the post BENCH_RETRY_AFTER s after restart
 #   - inbound: one signed Create (from an actor the sink serves) replayed by wrk to POST /inbox for
 #     BENCH_INBOUND_DURATION: accepted/s, latency, non-2xx; then how long the inbox jobs take to drain
 #

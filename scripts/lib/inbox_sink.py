@@ -496,7 +496,7 @@ def inbound(args):
         "Content-Type": "application/activity+json",
     }
     signed = ["(request-target)", "host", "date", "digest", "content-type"]
-    lines = [f"(request-target): post /inbox"] + [f"{name}: {headers[name.title()]}" for name in signed[1:]]
+    lines = ["(request-target): post /inbox"] + [f"{name}: {headers[name.title()]}" for name in signed[1:]]
     signature = base64.b64encode(key.sign("\n".join(lines).encode(), padding.PKCS1v15(), hashes.SHA256())).decode()
     headers["Signature"] = (f'keyId="{actor}#main-key",algorithm="rsa-sha256",'
                             f'headers="{" ".join(signed)}",signature="{signature}"')
