@@ -96,7 +96,6 @@ seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b - a) / 1e
 # Tern's user + system CPU seconds so far (fields 14 and 15 of /proc/PID/stat).
 cpu_seconds() { awk -v hz="$CLK_TCK" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$SERVER_PID/stat"; }
 hwm_mib() { awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
-json_field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 urlencode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
 admin() { "$TERN_BIN" admin "$@" 2>&1; }
 
@@ -201,20 +200,8 @@ SEED_LINE="$(admin seed-followers --account bench --followers "$FOLLOWERS" --hos
 }
 say "$SEED_LINE"
 
-APP="$(curl -sS --fail-with-body -X POST "$BASE/api/v1/apps" \
-    --data-urlencode client_name=bench \
-    --data-urlencode redirect_uris=urn:ietf:wg:oauth:2.0:oob \
-    --data-urlencode "scopes=read write")" || die "POST /api/v1/apps failed: $APP"
-CLIENT_ID="$(json_field client_id <<<"$APP")"
-CLIENT_SECRET="$(json_field client_secret <<<"$APP")"
-TOKEN_JSON="$(curl -sS --fail-with-body -X POST "$BASE/oauth/token" \
-    --data-urlencode grant_type=password \
-    --data-urlencode username=bench@example.org \
-    --data-urlencode "password=$PASSWORD" \
-    --data-urlencode "client_id=$CLIENT_ID" \
-    --data-urlencode "client_secret=$CLIENT_SECRET" \
-    --data-urlencode "scope=read write")" || die "POST /oauth/token failed: $TOKEN_JSON"
-AUTH="Authorization: Bearer $(json_field access_token <<<"$TOKEN_JSON")"
+TOKEN="$(bench_token bench@example.org "$PASSWORD" "read write")" || die "could not get a token for bench"
+AUTH="Authorization: Bearer $TOKEN"
 
 # --- Sink -------------------------------------------------------------------------------------
 "$PY" "$SINK" keygen --out "$WORK/sender.pem"

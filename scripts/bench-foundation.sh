@@ -55,23 +55,7 @@ say "idle RSS ${IDLE_RSS} MiB"
     die "tern admin account create failed"
 }
 
-json_field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
-
-APP="$(curl -sS --fail-with-body -X POST "$BASE/api/v1/apps" \
-    --data-urlencode client_name=bench \
-    --data-urlencode redirect_uris=urn:ietf:wg:oauth:2.0:oob \
-    --data-urlencode scopes=read)" || die "POST /api/v1/apps failed: $APP"
-CLIENT_ID="$(json_field client_id <<<"$APP")"
-CLIENT_SECRET="$(json_field client_secret <<<"$APP")"
-
-TOKEN_JSON="$(curl -sS --fail-with-body -X POST "$BASE/oauth/token" \
-    --data-urlencode grant_type=password \
-    --data-urlencode username=bench@example.org \
-    --data-urlencode "password=$PASSWORD" \
-    --data-urlencode "client_id=$CLIENT_ID" \
-    --data-urlencode "client_secret=$CLIENT_SECRET" \
-    --data-urlencode scope=read)" || die "POST /oauth/token failed: $TOKEN_JSON"
-TOKEN="$(json_field access_token <<<"$TOKEN_JSON")"
+TOKEN="$(bench_token bench@example.org "$PASSWORD" read)" || die "could not get a token for bench"
 
 code="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/accounts/verify_credentials")"
 [[ "$code" == 200 ]] || die "verify_credentials with the new token answered $code"

@@ -70,23 +70,7 @@ IDLE_RSS="$(rss_mib)"
 say "idle RSS ${IDLE_RSS} MiB"
 
 # --- Token for bench0 -------------------------------------------------------------------------
-json_field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
-
-APP="$(curl -sS --fail-with-body -X POST "$BASE/api/v1/apps" \
-    --data-urlencode client_name=bench \
-    --data-urlencode redirect_uris=urn:ietf:wg:oauth:2.0:oob \
-    --data-urlencode "scopes=read write")" || die "POST /api/v1/apps failed: $APP"
-CLIENT_ID="$(json_field client_id <<<"$APP")"
-CLIENT_SECRET="$(json_field client_secret <<<"$APP")"
-
-TOKEN_JSON="$(curl -sS --fail-with-body -X POST "$BASE/oauth/token" \
-    --data-urlencode grant_type=password \
-    --data-urlencode username=bench0@example.com \
-    --data-urlencode "password=$PASSWORD" \
-    --data-urlencode "client_id=$CLIENT_ID" \
-    --data-urlencode "client_secret=$CLIENT_SECRET" \
-    --data-urlencode "scope=read write")" || die "POST /oauth/token failed: $TOKEN_JSON"
-TOKEN="$(json_field access_token <<<"$TOKEN_JSON")"
+TOKEN="$(bench_token bench0@example.com "$PASSWORD" "read write")" || die "could not get a token for bench0"
 AUTH="Authorization: Bearer $TOKEN"
 
 # Sanity: a full first page of the home feed, and of the local timeline.

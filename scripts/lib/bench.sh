@@ -96,3 +96,24 @@ show_log() {
 rss_mib() {
     awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER_PID/status"
 }
+
+# json_field KEY: prints one member of the JSON object on standard input.
+json_field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+
+# bench_token LOGIN PASSWORD SCOPES: registers an app on $BASE and prints an access token from the
+# password grant. Fails (with the server's answer on standard error) when either step does.
+bench_token() {
+    local login="$1" password="$2" scopes="$3" app token_json
+    app="$(curl -sS --fail-with-body -X POST "$BASE/api/v1/apps" \
+        --data-urlencode client_name=bench \
+        --data-urlencode redirect_uris=urn:ietf:wg:oauth:2.0:oob \
+        --data-urlencode "scopes=$scopes")" || { echo "POST /api/v1/apps failed: $app" >&2; return 1; }
+    token_json="$(curl -sS --fail-with-body -X POST "$BASE/oauth/token" \
+        --data-urlencode grant_type=password \
+        --data-urlencode "username=$login" \
+        --data-urlencode "password=$password" \
+        --data-urlencode "client_id=$(json_field client_id <<<"$app")" \
+        --data-urlencode "client_secret=$(json_field client_secret <<<"$app")" \
+        --data-urlencode "scope=$scopes")" || { echo "POST /oauth/token failed: $token_json" >&2; return 1; }
+    json_field access_token <<<"$token_json"
+}
