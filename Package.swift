@@ -92,8 +92,9 @@ let package = Package(
             dependencies: [
                 "Core", "Processing", "HTTPCommon",
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Templates")],
+            resources: [.copy("Templates"), .copy("WebApp")],
             swiftSettings: settings
         ),
         .target(

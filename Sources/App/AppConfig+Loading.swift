@@ -16,7 +16,7 @@ extension AppConfig {
         ("bcrypt_cost", "TERN_BCRYPT_COST"), ("jobs", "TERN_JOBS"), ("job_concurrency", "TERN_JOB_CONCURRENCY"),
         ("auth_rate_limit", "TERN_AUTH_RATE_LIMIT"),
         ("federation_allowed_addresses", "TERN_FEDERATION_ALLOWED_ADDRESSES"),
-        ("federation_blocked_domains", "TERN_FEDERATION_BLOCKED_DOMAINS"),
+        ("federation_blocked_domains", "TERN_FEDERATION_BLOCKED_DOMAINS"), ("web_app_dir", "TERN_WEB_APP_DIR"),
     ]
 
     /// Resolves the configuration: flags over environment over file over defaults.
@@ -167,6 +167,12 @@ extension AppConfig {
             } catch {
                 throw fail("federation_allowed_addresses", "expected comma-separated CIDR ranges such as 127.0.0.1/32")
             }
+        }
+        if let folder = values["web_app_dir"], !folder.isEmpty {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue
+            else { throw fail("web_app_dir", "expected a folder holding the web app's index.html") }
+            config.webAppDirectory = folder
         }
         if let domains = values["federation_blocked_domains"] {
             config.federation.blockedDomains = Set(

@@ -27,6 +27,9 @@ package struct AppConfig: Sendable {
     package var authRateLimit = 25
     /// Outbound guard exemptions, blocked hosts, delivery concurrency.
     package var federation = FederationSettings()
+    /// Serve the web app's files from this folder instead of the copy built into the binary
+    /// (development: edits show on reload).
+    package var webAppDirectory: String?
 
     package init() {}
 

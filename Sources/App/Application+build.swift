@@ -37,16 +37,23 @@ package func buildApplication(_ deps: AppDependencies) async throws -> some Appl
 /// The router with every front door mounted.
 package func buildRouter(_ deps: AppDependencies) async throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    let webApp = try WebAppPages(folder: deps.config.webAppDirectory)
+    // The file middlewares announce their folder at info level; once per router is noise in tests.
+    var quietLogger = deps.logger
+    quietLogger.logLevel = max(deps.logger.logLevel, .warning)
     router.addMiddleware {
         LogRequestsMiddleware(.debug)
+        CrossOriginMiddleware()
         APIFallbackMiddleware()
+        webApp.assetsMiddleware(logger: quietLogger)
         // Media files: immutable (keys are random and never reused), with ETag and Range handled by
         // Hummingbird's file middleware, which also refuses paths that leave the folder.
         FileMiddleware(
             deps.config.dataDirectory + "/media",
             urlBasePath: "/system",
             cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(31_536_000), .immutable])]),
-            searchForIndexHtml: false
+            searchForIndexHtml: false,
+            logger: quietLogger
         )
     }
     DiscoveryRoutes(
@@ -74,8 +81,10 @@ package func buildRouter(_ deps: AppDependencies) async throws -> Router<AppRequ
         oauth: deps.processor.oauth,
         authLimiter: authLimiter,
         renderer: renderer,
-        secureCookies: deps.config.scheme == "https"
+        secureCookies: deps.config.scheme == "https",
+        webAppCallback: deps.config.urls.base + "/web/callback"
     )
     .addRoutes(to: router)
+    webApp.addRoutes(to: router)
     return router
 }

@@ -13,12 +13,23 @@ package struct OAuthPages: Sendable {
     let authLimiter: RateLimiter
     let renderer: PageRenderer
     let secureCookies: Bool
+    /// The web app's own redirect URI (`<base>/web/callback`): a signed-in person is not asked to
+    /// approve the server's own app. Safe for any client naming it: the code can only land on
+    /// this origin's page, which drops it unless it started the request (its `state`).
+    let webAppCallback: String
 
     static let sessionCookie = "_tern_session"
     static let csrfCookie = "_tern_csrf"
 
-    package init(oauth: OAuthProcessor, authLimiter: RateLimiter, renderer: PageRenderer, secureCookies: Bool) {
+    package init(
+        oauth: OAuthProcessor,
+        authLimiter: RateLimiter,
+        renderer: PageRenderer,
+        secureCookies: Bool,
+        webAppCallback: String
+    ) {
         self.oauth = oauth
+        self.webAppCallback = webAppCallback
         self.authLimiter = authLimiter
         self.renderer = renderer
         self.secureCookies = secureCookies
@@ -58,6 +69,9 @@ package struct OAuthPages: Sendable {
         if newCSRF { csrf = Secrets.token() }
         let sessionUser = try await self.sessionUser(request)
         var response: Response
+        if let user = sessionUser, !authorize.forceLogin, authorize.redirectURI == self.webAppCallback {
+            return Response.redirect(to: try await self.oauth.approve(authorize, by: user), type: .found)
+        }
         if let user = sessionUser, !authorize.forceLogin {
             let account = try await self.oauth.accountOf(user)
             var hidden: [[String: String]] = [
