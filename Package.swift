@@ -94,7 +94,7 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Templates"), .copy("WebApp")],
+            resources: [.copy("Templates"), .copy("WebApp"), .copy("Static")],
             swiftSettings: settings
         ),
         .target(
@@ -132,6 +132,11 @@ let package = Package(
         .testTarget(
             name: "FederationTests",
             dependencies: ["Federation", "TestSupport", "Storage"],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "WebUITests",
+            dependencies: ["WebUI", "TestSupport"],
             swiftSettings: settings
         ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"], swiftSettings: settings),

@@ -46,6 +46,7 @@ package func buildRouter(_ deps: AppDependencies) async throws -> Router<AppRequ
         CrossOriginMiddleware()
         APIFallbackMiddleware()
         webApp.assetsMiddleware(logger: quietLogger)
+        PublicPages.assetsMiddleware(logger: quietLogger)
         // Media files: immutable (keys are random and never reused), with ETag and Range handled by
         // Hummingbird's file middleware, which also refuses paths that leave the folder.
         FileMiddleware(
@@ -63,8 +64,13 @@ package func buildRouter(_ deps: AppDependencies) async throws -> Router<AppRequ
             || deps.config.instance.registrations == .approval
     ).addRoutes(to: router)
     let federation = deps.processor.context.federation
-    ActorRoutes(db: deps.db, urls: deps.config.urls, keys: federation.keys, media: deps.processor.context.media)
-        .addRoutes(to: router)
+    let actors = ActorRoutes(
+        db: deps.db,
+        urls: deps.config.urls,
+        keys: federation.keys,
+        media: deps.processor.context.media
+    )
+    actors.addRoutes(to: router)
     InboxRoutes(
         db: deps.db,
         urls: deps.config.urls,
@@ -77,6 +83,19 @@ package func buildRouter(_ deps: AppDependencies) async throws -> Router<AppRequ
     let authLimiter = RateLimiter(limit: deps.config.authRateLimit, period: 300, clock: deps.processor.context.clock)
     MastodonRoutes(processor: deps.processor, authLimiter: authLimiter).addRoutes(to: router)
     let renderer = try await PageRenderer.load(instanceTitle: deps.config.instance.title)
+    let pages = PublicPages(processor: deps.processor, renderer: renderer)
+    pages.addRoutes(to: router)
+    // A profile's and a post's URL serve ActivityPub documents to servers and pages to browsers.
+    let profilePage = pages.withErrorPages(pages.profile)
+    let statusPage = pages.withErrorPages(pages.status)
+    router.get("@{username}") { request, context in
+        ActivityStreams.isActivityJSON(request.headers[.accept])
+            ? try await actors.profileURL(request, context: context) : try await profilePage(request, context)
+    }
+    router.get("@{username}/:id") { request, context in
+        ActivityStreams.isActivityJSON(request.headers[.accept])
+            ? try await actors.statusURL(request, context: context) : try await statusPage(request, context)
+    }
     OAuthPages(
         oauth: deps.processor.oauth,
         authLimiter: authLimiter,

@@ -91,8 +91,8 @@ package struct URLBuilder: Sendable {
     package var oauthRevoke: String { "\(self.base)/oauth/revoke" }
     /// Where the oob flow shows the code.
     package var oauthNative: String { "\(self.base)/oauth/authorize/native" }
-    /// The default avatar (an image the web UI serves).
-    package var missingAvatar: String { "\(self.base)/avatars/original/missing.png" }
+    /// The default avatar (a picture the web UI serves from its static files).
+    package var missingAvatar: String { "\(self.base)/assets/missing-avatar.png" }
     /// The default header.
-    package var missingHeader: String { "\(self.base)/headers/original/missing.png" }
+    package var missingHeader: String { "\(self.base)/assets/missing-header.png" }
 }

@@ -36,4 +36,29 @@ package struct PageRenderer: Sendable {
             body: .init(byteBuffer: ByteBuffer(string: html))
         )
     }
+
+    static let publicContentSecurityPolicy =
+        "default-src 'none'; style-src 'self'; img-src 'self' data: https: http:; media-src 'self' https: http:; "
+        + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+    /// A public page (profile, post, hashtag, about): no script at all, styles from `/assets/`,
+    /// cacheable for a minute by the browser only (what it shows can be deleted).
+    func publicPage(_ template: String, title: String, _ values: [String: Any]) -> Response {
+        var object = values
+        object["pageTitle"] = title
+        object["instanceTitle"] = self.instanceTitle
+        let html = self.library.render(object, withTemplate: template) ?? ""
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/html; charset=utf-8",
+                .cacheControl: "private, max-age=60",
+                .contentSecurityPolicy: Self.publicContentSecurityPolicy,
+                .init("X-Frame-Options")!: "DENY",
+                .init("Referrer-Policy")!: "strict-origin-when-cross-origin",
+                .init("X-Content-Type-Options")!: "nosniff",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: html))
+        )
+    }
 }

@@ -31,7 +31,9 @@ package struct WebAppPages: Sendable {
                 preconditionFailure("WebUI resources are missing from the build")
             }
             self.folder = resources + "/WebApp"
-            self.cachedIndex = ByteBuffer(bytes: try Data(contentsOf: URL(fileURLWithPath: self.folder + "/index.html")))
+            self.cachedIndex = ByteBuffer(
+                bytes: try Data(contentsOf: URL(fileURLWithPath: self.folder + "/index.html"))
+            )
         }
     }
 

@@ -6,7 +6,10 @@ import Testing
 
 /// The browser app's page and files, its sign-in without a consent step, and cross-origin access.
 @Suite struct WebAppTests {
-    @Test("every /web route answers the app's page with a CSP that allows no inline script", arguments: TestDatabase.available)
+    @Test(
+        "every /web route answers the app's page with a CSP that allows no inline script",
+        arguments: TestDatabase.available
+    )
     func page(db: TestDatabase) async throws {
         try await TestApp.run(db) { t in
             try await t.client { client in
@@ -36,7 +39,10 @@ import Testing
         }
     }
 
-    @Test("a signed-in person is not asked to approve the web app; other apps still ask", arguments: TestDatabase.available)
+    @Test(
+        "a signed-in person is not asked to approve the web app; other apps still ask",
+        arguments: TestDatabase.available
+    )
     func webAppSkipsConsent(db: TestDatabase) async throws {
         try await TestApp.run(db) { t in
             _ = try await t.account("alice")

@@ -1,4 +1,7 @@
 import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
 
 /// Real image files made in the tests, without any image library: PNGs with uncompressed deflate blocks.
 package enum TestImages {
@@ -88,5 +91,51 @@ package enum TestImages {
         var crc: UInt32 = 0xFFFF_FFFF
         for byte in data { crc = Self.crcTable[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
         return crc ^ 0xFFFF_FFFF
+    }
+
+    /// The multipart boundary of `multipart`.
+    package static let boundary = "----TernMediaBoundary3f9a"
+
+    /// A multipart body with one file part (`file`) and some text fields.
+    package static func multipart(
+        file: Data,
+        filename: String = "picture.png",
+        type: String = "image/png",
+        fields: [(String, String)] = []
+    )
+        -> ByteBuffer
+    {
+        var body = Data()
+        for (name, value) in fields {
+            body.append(
+                Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+            )
+        }
+        body.append(
+            Data(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: \(type)\r\n\r\n"
+                    .utf8
+            )
+        )
+        body.append(file)
+        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        return ByteBuffer(bytes: body)
+    }
+
+    /// `POST /api/v{version}/media` with `file` as the upload.
+    package static func upload(
+        _ client: any TestClientProtocol,
+        _ token: String,
+        _ file: Data,
+        version: Int = 1,
+        filename: String = "picture.png",
+        fields: [(String, String)] = []
+    ) async throws -> TestResponse {
+        try await client.execute(
+            uri: "/api/v\(version)/media",
+            method: .post,
+            headers: .bearer(token, contentType: "multipart/form-data; boundary=\(boundary)"),
+            body: Self.multipart(file: file, filename: filename, fields: fields)
+        )
     }
 }

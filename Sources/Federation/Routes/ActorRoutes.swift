@@ -30,10 +30,8 @@ package struct ActorRoutes: Sendable {
         router.get("users/:username/collections/tags", use: self.featuredTags)
         router.get("users/:username/statuses/:id", use: self.status)
         router.get("users/:username/statuses/:id/activity", use: self.statusActivity)
-        // The `url`s (profile and status pages) answer ActivityPub clients too, as Mastodon's do, so a
-        // pasted link resolves; their HTML pages come with the web app.
-        router.get("@{username}", use: self.profileURL)
-        router.get("@{username}/:id", use: self.statusURL)
+        // The `url`s (`/@username`, `/@username/:id`) are mounted by the caller, which sends
+        // ActivityPub clients to `profileURL`/`statusURL` and browsers to the HTML pages.
     }
 
     // MARK: Actors
@@ -52,12 +50,14 @@ package struct ActorRoutes: Sendable {
         return Self.activity(ActorDocument.person(account, publicKeyPEM: publicKey, urls: self.urls))
     }
 
-    @Sendable func profileURL(_ request: Request, context: AppRequestContext) async throws -> Response {
+    /// The actor document at its profile page's URL, so a pasted link resolves (as Mastodon's do).
+    @Sendable package func profileURL(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard ActivityStreams.isActivityJSON(request.headers[.accept]) else { return Self.notFound }
         return try await self.actor(request, context: context)
     }
 
-    @Sendable func statusURL(_ request: Request, context: AppRequestContext) async throws -> Response {
+    /// The note at its page's URL.
+    @Sendable package func statusURL(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard ActivityStreams.isActivityJSON(request.headers[.accept]) else { return Self.notFound }
         return try await self.status(request, context: context)
     }

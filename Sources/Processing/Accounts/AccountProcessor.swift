@@ -157,8 +157,9 @@ package struct AccountProcessor: Sendable {
         return view
     }
 
-    /// Finds an account by `username`, `username@our.domain` or a known `username@remote.host`.
-    package func lookup(acct: String) async throws -> AccountView {
+    /// Finds an account by `username`, `username@our.domain` or a known `username@remote.host`; an
+    /// unknown remote one is looked up with WebFinger when `resolve` is true.
+    package func lookup(acct: String, resolve: Bool = true) async throws -> AccountView {
         var handle = acct.trimmingCharacters(in: .whitespaces)
         if handle.hasPrefix("@") { handle.removeFirst() }
         let parts = handle.split(separator: "@", omittingEmptySubsequences: false).map(String.init)
@@ -172,7 +173,7 @@ package struct AccountProcessor: Sendable {
             domain = nil
         }
         var found = try await self.context.db.read { try await $0.account(username: parts[0], domain: domain) }
-        if found == nil, let domain {
+        if found == nil, resolve, let domain {
             found = try await self.resolve(username: parts[0], domain: domain)
         }
         guard let account = found, !account.isSuspended else { throw DomainError.notFound }

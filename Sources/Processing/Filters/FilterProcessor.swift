@@ -177,21 +177,6 @@ package struct FilterProcessor: Sendable {
 
     /// The words of a status: its source text, or its HTML without tags.
     static func plainText(_ status: Status) -> String {
-        if !status.text.isEmpty { return status.text }
-        var text = ""
-        var inTag = false
-        for character in status.content {
-            if character == "<" {
-                inTag = true
-                text.append(" ")
-            } else if character == ">" {
-                inTag = false
-            } else if !inTag {
-                text.append(character)
-            }
-        }
-        return text.replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "&lt;", with: "<")
-            .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&quot;", with: "\"")
-            .replacingOccurrences(of: "&#39;", with: "'")
+        status.text.isEmpty ? HTMLText.plain(status.content) : status.text
     }
 }

@@ -8,34 +8,6 @@ import Testing
 
 /// Uploads, processing, serving and attaching media through the API.
 @Suite struct MediaAPITests {
-    static let boundary = "----TernMediaBoundary3f9a"
-
-    /// A multipart body with one file part and some text fields.
-    static func multipart(
-        file: Data,
-        filename: String = "picture.png",
-        type: String = "image/png",
-        fields: [(String, String)] = []
-    )
-        -> ByteBuffer
-    {
-        var body = Data()
-        for (name, value) in fields {
-            body.append(
-                Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
-            )
-        }
-        body.append(
-            Data(
-                "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: \(type)\r\n\r\n"
-                    .utf8
-            )
-        )
-        body.append(file)
-        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
-        return ByteBuffer(bytes: body)
-    }
-
     static func upload(
         _ client: any TestClientProtocol,
         _ token: String,
@@ -44,12 +16,7 @@ import Testing
         filename: String = "picture.png",
         fields: [(String, String)] = []
     ) async throws -> TestResponse {
-        try await client.execute(
-            uri: "/api/v\(version)/media",
-            method: .post,
-            headers: .bearer(token, contentType: "multipart/form-data; boundary=\(boundary)"),
-            body: Self.multipart(file: file, filename: filename, fields: fields)
-        )
+        try await TestImages.upload(client, token, file, version: version, filename: filename, fields: fields)
     }
 
     @Test(
@@ -242,8 +209,8 @@ import Testing
                 let noToken = try await client.execute(
                     uri: "/api/v1/media",
                     method: .post,
-                    headers: .contentType("multipart/form-data; boundary=\(Self.boundary)"),
-                    body: Self.multipart(file: TestImages.png(width: 10, height: 10))
+                    headers: .contentType("multipart/form-data; boundary=\(TestImages.boundary)"),
+                    body: TestImages.multipart(file: TestImages.png(width: 10, height: 10))
                 )
                 #expect(noToken.status == .unauthorized)
                 let stored = try await t.db.read { try await $0.mediaCount(of: Account.ID(alice.id)!) }
