@@ -91,6 +91,20 @@ package struct URLBuilder: Sendable {
     package var oauthRevoke: String { "\(self.base)/oauth/revoke" }
     /// Where the oob flow shows the code.
     package var oauthNative: String { "\(self.base)/oauth/authorize/native" }
+    /// A file of the local media store (uploads, avatars, headers), served from `/system/`.
+    package func mediaFile(_ key: String) -> String { "\(self.base)/system/\(key)" }
+
+    /// The MIME type of a media file, from the extension its key was given when it was stored.
+    package static func mediaType(ofKey key: String) -> String {
+        switch key.split(separator: ".").last?.lowercased() {
+        case "jpg", "jpeg": "image/jpeg"
+        case "png": "image/png"
+        case "gif": "image/gif"
+        case "webp": "image/webp"
+        default: "application/octet-stream"
+        }
+    }
+
     /// The default avatar (a picture the web UI serves from its static files).
     package var missingAvatar: String { "\(self.base)/assets/missing-avatar.png" }
     /// The default header.

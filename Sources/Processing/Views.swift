@@ -17,8 +17,10 @@ package struct AccountView: Sendable, Equatable {
     package init(account: Account, user: User?, urls: URLBuilder) {
         self.account = account
         self.user = user
-        self.avatarURL = account.avatarRemoteURL.flatMap(Self.webURL) ?? urls.missingAvatar
-        self.headerURL = account.headerRemoteURL.flatMap(Self.webURL) ?? urls.missingHeader
+        self.avatarURL =
+            account.avatarKey.map(urls.mediaFile) ?? account.avatarRemoteURL.flatMap(Self.webURL) ?? urls.missingAvatar
+        self.headerURL =
+            account.headerKey.map(urls.mediaFile) ?? account.headerRemoteURL.flatMap(Self.webURL) ?? urls.missingHeader
         self.profileURL = account.url ?? (account.isLocal ? urls.profile(account.username) : account.uri)
     }
 

@@ -34,6 +34,8 @@ struct AccountRow: Decodable {
     var featuredUrl: String?
     var avatarRemoteUrl: String?
     var headerRemoteUrl: String?
+    var avatarKey: String?
+    var headerKey: String?
     var alsoKnownAs: String?
     var movedToUri: String?
     var fetchedAt: Int64?
@@ -63,6 +65,8 @@ struct AccountRow: Decodable {
         case featuredUrl = "featured_url"
         case avatarRemoteUrl = "avatar_remote_url"
         case headerRemoteUrl = "header_remote_url"
+        case avatarKey = "avatar_key"
+        case headerKey = "header_key"
         case alsoKnownAs = "also_known_as"
         case movedToUri = "moved_to_uri"
         case fetchedAt = "fetched_at"
@@ -138,8 +142,10 @@ struct AccountRow: Decodable {
             account.avatarRemoteURL = self.avatarRemoteUrl
             account.headerRemoteURL = self.headerRemoteUrl
             account.fetchedAt = self.fetchedAt.map(Date.init(millisecondsSince1970:))
-        } else if let type = self.actorType {
-            account.actorType = type
+        } else {
+            if let type = self.actorType { account.actorType = type }
+            account.avatarKey = self.avatarKey
+            account.headerKey = self.headerKey
         }
         if let aliases = self.alsoKnownAs, aliases != "[]" {
             account.alsoKnownAs = (try? JSONDecoder().decode([String].self, from: Data(aliases.utf8))) ?? []
@@ -230,6 +236,15 @@ extension DBSession {
             WHERE id = \(bind: account.id.rawValue)
             """
         ).run()
+    }
+
+    /// Points a local account's avatar (or header) at `key` (nil: back to the default picture).
+    package func updateProfileImage(_ id: Account.ID, header: Bool, key: String?) async throws {
+        let sql: SQLQueryString =
+            header
+            ? "UPDATE accounts SET header_key = \(bind: key), updated_at = \(bind: self.nowMillis) WHERE id = \(bind: id.rawValue)"
+            : "UPDATE accounts SET avatar_key = \(bind: key), updated_at = \(bind: self.nowMillis) WHERE id = \(bind: id.rawValue)"
+        try await self.sql.raw(sql).run()
     }
 
     /// Sets or clears the suspension of an account.

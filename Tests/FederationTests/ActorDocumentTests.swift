@@ -406,4 +406,16 @@ import Testing
             }
         }
     }
+
+    @Test func timestampsParseInTheFormsServersWrite() throws {
+        let expected = Date(timeIntervalSince1970: 1_700_000_000)
+        #expect(ActorDocument.parseTimestamp("2023-11-14T22:13:20Z") == expected)
+        let fractional = try #require(ActorDocument.parseTimestamp("2023-11-14T22:13:20.250Z"))
+        #expect(abs(fractional.timeIntervalSince1970 - 1_700_000_000.25) < 0.001)
+        #expect(ActorDocument.parseTimestamp("2023-11-15T00:13:20+02:00") == expected)
+        #expect(ActorDocument.parseTimestamp(ActorDocument.timestamp(expected)) == expected)
+        for bad in ["", "yesterday", "2023-13-45T99:99:99Z", String(repeating: "9", count: 100), nil] {
+            #expect(ActorDocument.parseTimestamp(bad) == nil, "\(String(describing: bad))")
+        }
+    }
 }

@@ -101,7 +101,8 @@ package enum TestImages {
         file: Data,
         filename: String = "picture.png",
         type: String = "image/png",
-        fields: [(String, String)] = []
+        fields: [(String, String)] = [],
+        fileField: String = "file"
     )
         -> ByteBuffer
     {
@@ -113,7 +114,7 @@ package enum TestImages {
         }
         body.append(
             Data(
-                "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: \(type)\r\n\r\n"
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(fileField)\"; filename=\"\(filename)\"\r\nContent-Type: \(type)\r\n\r\n"
                     .utf8
             )
         )

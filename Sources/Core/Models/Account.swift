@@ -52,6 +52,9 @@ package struct Account: Sendable, Equatable {
     /// A remote actor's avatar and header as published (fetched by the media issue's cache).
     package var avatarRemoteURL: String?
     package var headerRemoteURL: String?
+    /// A local account's uploaded avatar and header: keys in the media store (nil: the defaults).
+    package var avatarKey: String?
+    package var headerKey: String?
     /// Actor URIs this account says it also is (account migration).
     package var alsoKnownAs: [String] = []
     /// The actor URI this account moved to, if it moved.

@@ -18,6 +18,8 @@ struct AccountsController {
         group.get("accounts/verify_credentials", use: self.verifyCredentials)
         group.patch("accounts/update_credentials", use: self.updateCredentials)
         group.put("accounts/update_credentials", use: self.updateCredentials)
+        group.delete("profile/avatar", use: self.deleteProfileImage)
+        group.delete("profile/header", use: self.deleteProfileImage)
         group.get("accounts/lookup", use: self.lookup)
         group.get("accounts/relationships", use: self.relationships)
         group.get("accounts/familiar_followers", use: self.familiarFollowers)
@@ -98,7 +100,11 @@ struct AccountsController {
 
     @Sendable func updateCredentials(_ request: Request, context: AppRequestContext) async throws -> AccountEntity {
         let viewer = try context.requireUser(scope: "write:accounts")
-        let params = try await request.parameters(context: context)
+        // Room for an avatar and a header in one multipart body.
+        let params = try await request.parameters(
+            context: context,
+            limit: 2 * AccountProcessor.ProfileImage.maxBytes + 64 * 1024
+        )
         var changes = AccountProcessor.ProfileChanges()
         changes.displayName = try params.string("display_name")
         changes.note = try params.string("note")
@@ -120,10 +126,21 @@ struct AccountsController {
             changes.defaultSensitive = try source.bool("sensitive")
             changes.defaultLanguage = try source.string("language")
         }
-        if params.file("avatar") != nil || params.file("header") != nil {
-            throw DomainError.unprocessable("Avatar and header uploads are not supported yet")
+        // Pictures first: a file that is refused (422) leaves the profile as it was.
+        if let avatar = params.file("avatar") {
+            _ = try await self.accounts.setProfileImage(.avatar, to: avatar.data, of: viewer)
+        }
+        if let header = params.file("header") {
+            _ = try await self.accounts.setProfileImage(.header, to: header.data, of: viewer)
         }
         return AccountEntity(try await self.accounts.updateCredentials(of: viewer, changes))
+    }
+
+    /// `DELETE /api/v1/profile/avatar` and `/header`: back to the default picture.
+    @Sendable func deleteProfileImage(_ request: Request, context: AppRequestContext) async throws -> AccountEntity {
+        let viewer = try context.requireUser(scope: "write:accounts")
+        let which: AccountProcessor.ProfileImage = request.uri.path.hasSuffix("/header") ? .header : .avatar
+        return AccountEntity(try await self.accounts.setProfileImage(which, to: nil, of: viewer))
     }
 
     @Sendable func lookup(_ request: Request, context: AppRequestContext) async throws -> AccountEntity {

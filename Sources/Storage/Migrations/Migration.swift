@@ -37,6 +37,7 @@ package enum Migrations {
         M0019_CreateRemotePollCounts(),
         M0020_CreatePushSubscriptions(),
         M0021_CreateMediaAttachments(),
+        M0022_AddProfileImages(),
     ]
 }
 
