@@ -16,6 +16,14 @@ static inline GumboOutput *tern_gumbo_parse_body_fragment(const char *buffer, si
     return gumbo_parse_with_options(&options, buffer, length);
 }
 
+/// Parses `length` bytes of UTF-8 as a whole HTML document; never records parse errors.
+static inline GumboOutput *tern_gumbo_parse_document(const char *buffer, size_t length) {
+    GumboOptions options = kGumboDefaultOptions;
+    options.max_errors = 0;
+    options.stop_on_first_error = false;
+    return gumbo_parse_with_options(&options, buffer, length);
+}
+
 /// Frees everything `tern_gumbo_parse_body_fragment` returned.
 static inline void tern_gumbo_destroy_output(GumboOutput *output) {
     gumbo_destroy_output(&kGumboDefaultOptions, output);

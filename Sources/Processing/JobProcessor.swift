@@ -47,6 +47,8 @@ package struct JobProcessor: Sendable {
             try await self.push.deliver(notificationID: id)
         case .processMedia(let id):
             try await MediaProcessor(self.context).process(MediaAttachment.ID(id))
+        case .verifyLinks(let id):
+            try await LinkVerifier(self.context).verify(Account.ID(id))
         }
     }
 

@@ -238,6 +238,13 @@ extension DBSession {
         ).run()
     }
 
+    /// Rewrites an account's profile fields (their verification marks), nothing else.
+    package func updateFields(_ id: Account.ID, fields: [Account.Field]) async throws {
+        try await self.sql.raw(
+            "UPDATE accounts SET fields = \(bind: try AccountRow.encodeFields(fields)) WHERE id = \(bind: id.rawValue)"
+        ).run()
+    }
+
     /// Points a local account's avatar (or header) at `key` (nil: back to the default picture).
     package func updateProfileImage(_ id: Account.ID, header: Bool, key: String?) async throws {
         let sql: SQLQueryString =

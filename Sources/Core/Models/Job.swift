@@ -21,6 +21,8 @@ package enum Job: Sendable, Equatable {
     case webPush(notificationID: Int64)
     /// Makes the original and preview of an uploaded file.
     case processMedia(id: Int64)
+    /// Checks which profile fields of an account link to pages that link back (`rel="me"`).
+    case verifyLinks(accountID: Int64)
 
     /// The `kind` column.
     package var kind: String {
@@ -33,6 +35,7 @@ package enum Job: Sendable, Equatable {
         case .inbox: "inbox"
         case .webPush: "web_push"
         case .processMedia: "process_media"
+        case .verifyLinks: "verify_links"
         }
     }
 
@@ -44,7 +47,7 @@ package enum Job: Sendable, Equatable {
         case .distribute(let value): try Self.encode(value)
         case .deliver(let value): try Self.encode(value)
         case .inbox(let value): try Self.encode(value)
-        case .webPush(let id), .processMedia(let id): "{\"id\":\(id)}"
+        case .webPush(let id), .processMedia(let id), .verifyLinks(let id): "{\"id\":\(id)}"
         }
     }
 
@@ -64,6 +67,9 @@ package enum Job: Sendable, Equatable {
         case "process_media":
             struct Payload: Decodable { let id: Int64 }
             self = .processMedia(id: try JSONDecoder().decode(Payload.self, from: Data(payload.utf8)).id)
+        case "verify_links":
+            struct Payload: Decodable { let id: Int64 }
+            self = .verifyLinks(accountID: try JSONDecoder().decode(Payload.self, from: Data(payload.utf8)).id)
         case "web_push":
             struct Payload: Decodable { let id: Int64 }
             self = .webPush(notificationID: try JSONDecoder().decode(Payload.self, from: Data(payload.utf8)).id)

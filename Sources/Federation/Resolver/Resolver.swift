@@ -134,9 +134,19 @@ package struct Resolver: Sendable {
         else { throw ResolveError.notAnActor(uri) }
         return try await self.db.transaction { session in
             var account = remote.account
+            var previousFields: [Account.Field] = []
             if let existing = try await session.account(uri: account.uri) {
                 account.id = existing.id
                 account.username = existing.username
+                // Unchanged field values keep their verification; new ones are checked again below.
+                previousFields = existing.fields
+                let verified = Dictionary(
+                    existing.fields.map { ($0.valueHTML, $0.verifiedAt) },
+                    uniquingKeysWith: { first, _ in first }
+                )
+                for index in account.fields.indices {
+                    account.fields[index].verifiedAt = verified[account.fields[index].valueHTML] ?? nil
+                }
                 try await session.updateRemoteAccount(account)
             } else if let clash = try await session.account(username: account.username, domain: host) {
                 // Another actor took over this handle on its server: the newer document wins the handle.
@@ -146,6 +156,10 @@ package struct Resolver: Sendable {
             } else {
                 try await session.insertAccount(account)
                 try await session.recordPeers([host])
+            }
+            let newValues = Set(account.fields.map(\.valueHTML)).subtracting(previousFields.map(\.valueHTML))
+            if newValues.contains(where: { $0.contains("http") }) {
+                try await session.enqueue(.verifyLinks(accountID: account.id.rawValue), id: self.ids.next())
             }
             try await session.updateRemoteCounts(
                 account.id,

@@ -60,6 +60,8 @@ extension AccountProcessor {
                 Account.Field(name: $0.name, value: $0.value, verifiedAt: previous[$0.value] ?? nil)
             }
         }
+        // New or changed values that are web pages get checked for a link back.
+        let fieldsChanged = Set(account.fields.map(\.value)) != Set(current.account.fields.map(\.value))
         if let language = changes.defaultLanguage, !language.isEmpty,
             language.count > 8 || !language.allSatisfy({ $0.isLetter || $0 == "-" })
         {
@@ -86,6 +88,9 @@ extension AccountProcessor {
             try await session.updateProfile(updated)
             try await session.updateSettings(user.id, settings: settings, locale: locale)
             try await Outbox(self.context).updateProfile(updated, publicKey: publicKey, in: session)
+            if fieldsChanged {
+                try await session.enqueue(.verifyLinks(accountID: updated.id.rawValue), id: self.context.ids.next())
+            }
         }
         return try await self.credentials(of: viewer)
     }
