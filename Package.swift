@@ -34,6 +34,15 @@ let package = Package(
         .target(name: "CVipsShim", dependencies: ["CVips"]),
         .target(name: "MediaProcessing", dependencies: ["CVipsShim"], swiftSettings: settings),
         .target(
+            name: "Mail",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: settings
+        ),
+        .target(
             name: "Storage",
             dependencies: [
                 "Core",
@@ -132,6 +141,15 @@ let package = Package(
         .testTarget(
             name: "FederationTests",
             dependencies: ["Federation", "TestSupport", "Storage"],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "MailTests",
+            dependencies: [
+                "Mail", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            exclude: ["Support"],
             swiftSettings: settings
         ),
         .testTarget(

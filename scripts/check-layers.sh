@@ -11,6 +11,7 @@ declare -A forbidden=(
     [Core]='.*'
     [HTMLSanitizer]='.*'
     [MediaProcessing]='.*'
+    [Mail]='Core|Storage|HTTPCommon|Federation|Processing|MastodonAPI|WebUI|App|Hummingbird|HummingbirdCore|Mustache'
     [Storage]='Hummingbird|HummingbirdCore|HTTPCommon|Federation|Processing|MastodonAPI|WebUI|App|Mustache'
     [HTTPCommon]='Storage|Federation|Processing|MastodonAPI|WebUI|App|SQLKit|SQLiteKit|PostgresKit'
     [Federation]='Processing|MastodonAPI|WebUI|App'
