@@ -93,7 +93,10 @@ import Testing
                 Issue.record("expected a transient error, got \(error)")
                 return
             }
-            #expect(text.contains("reply line too long"))
+            // Usually "reply line too long"; under load the server's write may fail first. Either
+            // way the client gave up inside the greeting, before sending any command.
+            #expect(!text.isEmpty)
+            #expect(server.commands.isEmpty)
         }
     }
 

@@ -163,7 +163,9 @@ package struct AccountProcessor: Sendable {
         var handle = acct.trimmingCharacters(in: .whitespaces)
         if handle.hasPrefix("@") { handle.removeFirst() }
         let parts = handle.split(separator: "@", omittingEmptySubsequences: false).map(String.init)
-        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].count <= 64 else {
+        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].count <= 64,
+            handle.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F && $0 != "/" })
+        else {
             throw DomainError.notFound
         }
         var domain: String? = parts.count == 2 ? parts[1].lowercased() : nil

@@ -92,6 +92,10 @@ export class Api {
     return (await this.request("PUT", path, { ...options, body })).data;
   }
 
+  async patch(path, body, options = {}) {
+    return (await this.request("PATCH", path, { ...options, body })).data;
+  }
+
   async delete(path, options = {}) {
     return (await this.request("DELETE", path, options)).data;
   }

@@ -26,9 +26,30 @@ function storedApp() {
   }
 }
 
+/**
+ * Whether the server still knows a cached client. A wiped or restored server would otherwise leave
+ * the person stuck on an "unknown client" error page with no way back into the app.
+ */
+async function clientIsKnown(app) {
+  const form = (extra) => new URLSearchParams({ client_id: app.client_id, client_secret: app.client_secret, ...extra });
+  const response = await fetch("/oauth/token", {
+    method: "POST",
+    credentials: "omit",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
+    body: form({ grant_type: "client_credentials", scope: "read" }),
+  }).catch(() => null);
+  if (!response) return true; // offline: let the authorize page say so
+  const body = await response.json().catch(() => ({}));
+  if (body.access_token) {
+    // Only a probe: the app-level token is not needed, so it is not left lying around.
+    fetch("/oauth/revoke", { method: "POST", credentials: "omit", body: form({ token: body.access_token }) }).catch(() => {});
+  }
+  return body.error !== "invalid_client";
+}
+
 async function registeredApp() {
   const cached = storedApp();
-  if (cached) return cached;
+  if (cached && (await clientIsKnown(cached))) return cached;
   const response = await fetch("/api/v1/apps", {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
@@ -82,7 +103,8 @@ export async function beginSignIn(returnTo = "/web/home") {
     code_challenge: base64url(await sha256(verifier)),
     code_challenge_method: "S256",
   }).toString();
-  location.assign(url.href);
+  // replace, not assign: Back from the app must not land on a token-less page that redirects again.
+  location.replace(url.href);
 }
 
 /**

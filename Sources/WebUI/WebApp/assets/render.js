@@ -204,16 +204,26 @@ export function statusPath(status) {
   return `/web/@${status.account.acct}/${encodeURIComponent(status.id)}`;
 }
 
+// A neutral silhouette for accounts whose picture is missing or fails to load.
+const DEFAULT_AVATAR =
+  "data:image/svg+xml," +
+  encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 48"><rect width="48" height="48" fill="#9aa9b9"/>' +
+      '<circle cx="24" cy="19" r="9" fill="#e6ecf2"/><path d="M7 48c2-10 9-15 17-15s15 5 17 15z" fill="#e6ecf2"/></svg>',
+  );
+
 /** An avatar image with empty alt text: the name next to it already says who it is. */
 export function avatar(account, size = 46) {
   const src = safeUrl(account.avatar_static || account.avatar, new Set(["http:", "https:"]));
-  return h("img", {
+  const img = h("img", {
     class: "avatar",
-    src: src || undefined,
+    src: src || DEFAULT_AVATAR,
     alt: "",
     width: size,
     height: size,
     loading: "lazy",
     decoding: "async",
   });
+  img.addEventListener("error", () => (img.src = DEFAULT_AVATAR), { once: true });
+  return img;
 }

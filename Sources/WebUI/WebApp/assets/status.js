@@ -40,16 +40,17 @@ function linkRewriter(status) {
   return (el) => {
     if (!el.href) return;
     const classes = el.classList;
-    if (classes.contains("mention")) {
+    // Mastodon marks hashtags "mention hashtag", so the hashtag test comes first.
+    if (classes.contains("hashtag") || el.textContent.startsWith("#")) {
+      const text = el.textContent.replace(/^#/, "");
+      const tag = (status.tags || []).find((t) => t.url === el.href || t.name.toLowerCase() === text.toLowerCase());
+      if (tag) internal(el, `/web/tags/${encodeURIComponent(tag.name)}`);
+    } else if (classes.contains("mention")) {
       const mention = (status.mentions || []).find((m) => m.url === el.href);
       if (mention) {
         internal(el, `/web/@${mention.acct}`);
         el.title = `@${mention.acct}`;
       }
-    } else if (classes.contains("hashtag")) {
-      const text = el.textContent.replace(/^#/, "");
-      const tag = (status.tags || []).find((t) => t.url === el.href || t.name.toLowerCase() === text.toLowerCase());
-      if (tag) internal(el, `/web/tags/${encodeURIComponent(tag.name)}`);
     }
   };
 }
@@ -122,11 +123,11 @@ export function renderStatus(ctx, entity, { detailed = false } = {}) {
   const contentId = `content-${entity.id}-${Math.random().toString(36).slice(2, 8)}`;
   const content = h("div", { class: "status-content", id: contentId, lang: status.language || undefined });
   content.append(sanitizeHTML(status.content, { emojis: status.emojis, onLink: linkRewriter(status) }));
-  const media = renderMedia(status);
+  const media = renderMedia(status, ctx.preferences?.["reading:expand:media"] || "default");
   const extras = h("div", { class: "status-extras" }, content, renderPoll(status), media, media ? null : renderCard(status));
 
   if (status.spoiler_text) {
-    const open = revealed.has(status.id);
+    const open = revealed.has(status.id) || ctx.preferences?.["reading:expand:spoilers"] === true;
     const toggle = h("button", {
       type: "button",
       class: "spoiler-toggle",
@@ -171,10 +172,15 @@ function detailFooter(status, visibility) {
   );
 }
 
-function renderMedia(status) {
+/** `expand` is the reader's preference: "default" (hide sensitive), "show_all" or "hide_all". */
+function renderMedia(status, expand) {
   const items = status.media_attachments || [];
   if (!items.length) return null;
   const grid = h("div", { class: ["media-grid", `media-count-${Math.min(items.length, 4)}`] });
+  // A single picture keeps roughly its own shape (within limits) instead of a fixed 16:9 crop. This
+  // is CSSOM, which the Content-Security-Policy allows, unlike a style attribute.
+  const aspect = items.length === 1 ? Number(items[0].meta?.small?.aspect || items[0].meta?.original?.aspect) : NaN;
+  if (Number.isFinite(aspect) && aspect > 0) grid.style.aspectRatio = String(Math.min(Math.max(aspect, 0.75), 2.4));
   for (const item of items) {
     const alt = item.description || "";
     const url = safeUrl(item.url, HTTP) || safeUrl(item.remote_url, HTTP);
@@ -212,9 +218,10 @@ function renderMedia(status) {
     }
     if (node) grid.append(node);
   }
-  if (status.sensitive && !status.spoiler_text) {
+  const hide = expand === "hide_all" || (expand !== "show_all" && status.sensitive && !status.spoiler_text);
+  if (hide) {
     // Sensitive media without a warning text: cover it until asked, like Mastodon does.
-    const cover = h("button", { type: "button", class: "media-cover" }, h("span", { text: "Sensitive content" }), h("span", { class: "small", text: "Select to show" }));
+    const cover = h("button", { type: "button", class: "media-cover" }, h("span", { text: status.sensitive ? "Sensitive content" : "Media hidden" }), h("span", { class: "small", text: "Select to show" }));
     cover.addEventListener("click", () => {
       cover.remove();
       grid.classList.remove("media-hidden");
@@ -367,9 +374,26 @@ async function remove(ctx, status) {
   }
 }
 
-/** Re-renders every copy of `status` on screen (and boosts of it), keeping keyboard focus in place. */
+// Views kept alive while off screen (a phone shows one column at a time) are not in the document,
+// yet must not show a post as it was before an edit or after a deletion.
+const detachedRoots = new Set();
+
+/** Registers an element whose posts stay up to date even while it is not in the document. */
+export function keepUpdated(root) {
+  detachedRoots.add(root);
+}
+
+function allArticles(selector) {
+  const found = new Set(document.querySelectorAll(selector));
+  for (const root of detachedRoots) {
+    if (!root.isConnected) root.querySelectorAll(selector).forEach((el) => found.add(el));
+  }
+  return [...found];
+}
+
+/** Re-renders every copy of `status` (and boosts of it), keeping keyboard focus in place. */
 export function updateStatus(ctx, status) {
-  for (const article of document.querySelectorAll(`article.status[data-status-id="${CSS.escape(status.id)}"]`)) {
+  for (const article of allArticles(`article.status[data-status-id="${CSS.escape(status.id)}"]`)) {
     const old = entities.get(article);
     if (!old) continue;
     const entity = old.reblog ? { ...old, reblog: status } : status;
@@ -388,7 +412,7 @@ export function updateStatus(ctx, status) {
 
 /** Removes a deleted post (and boosts of it) from every column. */
 export function removeStatus(id) {
-  for (const article of document.querySelectorAll(`article.status[data-status-id="${CSS.escape(id)}"], article.status[data-id="${CSS.escape(id)}"]`)) {
+  for (const article of allArticles(`article.status[data-status-id="${CSS.escape(id)}"], article.status[data-id="${CSS.escape(id)}"]`)) {
     const wrapper = article.closest(".feed-item") || article;
     wrapper.remove();
   }

@@ -103,6 +103,7 @@ export class Feed {
     if (this.isAtTop()) {
       const node = this.wrap(item);
       if (node) {
+        node.classList.add("feed-item-new");
         this.list.prepend(node);
         this.status.textContent = "";
         this.updatePositions();

@@ -13,7 +13,9 @@ export function toast(message, { error = false } = {}) {
   }
   const item = h("div", { class: ["toast", error && "toast-error"], role: error ? "alert" : "status", text: message });
   toastRegion.append(item);
-  setTimeout(() => item.remove(), error ? 8000 : 4000);
+  // A burst of actions should not build a tower of messages: the oldest make way.
+  while (toastRegion.children.length > 2) toastRegion.firstElementChild.remove();
+  setTimeout(() => item.remove(), error ? 8000 : 3500);
 }
 
 /** A modal <dialog> asking to confirm; resolves true or false. Focus returns where it was. */
