@@ -50,7 +50,7 @@ package final class AppDependencies: Sendable {
             instance: config.instance,
             passwords: PasswordHasher(cost: config.bcryptCost),
             federation: federation,
-            media: LocalMediaStore(root: config.dataDirectory + "/media", baseURL: config.urls.base),
+            media: LocalMediaStore(root: config.dataDirectory + "/media", urls: config.urls),
             logger: logger
         )
         return AppDependencies(config: config, db: db, processor: Processor(context), logger: logger)

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// Where media files live. The local folder is the default; the protocol leaves room for an
@@ -16,11 +17,12 @@ package protocol MediaStore: Sendable {
 /// Media files in a folder, served by the web front under `/system/`.
 package struct LocalMediaStore: MediaStore {
     package let root: URL
-    package let baseURL: String
+    /// Where the files are served (`URLBuilder.mediaFile`, the same URLs accounts' pictures use).
+    package let urls: URLBuilder
 
-    package init(root: String, baseURL: String) {
+    package init(root: String, urls: URLBuilder) {
         self.root = URL(fileURLWithPath: root, isDirectory: true)
-        self.baseURL = baseURL
+        self.urls = urls
     }
 
     /// A new unguessable key: two levels of folders and 128 random bits.
@@ -59,5 +61,5 @@ package struct LocalMediaStore: MediaStore {
         if FileManager.default.fileExists(atPath: path.path) { try FileManager.default.removeItem(at: path) }
     }
 
-    package func url(_ key: String) -> String { "\(self.baseURL)/system/\(key)" }
+    package func url(_ key: String) -> String { self.urls.mediaFile(key) }
 }

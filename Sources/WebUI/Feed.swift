@@ -61,12 +61,13 @@ struct Feed {
         view.status.url ?? view.status.uri
     }
 
-    private static func rfc822(_ date: Date) -> String {
+    /// RFC 822 dates (RSS); made once per feed, not once per item.
+    private static func rfc822Formatter() -> DateFormatter {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        return formatter.string(from: date)
+        return formatter
     }
 
     private static func rfc3339(_ date: Date) -> String {
@@ -81,6 +82,7 @@ struct Feed {
     }
 
     func rss() -> String {
+        let dates = Self.rfc822Formatter()
         var xml = """
             <?xml version="1.0" encoding="UTF-8"?>
             <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/">
@@ -97,7 +99,8 @@ struct Feed {
             xml += "<link>\(Self.x(self.pageURL))</link></image>\n"
         }
         if let newest = self.statuses.first {
-            xml += "<lastBuildDate>\(Self.rfc822(newest.status.editedAt ?? newest.status.createdAt))</lastBuildDate>\n"
+            xml +=
+                "<lastBuildDate>\(dates.string(from: newest.status.editedAt ?? newest.status.createdAt))</lastBuildDate>\n"
         }
         for view in self.statuses {
             let status = view.status
@@ -105,7 +108,7 @@ struct Feed {
             xml += "<guid isPermaLink=\"true\">\(Self.x(Self.link(view)))</guid>\n"
             xml += "<link>\(Self.x(Self.link(view)))</link>\n"
             xml += "<title>\(Self.x(Self.itemTitle(status)))</title>\n"
-            xml += "<pubDate>\(Self.rfc822(status.createdAt))</pubDate>\n"
+            xml += "<pubDate>\(dates.string(from: status.createdAt))</pubDate>\n"
             var html = status.content
             if !status.spoilerText.isEmpty { html = "<p><strong>\(Self.x(status.spoilerText))</strong></p>" + html }
             xml += "<description>\(Self.x(html))</description>\n"

@@ -19,11 +19,7 @@ package struct PageRenderer: Sendable {
     /// An HTML response of `template` with `values` (escaped by Mustache).
     func page(_ template: String, title: String, status: HTTPResponse.Status = .ok, _ values: [String: Any]) -> Response
     {
-        var object = values
-        object["pageTitle"] = title
-        object["instanceTitle"] = self.instanceTitle
-        let html = self.library.render(object, withTemplate: template) ?? ""
-        return Response(
+        Response(
             status: status,
             headers: [
                 .contentType: "text/html; charset=utf-8",
@@ -33,8 +29,16 @@ package struct PageRenderer: Sendable {
                     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' *; frame-ancestors 'none'; base-uri 'none'",
                 .init("Referrer-Policy")!: "same-origin",
             ],
-            body: .init(byteBuffer: ByteBuffer(string: html))
+            body: self.render(template, title: title, values)
         )
+    }
+
+    /// `template` filled with `values`, the page title and the instance's name.
+    private func render(_ template: String, title: String, _ values: [String: Any]) -> ResponseBody {
+        var object = values
+        object["pageTitle"] = title
+        object["instanceTitle"] = self.instanceTitle
+        return .init(byteBuffer: ByteBuffer(string: self.library.render(object, withTemplate: template) ?? ""))
     }
 
     static let publicContentSecurityPolicy =
@@ -44,11 +48,7 @@ package struct PageRenderer: Sendable {
     /// A public page (profile, post, hashtag, about): no script at all, styles from `/assets/`,
     /// cacheable for a minute by the browser only (what it shows can be deleted).
     func publicPage(_ template: String, title: String, _ values: [String: Any]) -> Response {
-        var object = values
-        object["pageTitle"] = title
-        object["instanceTitle"] = self.instanceTitle
-        let html = self.library.render(object, withTemplate: template) ?? ""
-        return Response(
+        Response(
             status: .ok,
             headers: [
                 .contentType: "text/html; charset=utf-8",
@@ -58,7 +58,7 @@ package struct PageRenderer: Sendable {
                 .init("Referrer-Policy")!: "strict-origin-when-cross-origin",
                 .init("X-Content-Type-Options")!: "nosniff",
             ],
-            body: .init(byteBuffer: ByteBuffer(string: html))
+            body: self.render(template, title: title, values)
         )
     }
 }
