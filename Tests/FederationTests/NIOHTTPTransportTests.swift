@@ -212,14 +212,37 @@ import Testing
         }
     }
 
-    @Test func closedPortFailsToConnect() async throws {
-        let url = try await TransportTestServer.with { server in server.url("/echo") }
-        let error = await #expect(throws: TransportError.self) {
-            try await transport().send(OutboundRequest(url: url), limits: TransportLimits())
+    /// A loopback port that refuses connections and that no other test can take meanwhile: a TCP
+    /// socket bound to it but not listening (a port freed by a stopped server could be reused by a
+    /// test running alongside).
+    static func withRefusingPort(_ body: (Int) async throws -> Void) async throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                bind(fd, socketAddress, length) == 0 && getsockname(fd, socketAddress, &length) == 0
+            }
         }
-        guard case .connectFailed = error else {
-            Issue.record("expected connectFailed, got \(String(describing: error))")
-            return
+        try #require(bound)
+        try await body(Int(UInt16(bigEndian: address.sin_port)))
+    }
+
+    @Test func closedPortFailsToConnect() async throws {
+        try await Self.withRefusingPort { port in
+            let url = try #require(URL(string: "http://127.0.0.1:\(port)/echo"))
+            let error = await #expect(throws: TransportError.self) {
+                try await transport().send(OutboundRequest(url: url), limits: TransportLimits())
+            }
+            guard case .connectFailed = error else {
+                Issue.record("expected connectFailed, got \(String(describing: error))")
+                return
+            }
         }
     }
 
