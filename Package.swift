@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "Processing",
             dependencies: [
-                "Core", "Storage", "Federation", "HTMLSanitizer", "MediaProcessing",
+                "Core", "Storage", "Federation", "HTMLSanitizer", "MediaProcessing", "Mail",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
@@ -109,7 +109,8 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Core", "Storage", "Federation", "Processing", "HTTPCommon", "MastodonAPI", "WebUI",
+                "Core", "Storage", "Federation", "Processing", "HTTPCommon", "MastodonAPI", "WebUI", "Mail",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -124,7 +125,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "App", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "App", "Mail", .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
@@ -154,7 +155,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WebUITests",
-            dependencies: ["WebUI", "TestSupport"],
+            dependencies: ["WebUI", "TestSupport", "Storage"],
             swiftSettings: settings
         ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"], swiftSettings: settings),

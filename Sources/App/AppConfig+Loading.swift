@@ -2,6 +2,7 @@ import Core
 import Federation
 import Foundation
 import Logging
+import Mail
 import Yams
 
 extension AppConfig {
@@ -17,6 +18,9 @@ extension AppConfig {
         ("auth_rate_limit", "TERN_AUTH_RATE_LIMIT"),
         ("federation_allowed_addresses", "TERN_FEDERATION_ALLOWED_ADDRESSES"),
         ("federation_blocked_domains", "TERN_FEDERATION_BLOCKED_DOMAINS"), ("web_app_dir", "TERN_WEB_APP_DIR"),
+        ("smtp_host", "TERN_SMTP_HOST"), ("smtp_port", "TERN_SMTP_PORT"), ("smtp_security", "TERN_SMTP_SECURITY"),
+        ("smtp_user", "TERN_SMTP_USER"), ("smtp_password", "TERN_SMTP_PASSWORD"), ("smtp_from", "TERN_SMTP_FROM"),
+        ("smtp_tls_verify", "TERN_SMTP_TLS_VERIFY"), ("sendmail", "TERN_SENDMAIL"),
     ]
 
     /// Resolves the configuration: flags over environment over file over defaults.
@@ -184,7 +188,64 @@ extension AppConfig {
             config.domain =
                 "\(config.listenHost.contains(":") ? "[\(config.listenHost)]" : config.listenHost):\(config.listenPort)"
         }
+        config.mail = try Self.mailConfig(values, domain: config.domain, fail: fail)
         return config
+    }
+
+    /// SMTP when `smtp_host` is set, else sendmail when `sendmail` is, else no mail.
+    private static func mailConfig(
+        _ values: [String: String],
+        domain: String,
+        fail: (String, String) -> ConfigError
+    ) throws -> MailConfig? {
+        let host = values["smtp_host"].flatMap { $0.isEmpty ? nil : $0 }
+        let sendmail = values["sendmail"].flatMap { $0.isEmpty ? nil : $0 }
+        guard host != nil || sendmail != nil else { return nil }
+        let bareDomain = domain.split(separator: ":").first.map(String.init) ?? domain
+        let from = values["smtp_from"].flatMap { $0.isEmpty ? nil : $0 } ?? "notifications@\(bareDomain)"
+        guard (try? MailAddress(from)) != nil else { throw fail("smtp_from", "expected an email address") }
+        guard let host else {
+            guard FileManager.default.isExecutableFile(atPath: sendmail ?? "") else {
+                throw fail("sendmail", "expected the path of a sendmail-compatible program")
+            }
+            return MailConfig(from: from, delivery: .sendmail(path: sendmail ?? ""))
+        }
+        guard host.count <= 253, host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-:[]".contains($0)) })
+        else {
+            throw fail("smtp_host", "expected a host name or address")
+        }
+        var security = SMTPConfiguration.Security.startTLS
+        switch values["smtp_security"]?.lowercased() {
+        case nil, "", "starttls": security = .startTLS
+        case "tls", "ssl": security = .tls
+        case "none": security = .none
+        default: throw fail("smtp_security", "expected starttls, tls or none")
+        }
+        var port: Int?
+        if let text = values["smtp_port"], !text.isEmpty {
+            guard let number = Int(text), (1...65535).contains(number) else {
+                throw fail("smtp_port", "expected 1 to 65535")
+            }
+            port = number
+        }
+        var verification = SMTPConfiguration.CertificateVerification.fullVerification
+        switch values["smtp_tls_verify"]?.lowercased() {
+        case nil, "", "full": verification = .fullVerification
+        case "no_hostname": verification = .noHostnameVerification
+        case "none": verification = .none
+        default: throw fail("smtp_tls_verify", "expected full, no_hostname or none")
+        }
+        let user = values["smtp_user"].flatMap { $0.isEmpty ? nil : $0 }
+        let smtp = SMTPConfiguration(
+            host: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")),
+            port: port,
+            security: security,
+            username: user,
+            password: user == nil ? nil : values["smtp_password"],
+            heloName: bareDomain,
+            tlsCertificateVerification: verification
+        )
+        return MailConfig(from: from, delivery: .smtp(smtp))
     }
 
     /// `host`, `host:port`, `[v6]:port`: letters, digits, dots, dashes.

@@ -2,6 +2,7 @@ import Core
 import Federation
 import Foundation
 import Logging
+import Mail
 import Storage
 
 /// Everything the server is told, read once at start-up into typed values.
@@ -30,6 +31,8 @@ package struct AppConfig: Sendable {
     /// Serve the web app's files from this folder instead of the copy built into the binary
     /// (development: edits show on reload).
     package var webAppDirectory: String?
+    /// How mail is sent; nil when neither SMTP nor sendmail is configured.
+    package var mail: MailConfig?
 
     package init() {}
 
@@ -63,6 +66,23 @@ package struct AppConfig: Sendable {
 }
 
 /// A setting that could not be used; its description is the one line printed before exiting.
+/// The mail settings: a sender and one way to hand messages over.
+package struct MailConfig: Sendable {
+    package enum Delivery: Sendable {
+        case smtp(SMTPConfiguration)
+        /// A sendmail-compatible binary reading the message on standard input.
+        case sendmail(path: String)
+    }
+
+    package var from: String
+    package var delivery: Delivery
+
+    package init(from: String, delivery: Delivery) {
+        self.from = from
+        self.delivery = delivery
+    }
+}
+
 package struct ConfigError: Error, CustomStringConvertible, Equatable {
     package let setting: String
     package let environment: String

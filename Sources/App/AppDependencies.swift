@@ -2,6 +2,8 @@ import Core
 import Federation
 import Foundation
 import Logging
+import Mail
+import NIOPosix
 import Processing
 import Storage
 
@@ -21,7 +23,8 @@ package final class AppDependencies: Sendable {
         clock: Clock = .system,
         logger: Logger,
         keyMaker: any KeyPairMaker = FreshKeyPairs(),
-        transport: (any HTTPTransport)? = nil
+        transport: (any HTTPTransport)? = nil,
+        mailTransport: (any MailTransport)? = nil
     ) async throws -> AppDependencies {
         let location = try config.databaseLocation()
         if case .sqliteFile = location {
@@ -51,9 +54,26 @@ package final class AppDependencies: Sendable {
             passwords: PasswordHasher(cost: config.bcryptCost),
             federation: federation,
             media: LocalMediaStore(root: config.dataDirectory + "/media", urls: config.urls),
-            logger: logger
+            logger: logger,
+            mailer: try Self.mailer(config.mail, transport: mailTransport)
         )
         return AppDependencies(config: config, db: db, processor: Processor(context), logger: logger)
+    }
+
+    /// The configured way to send mail; `transport` replaces it in tests (the sender stays).
+    private static func mailer(_ config: MailConfig?, transport: (any MailTransport)?) throws -> Mailer? {
+        guard let config else { return nil }
+        let from = try MailAddress(config.from)
+        if let transport { return Mailer(from: from, transport: transport) }
+        switch config.delivery {
+        case .smtp(let smtp):
+            return Mailer(
+                from: from,
+                transport: SMTPTransport(configuration: smtp, eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+            )
+        case .sendmail(let path):
+            return Mailer(from: from, transport: SendmailTransport(path: path))
+        }
     }
 
     private init(config: AppConfig, db: Database, processor: Processor, logger: Logger) {

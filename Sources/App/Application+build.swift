@@ -82,7 +82,11 @@ package func buildRouter(_ deps: AppDependencies) async throws -> Router<AppRequ
     // One allowance per client address for everything that checks a password or creates an account.
     let authLimiter = RateLimiter(limit: deps.config.authRateLimit, period: 300, clock: deps.processor.context.clock)
     MastodonRoutes(processor: deps.processor, authLimiter: authLimiter).addRoutes(to: router)
-    let renderer = try await PageRenderer.load(instanceTitle: deps.config.instance.title)
+    let renderer = try await PageRenderer.load(
+        instanceTitle: deps.config.instance.title,
+        mailEnabled: deps.processor.credentials.mailEnabled,
+        signUpOpen: [.open, .approval].contains(deps.config.instance.registrations)
+    )
     let pages = PublicPages(processor: deps.processor, renderer: renderer)
     pages.addRoutes(to: router)
     // A profile's and a post's URL serve ActivityPub documents to servers and pages to browsers.
@@ -102,6 +106,13 @@ package func buildRouter(_ deps: AppDependencies) async throws -> Router<AppRequ
         renderer: renderer,
         secureCookies: deps.config.scheme == "https",
         webAppCallback: deps.config.urls.base + "/web/callback"
+    )
+    .addRoutes(to: router)
+    AccountPages(
+        processor: deps.processor,
+        authLimiter: authLimiter,
+        renderer: renderer,
+        secureCookies: deps.config.scheme == "https"
     )
     .addRoutes(to: router)
     webApp.addRoutes(to: router)

@@ -34,9 +34,9 @@ package struct MastodonRoutes {
             oauth: self.processor.oauth,
             follows: self.processor.follows,
             timelines: self.processor.timelines,
-            urls: self.processor.context.urls,
-            registrations: self.processor.context.instance.registrations
+            urls: self.processor.context.urls
         ).addRoutes(to: v1)
+        EmailsController(credentials: self.processor.credentials).addRoutes(to: v1)
         InstanceController(instance: self.processor.instance, accounts: self.processor.accounts)
             .addRoutes(v1: v1, v2: v2)
         let urls = self.processor.context.urls

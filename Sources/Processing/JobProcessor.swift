@@ -49,6 +49,12 @@ package struct JobProcessor: Sendable {
             try await MediaProcessor(self.context).process(MediaAttachment.ID(id))
         case .verifyLinks(let id):
             try await LinkVerifier(self.context).verify(Account.ID(id))
+        case .sendMail(let mail):
+            guard let mailer = self.context.mailer else {
+                self.context.logger.warning("a mail to \(mail.to) is queued but no mail is configured; dropped")
+                return
+            }
+            try await mailer.send(mail, logger: self.context.logger)
         }
     }
 

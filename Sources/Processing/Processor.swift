@@ -16,6 +16,8 @@ package final class ProcessingContext: Sendable {
     package let federation: FederationContext
     package let media: any MediaStore
     package let logger: Logger
+    /// How mail is sent; nil when no mail is configured (sign-ups are confirmed at once).
+    package let mailer: Mailer?
 
     package init(
         db: Database,
@@ -26,7 +28,8 @@ package final class ProcessingContext: Sendable {
         passwords: PasswordHasher,
         federation: FederationContext,
         media: any MediaStore,
-        logger: Logger
+        logger: Logger,
+        mailer: Mailer? = nil
     ) {
         self.db = db
         self.ids = ids
@@ -37,6 +40,7 @@ package final class ProcessingContext: Sendable {
         self.federation = federation
         self.media = media
         self.logger = logger
+        self.mailer = mailer
     }
 }
 
@@ -44,6 +48,7 @@ package final class ProcessingContext: Sendable {
 package final class Processor: Sendable {
     package let context: ProcessingContext
     package let accounts: AccountProcessor
+    package let credentials: CredentialsProcessor
     package let oauth: OAuthProcessor
     package let instance: InstanceProcessor
     package let admin: AdminProcessor
@@ -67,6 +72,7 @@ package final class Processor: Sendable {
     package init(_ context: ProcessingContext) {
         self.context = context
         self.accounts = AccountProcessor(context)
+        self.credentials = CredentialsProcessor(context)
         self.oauth = OAuthProcessor(context)
         self.instance = InstanceProcessor(context)
         self.admin = AdminProcessor(context, accounts: self.accounts)

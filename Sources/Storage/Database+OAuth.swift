@@ -255,8 +255,73 @@ extension DBSession {
         try await self.sql.raw("DELETE FROM web_sessions WHERE token_hash = \(bind: hash)").run()
     }
 
-    /// Ends every browser session of a user.
-    package func deleteWebSessions(userID: User.ID) async throws {
-        try await self.sql.raw("DELETE FROM web_sessions WHERE user_id = \(bind: userID.rawValue)").run()
+    /// Ends every browser session of a user but the one whose hash is `except`.
+    package func deleteWebSessions(userID: User.ID, except kept: String? = nil) async throws {
+        try await self.sql.raw(
+            """
+            DELETE FROM web_sessions WHERE user_id = \(bind: userID.rawValue)
+                AND token_hash <> \(bind: kept ?? "")
+            """
+        ).run()
+    }
+}
+
+extension DBSession {
+    /// The applications holding live tokens of a user, most recently authorized first.
+    package func authorizedApplications(userID: User.ID) async throws -> [AuthorizedApplication] {
+        struct Row: Decodable {
+            var applicationId: Int64
+            var scopes: String
+            var createdAt: Int64
+            var lastUsedAt: Int64?
+            enum CodingKeys: String, CodingKey {
+                case applicationId = "application_id"
+                case scopes
+                case createdAt = "created_at"
+                case lastUsedAt = "last_used_at"
+            }
+        }
+        let rows = try await self.sql.raw(
+            """
+            SELECT application_id, scopes, created_at, last_used_at FROM oauth_access_tokens
+            WHERE user_id = \(bind: userID.rawValue) AND revoked_at IS NULL AND application_id IS NOT NULL
+            ORDER BY created_at
+            """
+        ).all(decoding: Row.self)
+        var byApp: [Int64: AuthorizedApplication] = [:]
+        var order: [Int64] = []
+        for row in rows {
+            let scopes = ScopeSet(parsing: row.scopes) ?? ScopeSet([])
+            let used = row.lastUsedAt.map(Date.init(millisecondsSince1970:))
+            if var entry = byApp[row.applicationId] {
+                entry.scopes = ScopeSet(
+                    entry.scopes.scopes + scopes.scopes.filter { !entry.scopes.scopes.contains($0) }
+                )
+                if let used, used > (entry.lastUsedAt ?? .distantPast) { entry.lastUsedAt = used }
+                byApp[row.applicationId] = entry
+            } else if let app = try await self.application(id: OAuthApplication.ID(row.applicationId)) {
+                byApp[row.applicationId] = AuthorizedApplication(
+                    application: app,
+                    scopes: scopes,
+                    authorizedAt: Date(millisecondsSince1970: row.createdAt),
+                    lastUsedAt: used
+                )
+                order.append(row.applicationId)
+            }
+        }
+        return order.reversed().compactMap { byApp[$0] }
+    }
+
+    /// Revokes every token a user gave one application; returns whether any was live.
+    package func revokeTokens(userID: User.ID, applicationID: OAuthApplication.ID) async throws -> Bool {
+        let rows = try await self.sql.raw(
+            """
+            UPDATE oauth_access_tokens SET revoked_at = \(bind: self.nowMillis)
+            WHERE user_id = \(bind: userID.rawValue) AND application_id = \(bind: applicationID.rawValue)
+                AND revoked_at IS NULL
+            RETURNING id
+            """
+        ).all()
+        return !rows.isEmpty
     }
 }

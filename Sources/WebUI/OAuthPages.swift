@@ -5,21 +5,15 @@ import Hummingbird
 import Processing
 
 /// The HTML half of OAuth: sign-in, the consent page, and the page that shows an out-of-band code.
-///
-/// Forms carry a CSRF token that must match the `_tern_csrf` cookie (double submit); the browser
-/// session is the `_tern_session` cookie (HttpOnly, SameSite=Lax, Secure over https).
 package struct OAuthPages: Sendable {
     let oauth: OAuthProcessor
     let authLimiter: RateLimiter
     let renderer: PageRenderer
-    let secureCookies: Bool
+    let session: BrowserSession
     /// The web app's own redirect URI (`<base>/web/callback`): a signed-in person is not asked to
     /// approve the server's own app. Safe for any client naming it: the code can only land on
     /// this origin's page, which drops it unless it started the request (its `state`).
     let webAppCallback: String
-
-    static let sessionCookie = "_tern_session"
-    static let csrfCookie = "_tern_csrf"
 
     package init(
         oauth: OAuthProcessor,
@@ -32,7 +26,7 @@ package struct OAuthPages: Sendable {
         self.webAppCallback = webAppCallback
         self.authLimiter = authLimiter
         self.renderer = renderer
-        self.secureCookies = secureCookies
+        self.session = BrowserSession(oauth: oauth, renderer: renderer, secureCookies: secureCookies)
     }
 
     package func addRoutes(to router: Router<AppRequestContext>) {
@@ -64,10 +58,9 @@ package struct OAuthPages: Sendable {
         } catch let error as OAuthProcessor.AuthorizeError {
             return self.authorizeFailure(error)
         }
-        var csrf = request.cookies[Self.csrfCookie]?.value ?? ""
-        let newCSRF = csrf.count < 32
-        if newCSRF { csrf = Secrets.token() }
-        let sessionUser = try await self.sessionUser(request)
+        let csrfToken = self.session.csrf(request)
+        let csrf = csrfToken.value
+        let sessionUser = try await self.session.user(request)
         var response: Response
         if let user = sessionUser, !authorize.forceLogin, authorize.redirectURI == self.webAppCallback {
             return Response.redirect(to: try await self.oauth.approve(authorize, by: user), type: .found)
@@ -106,19 +99,15 @@ package struct OAuthPages: Sendable {
                 title: "Sign in",
                 ["csrf": csrf, "returnTo": returnTo, "username": ""]
             )
-            if authorize.forceLogin, let cookie = request.cookies[Self.sessionCookie] {
-                try await self.oauth.endWebSession(cookie.value)
-                response.setCookie(self.cookie(Self.sessionCookie, "", maxAge: 0))
-            }
+            if authorize.forceLogin { try await self.session.signOut(request, on: &response) }
         }
-        if newCSRF { response.setCookie(self.cookie(Self.csrfCookie, csrf)) }
-        return response
+        return self.session.withCSRF(response, csrfToken)
     }
 
     @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let form = try await self.form(request, context: context)
-        guard self.csrfMatches(request, form) else { return self.forbidden() }
-        guard let user = try await self.sessionUser(request) else {
+        let form = try await self.session.form(request, context: context)
+        guard self.session.csrfMatches(request, form) else { return self.session.forbidden() }
+        guard let user = try await self.session.user(request) else {
             return self.renderer.page(
                 "error",
                 title: "Signed out",
@@ -172,30 +161,28 @@ package struct OAuthPages: Sendable {
     // MARK: Sign in and out
 
     @Sendable func showSignIn(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let csrf = Secrets.token()
-        let returnTo = Self.safeReturn(request.uri.queryParameters.get("return_to"))
-        var response = self.renderer.page(
+        let csrf = self.session.csrf(request)
+        let returnTo = BrowserSession.safeReturn(request.uri.queryParameters.get("return_to"))
+        let response = self.renderer.page(
             "sign_in",
             title: "Sign in",
-            ["csrf": csrf, "returnTo": returnTo, "username": ""]
+            ["csrf": csrf.value, "returnTo": returnTo, "username": ""]
         )
-        response.setCookie(self.cookie(Self.csrfCookie, csrf))
-        return response
+        return self.session.withCSRF(response, csrf)
     }
 
     @Sendable func signIn(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let form = try await self.form(request, context: context)
-        guard self.csrfMatches(request, form) else { return self.forbidden() }
+        let form = try await self.session.form(request, context: context)
+        guard self.session.csrfMatches(request, form) else { return self.session.forbidden() }
         let login = try form.string("username") ?? ""
-        let returnTo = Self.safeReturn(try form.string("return_to"))
+        let returnTo = BrowserSession.safeReturn(try form.string("return_to"))
         do {
             let user = try await self.oauth.checkPassword(login: login, password: try form.string("password") ?? "")
-            let secret = try await self.oauth.startWebSession(for: user)
             var response = Response.redirect(to: returnTo, type: .normal)
-            response.setCookie(self.cookie(Self.sessionCookie, secret))
+            try await self.session.signIn(user, on: &response)
             return response
         } catch let error as DomainError {
-            let csrf = request.cookies[Self.csrfCookie]?.value ?? ""
+            let csrf = request.cookies[BrowserSession.csrfCookie]?.value ?? ""
             return self.renderer.page(
                 "sign_in",
                 title: "Sign in",
@@ -206,62 +193,10 @@ package struct OAuthPages: Sendable {
     }
 
     @Sendable func signOut(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let form = try await self.form(request, context: context)
-        guard self.csrfMatches(request, form) else { return self.forbidden() }
-        if let cookie = request.cookies[Self.sessionCookie] { try await self.oauth.endWebSession(cookie.value) }
+        let form = try await self.session.form(request, context: context)
+        guard self.session.csrfMatches(request, form) else { return self.session.forbidden() }
         var response = Response.redirect(to: "/auth/sign_in", type: .normal)
-        response.setCookie(self.cookie(Self.sessionCookie, "", maxAge: 0))
+        try await self.session.signOut(request, on: &response)
         return response
-    }
-
-    // MARK: Helpers
-
-    /// Only local paths: never `//host` or an absolute URL (no open redirects).
-    static func safeReturn(_ path: String?) -> String {
-        guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.hasPrefix("/\\"), path.count <= 4000 else {
-            return "/"
-        }
-        return path
-    }
-
-    private func sessionUser(_ request: Request) async throws -> User? {
-        guard let cookie = request.cookies[Self.sessionCookie] else { return nil }
-        return try await self.oauth.webSessionUser(cookie.value)
-    }
-
-    private func form(_ request: Request, context: AppRequestContext) async throws -> RequestParameters {
-        do {
-            return try await request.parameters(context: context, limit: 65_536)
-        } catch {
-            return RequestParameters()
-        }
-    }
-
-    private func csrfMatches(_ request: Request, _ form: RequestParameters) -> Bool {
-        guard let cookie = request.cookies[Self.csrfCookie]?.value, cookie.count >= 32,
-            let sent = try? form.string("authenticity_token")
-        else { return false }
-        return Secrets.constantTimeEquals(cookie, sent)
-    }
-
-    private func forbidden() -> Response {
-        self.renderer.page(
-            "error",
-            title: "Request refused",
-            status: .forbidden,
-            ["message": "The form expired or was sent from another site. Go back, reload the page and try again."]
-        )
-    }
-
-    private func cookie(_ name: String, _ value: String, maxAge: Int? = nil) -> Cookie {
-        Cookie(
-            name: name,
-            value: value,
-            maxAge: maxAge,
-            path: "/",
-            secure: self.secureCookies,
-            httpOnly: true,
-            sameSite: .lax
-        )
     }
 }

@@ -6,14 +6,26 @@ import Mustache
 package struct PageRenderer: Sendable {
     let library: MustacheLibrary
     let instanceTitle: String
+    /// Whether the server sends mail: the sign-in page then offers password reset and a new
+    /// confirmation link.
+    let mailEnabled: Bool
+    /// Whether anyone may ask for an account (open or approval mode): the sign-in page links sign-up.
+    let signUpOpen: Bool
 
     /// Loads every template; a missing template is a packaging bug found at start-up.
-    package static func load(instanceTitle: String) async throws -> PageRenderer {
+    package static func load(instanceTitle: String, mailEnabled: Bool = false, signUpOpen: Bool = false)
+        async throws -> PageRenderer
+    {
         guard let resources = Bundle.module.resourcePath else {
             preconditionFailure("WebUI resources are missing from the build")
         }
         let library = try await MustacheLibrary(directory: resources + "/Templates")
-        return PageRenderer(library: library, instanceTitle: instanceTitle)
+        return PageRenderer(
+            library: library,
+            instanceTitle: instanceTitle,
+            mailEnabled: mailEnabled,
+            signUpOpen: signUpOpen
+        )
     }
 
     /// An HTML response of `template` with `values` (escaped by Mustache).
@@ -38,6 +50,8 @@ package struct PageRenderer: Sendable {
         var object = values
         object["pageTitle"] = title
         object["instanceTitle"] = self.instanceTitle
+        object["mailEnabled"] = self.mailEnabled
+        object["signUpOpen"] = self.signUpOpen
         return .init(byteBuffer: ByteBuffer(string: self.library.render(object, withTemplate: template) ?? ""))
     }
 

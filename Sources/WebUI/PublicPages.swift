@@ -60,7 +60,7 @@ package struct PublicPages: Sendable {
 
     /// Signed-in browsers go to the web app, everyone else to the about page.
     @Sendable func root(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let signedIn = request.cookies[OAuthPages.sessionCookie].map { !$0.value.isEmpty } ?? false
+        let signedIn = request.cookies[BrowserSession.sessionCookie].map { !$0.value.isEmpty } ?? false
         return Response.redirect(to: signedIn ? "/web/home" : "/about", type: .found)
     }
 

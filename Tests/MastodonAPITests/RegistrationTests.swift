@@ -187,4 +187,65 @@ import Testing
             }
         }
     }
+
+    @Test(
+        "with mail on, an app sign-up waits for its address; emails/confirmations resends",
+        arguments: TestDatabase.available
+    )
+    func confirmationByMail(db: TestDatabase) async throws {
+        let mail = RecordingMailTransport()
+        try await TestApp.run(db, mail: mail) { t in
+            try await t.client { client in
+                let appToken = try await t.appToken(client)
+                let response = try await Self.register(client, token: appToken, Self.signUp("hana"))
+                #expect(response.status == .ok)
+                let token = try #require(response.json["access_token"] as? String)
+                let me = try await verifyCredentials(client, token)
+                #expect(me.status == .forbidden)
+                #expect(me.json["error"] as? String == "Your login is missing a confirmed e-mail address")
+
+                // Resend to a corrected address; a taken or malformed one is refused.
+                let _ = try await t.account("taken")
+                for bad in ["taken@example.org", "no-at-sign"] {
+                    let refused = try await client.execute(
+                        uri: "/api/v1/emails/confirmations",
+                        method: .post,
+                        headers: formHeaders(token: token),
+                        body: formBody([("email", bad)])
+                    )
+                    #expect(refused.status == .unprocessableContent, "\(bad)")
+                }
+                let resent = try await client.execute(
+                    uri: "/api/v1/emails/confirmations",
+                    method: .post,
+                    headers: formHeaders(token: token),
+                    body: formBody([("email", "hana@fixed.example")])
+                )
+                #expect(resent.status == .ok)
+                #expect(resent.json.isEmpty)
+                try await t.jobs.drain()
+                #expect(mail.link(to: "hana@example.org", containing: "/auth/confirmation") != nil)
+                let link = try #require(mail.link(to: "hana@fixed.example", containing: "/auth/confirmation"))
+                let confirmed = try await client.execute(uri: String(link.dropFirst(16)), method: .get)
+                #expect(confirmed.status == .ok)
+                #expect(try await verifyCredentials(client, token).status == .ok)
+
+                // Once confirmed, resending is refused; an app token has no user to confirm.
+                let again = try await client.execute(
+                    uri: "/api/v1/emails/confirmations",
+                    method: .post,
+                    headers: formHeaders(token: token)
+                )
+                #expect(again.status == .forbidden)
+                let appOnly = try await client.execute(
+                    uri: "/api/v1/emails/confirmations",
+                    method: .post,
+                    headers: formHeaders(token: appToken)
+                )
+                #expect(appOnly.status == .unprocessableContent)
+                let anonymous = try await client.execute(uri: "/api/v1/emails/confirmations", method: .post)
+                #expect(anonymous.status == .unauthorized)
+            }
+        }
+    }
 }

@@ -67,10 +67,14 @@ package struct TestApp: Sendable {
         clock: Clock = .system,
         domain: String = "tern.test",
         network: LoopbackNetwork? = nil,
+        mail: RecordingMailTransport? = nil,
         configure: (inout AppConfig) -> Void = { _ in },
         _ body: @Sendable (TestApp) async throws -> T
     ) async throws -> T {
         var config = AppConfig.testing(domain: domain, database: database.url())
+        if mail != nil {
+            config.mail = MailConfig(from: "tern@\(domain)", delivery: .sendmail(path: "/nonexistent"))
+        }
         configure(&config)
         // Every PostgreSQL test opens a pool of its own: bound how many run at once so that a suite of
         // hundreds stays under the server's connection limit. Instances nested in one test share a slot.
@@ -78,11 +82,11 @@ package struct TestApp: Sendable {
             let configured = config
             return try await Self.postgresSlots.withSlot {
                 try await Self.$holdsSlot.withValue(true) {
-                    try await Self.run(configured, clock: clock, domain: domain, network: network, body)
+                    try await Self.run(configured, clock: clock, domain: domain, network: network, mail: mail, body)
                 }
             }
         }
-        return try await Self.run(config, clock: clock, domain: domain, network: network, body)
+        return try await Self.run(config, clock: clock, domain: domain, network: network, mail: mail, body)
     }
 
     private static func run<T: Sendable>(
@@ -90,6 +94,7 @@ package struct TestApp: Sendable {
         clock: Clock,
         domain: String,
         network: LoopbackNetwork?,
+        mail: RecordingMailTransport?,
         _ body: @Sendable (TestApp) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "tern-test")
@@ -99,7 +104,8 @@ package struct TestApp: Sendable {
             clock: clock,
             logger: logger,
             keyMaker: PooledKeyPairs.shared,
-            transport: network ?? LoopbackNetwork()
+            transport: network ?? LoopbackNetwork(),
+            mailTransport: mail
         )
         let router = try await buildRouter(deps)
         let app = TestApp(deps: deps, responder: router.buildResponder(), jobs: JobRunner(deps))

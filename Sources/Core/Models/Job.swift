@@ -23,6 +23,8 @@ package enum Job: Sendable, Equatable {
     case processMedia(id: Int64)
     /// Checks which profile fields of an account link to pages that link back (`rel="me"`).
     case verifyLinks(accountID: Int64)
+    /// Sends one email (confirmation, password reset, approval…), rendered when it was queued.
+    case sendMail(OutgoingMail)
 
     /// The `kind` column.
     package var kind: String {
@@ -36,6 +38,7 @@ package enum Job: Sendable, Equatable {
         case .webPush: "web_push"
         case .processMedia: "process_media"
         case .verifyLinks: "verify_links"
+        case .sendMail: "send_mail"
         }
     }
 
@@ -47,6 +50,7 @@ package enum Job: Sendable, Equatable {
         case .distribute(let value): try Self.encode(value)
         case .deliver(let value): try Self.encode(value)
         case .inbox(let value): try Self.encode(value)
+        case .sendMail(let value): try Self.encode(value)
         case .webPush(let id), .processMedia(let id), .verifyLinks(let id): "{\"id\":\(id)}"
         }
     }
@@ -64,6 +68,7 @@ package enum Job: Sendable, Equatable {
         case "distribute": self = .distribute(try Self.decode(payload))
         case "deliver": self = .deliver(try Self.decode(payload))
         case "inbox": self = .inbox(try Self.decode(payload))
+        case "send_mail": self = .sendMail(try Self.decode(payload))
         case "process_media":
             struct Payload: Decodable { let id: Int64 }
             self = .processMedia(id: try JSONDecoder().decode(Payload.self, from: Data(payload.utf8)).id)
@@ -144,5 +149,19 @@ package struct InboxItem: Sendable, Equatable, Codable {
         self.activity = activity
         self.signer = signer
         self.recipient = recipient
+    }
+}
+
+/// An email as the job that sends it stores it: one recipient, a subject and a plain-text body.
+/// The sender address is the instance's setting when it is sent.
+package struct OutgoingMail: Sendable, Equatable, Codable {
+    package var to: String
+    package var subject: String
+    package var text: String
+
+    package init(to: String, subject: String, text: String) {
+        self.to = to
+        self.subject = subject
+        self.text = text
     }
 }

@@ -139,3 +139,21 @@ package struct Viewer: Sendable, Equatable {
         self.state = state
     }
 }
+
+/// An application a user has live tokens for, as the "authorized applications" page lists it.
+package struct AuthorizedApplication: Sendable, Equatable {
+    package var application: OAuthApplication
+    /// The union of the scopes of the user's live tokens for it.
+    package var scopes: ScopeSet
+    /// When the first live token was issued.
+    package var authorizedAt: Date
+    /// When a token of it was last used, if recorded.
+    package var lastUsedAt: Date?
+
+    package init(application: OAuthApplication, scopes: ScopeSet, authorizedAt: Date, lastUsedAt: Date?) {
+        self.application = application
+        self.scopes = scopes
+        self.authorizedAt = authorizedAt
+        self.lastUsedAt = lastUsedAt
+    }
+}

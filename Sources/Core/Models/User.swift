@@ -66,3 +66,31 @@ package struct UserSettings: Sendable, Equatable, Codable {
 package enum Visibility: String, Sendable, Codable, CaseIterable {
     case `public`, unlisted, `private`, direct
 }
+
+/// A one-time secret sent by email: it confirms an address or allows a new password.
+/// Only its SHA-256 is stored; the secret itself is in the mail.
+package struct UserToken: Sendable, Equatable {
+    package enum Purpose: String, Sendable, Codable {
+        /// Confirms `email` (the sign-up address, or a new one the user asked for).
+        case confirmEmail = "confirm_email"
+        /// Allows setting a new password without the old one.
+        case resetPassword = "reset_password"
+    }
+
+    package var hash: String
+    package var userID: User.ID
+    package var purpose: Purpose
+    /// The address this token confirms (for `.confirmEmail`).
+    package var email: String?
+    package var createdAt: Date
+    package var expiresAt: Date
+
+    package init(hash: String, userID: User.ID, purpose: Purpose, email: String?, createdAt: Date, expiresAt: Date) {
+        self.hash = hash
+        self.userID = userID
+        self.purpose = purpose
+        self.email = email
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+}

@@ -11,7 +11,6 @@ struct AccountsController {
     let follows: FollowProcessor
     let timelines: TimelineProcessor
     let urls: URLBuilder
-    let registrations: RegistrationMode
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.group().add(middleware: RateLimitMiddleware(self.authLimiter)).post("accounts", use: self.register)
@@ -52,30 +51,14 @@ struct AccountsController {
         guard viewer.state == .application else {
             throw DomainError.forbidden("This method requires an app token without a user")
         }
-        switch self.registrations {
-        case .closed: throw DomainError.forbidden("Registrations are closed on this server")
-        case .invite: throw DomainError.forbidden("This server accepts sign-ups by invitation only")
-        case .open, .approval: break
-        }
         let params = try await request.parameters(context: context)
-        guard try params.bool("agreement") == true else {
-            throw DomainError.validation(
-                "Validation failed: Agreement must be accepted",
-                details: ["agreement": [.init("ERR_ACCEPTED", "must be accepted")]]
-            )
-        }
-        let approval = self.registrations == .approval
-        let (_, user) = try await self.accounts.create(
-            .init(
-                username: try params.string("username") ?? "",
-                email: try params.string("email") ?? "",
-                password: try params.string("password") ?? "",
-                confirmed: true,
-                approved: !approval,
-                reason: try params.string("reason"),
-                locale: try params.string("locale") ?? "en"
-            ),
-            requireReason: approval
+        let (_, user) = try await self.accounts.signUp(
+            username: try params.string("username") ?? "",
+            email: try params.string("email") ?? "",
+            password: try params.string("password") ?? "",
+            reason: try params.string("reason"),
+            locale: try params.string("locale") ?? "en",
+            agreement: try params.bool("agreement") == true
         )
         let issued = try await self.oauth.issueRegistrationToken(for: user, by: viewer)
         return try TokenEntity(

@@ -82,7 +82,45 @@ package struct AccountProcessor: Sendable {
         }
     }
 
-    /// Creates a local account and its user in one transaction. Validates first.
+    /// A sign-up from the registration API or the sign-up page, under the server's registration mode:
+    /// refused when closed or by invitation only; under approval mode a reason is required and the
+    /// account waits for an admin. The account is unconfirmed until its address is (when mail is on).
+    package func signUp(
+        username: String,
+        email: String,
+        password: String,
+        reason: String?,
+        locale: String,
+        agreement: Bool
+    ) async throws -> (Account, User) {
+        let mode = self.context.instance.registrations
+        switch mode {
+        case .closed: throw DomainError.forbidden("Registrations are closed on this server")
+        case .invite: throw DomainError.forbidden("This server accepts sign-ups by invitation only")
+        case .open, .approval: break
+        }
+        guard agreement else {
+            throw DomainError.validation(
+                "Validation failed: Agreement must be accepted",
+                details: ["agreement": [.init("ERR_ACCEPTED", "must be accepted")]]
+            )
+        }
+        return try await self.create(
+            .init(
+                username: username,
+                email: email.trimmingCharacters(in: .whitespacesAndNewlines),
+                password: password,
+                confirmed: false,
+                approved: mode != .approval,
+                reason: reason,
+                locale: StatusProcessor.isLanguageCode(locale) ? locale : "en"
+            ),
+            requireReason: mode == .approval
+        )
+    }
+
+    /// Creates a local account and its user in one transaction. Validates first. An account made
+    /// unconfirmed gets its confirmation mail in the same transaction; without mail it is confirmed at once.
     package func create(_ new: NewAccount, requireReason: Bool = false) async throws -> (Account, User) {
         try await self.validate(new, requireReason: requireReason)
         let hash = await self.context.passwords.hash(new.password)
@@ -103,7 +141,7 @@ package struct AccountProcessor: Sendable {
             email: new.email,
             passwordHash: hash,
             role: new.role,
-            confirmedAt: new.confirmed ? now : nil,
+            confirmedAt: new.confirmed || self.context.mailer == nil ? now : nil,
             approved: new.approved,
             reason: new.reason,
             locale: new.locale,
@@ -122,6 +160,15 @@ package struct AccountProcessor: Sendable {
                 try await session.insertAccount(account)
                 try await session.insertUser(user)
                 try await session.insertAccountKey(key)
+                if user.confirmedAt == nil {
+                    try await CredentialsProcessor(self.context).queueConfirmation(
+                        in: session,
+                        user: user,
+                        username: account.username,
+                        email: user.email,
+                        change: false
+                    )
+                }
             }
         } catch StorageError.duplicate {
             // Lost a race with another sign-up between validation and insert.

@@ -187,3 +187,31 @@ extension OAuthProcessor {
         return account
     }
 }
+
+extension OAuthProcessor {
+    /// The signed-in user of a browser session as a viewer of the account pages: every user scope,
+    /// no token (the pages change only the user's own account).
+    package func webViewer(_ user: User) -> Viewer {
+        Viewer(
+            tokenID: AccessToken.ID(0),
+            applicationID: nil,
+            userID: user.id,
+            accountID: user.accountID,
+            scopes: ScopeSet(["read", "write", "follow", "push", "profile"]),
+            state: .functional
+        )
+    }
+
+    /// The applications a user has authorized (live tokens), newest first.
+    package func authorizedApplications(of user: User) async throws -> [AuthorizedApplication] {
+        try await self.context.db.read { try await $0.authorizedApplications(userID: user.id) }
+    }
+
+    /// Revokes every token the user gave an application (the "authorized applications" page).
+    package func revokeAuthorization(of user: User, application id: OAuthApplication.ID) async throws {
+        let revoked = try await self.context.db.transaction {
+            try await $0.revokeTokens(userID: user.id, applicationID: id)
+        }
+        guard revoked else { throw DomainError.notFound }
+    }
+}

@@ -38,6 +38,7 @@ package enum Migrations {
         M0020_CreatePushSubscriptions(),
         M0021_CreateMediaAttachments(),
         M0022_AddProfileImages(),
+        M0023_CreateUserTokens(),
     ]
 }
 
