@@ -33,6 +33,13 @@ let package = Package(
         .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
         .target(name: "CVipsShim", dependencies: ["CVips"]),
         .target(name: "MediaProcessing", dependencies: ["CVipsShim"], swiftSettings: settings),
+        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .target(name: "QRCode", dependencies: ["CQREncode"], swiftSettings: settings),
+        .target(
+            name: "TwoFactor",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings
+        ),
         .target(
             name: "Mail",
             dependencies: [
@@ -81,7 +88,7 @@ let package = Package(
         .target(
             name: "Processing",
             dependencies: [
-                "Core", "Storage", "Federation", "HTMLSanitizer", "MediaProcessing", "Mail",
+                "Core", "Storage", "Federation", "HTMLSanitizer", "MediaProcessing", "Mail", "TwoFactor",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
@@ -99,7 +106,7 @@ let package = Package(
         .target(
             name: "WebUI",
             dependencies: [
-                "Core", "Processing", "HTTPCommon",
+                "Core", "Processing", "HTTPCommon", "QRCode",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -133,6 +140,8 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: settings),
+        .testTarget(name: "QRCodeTests", dependencies: ["QRCode"], swiftSettings: settings),
+        .testTarget(name: "TwoFactorTests", dependencies: ["TwoFactor"], swiftSettings: settings),
         .testTarget(name: "HTMLSanitizerTests", dependencies: ["HTMLSanitizer"], swiftSettings: settings),
         .testTarget(
             name: "MediaProcessingTests",
@@ -155,7 +164,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WebUITests",
-            dependencies: ["WebUI", "TestSupport", "Storage"],
+            dependencies: ["WebUI", "TestSupport", "Storage", "TwoFactor"],
             swiftSettings: settings
         ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"], swiftSettings: settings),

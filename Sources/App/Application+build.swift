@@ -102,6 +102,7 @@ package func buildRouter(_ deps: AppDependencies) async throws -> Router<AppRequ
     }
     OAuthPages(
         oauth: deps.processor.oauth,
+        twoFactor: deps.processor.twoFactor,
         authLimiter: authLimiter,
         renderer: renderer,
         secureCookies: deps.config.scheme == "https",

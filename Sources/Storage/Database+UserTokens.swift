@@ -10,18 +10,19 @@ struct UserTokenRow: Decodable {
     var email: String?
     var createdAt: Int64
     var expiresAt: Int64
+    var attempts: Int?
 
     enum CodingKeys: String, CodingKey {
         case tokenHash = "token_hash"
         case userId = "user_id"
-        case purpose, email
+        case purpose, email, attempts
         case createdAt = "created_at"
         case expiresAt = "expires_at"
     }
 
     func token() -> UserToken? {
         guard let purpose = UserToken.Purpose(rawValue: self.purpose) else { return nil }
-        return UserToken(
+        var token = UserToken(
             hash: self.tokenHash,
             userID: User.ID(self.userId),
             purpose: purpose,
@@ -29,6 +30,8 @@ struct UserTokenRow: Decodable {
             createdAt: Date(millisecondsSince1970: self.createdAt),
             expiresAt: Date(millisecondsSince1970: self.expiresAt)
         )
+        token.attempts = self.attempts ?? 0
+        return token
     }
 }
 
@@ -69,6 +72,29 @@ extension DBSession {
             ORDER BY created_at DESC LIMIT 1
             """
         ).first()?.decode(model: UserTokenRow.self).token()
+    }
+
+    /// The live token with this hash and purpose, left in place (a sign-in challenge survives a wrong code).
+    package func userToken(hash: String, purpose: UserToken.Purpose) async throws -> UserToken? {
+        try await self.sql.raw(
+            """
+            SELECT * FROM user_tokens WHERE token_hash = \(bind: hash) AND purpose = \(bind: purpose.rawValue)
+                AND expires_at > \(bind: self.nowMillis)
+            """
+        ).first()?.decode(model: UserTokenRow.self).token()
+    }
+
+    /// Counts a wrong code against a token; returns the new count.
+    package func countFailedAttempt(hash: String) async throws -> Int {
+        let row = try await self.sql.raw(
+            "UPDATE user_tokens SET attempts = attempts + 1 WHERE token_hash = \(bind: hash) RETURNING attempts"
+        ).first()
+        return try row?.decode(column: "attempts", as: Int.self) ?? 0
+    }
+
+    /// Removes one token.
+    package func deleteUserToken(hash: String) async throws {
+        try await self.sql.raw("DELETE FROM user_tokens WHERE token_hash = \(bind: hash)").run()
     }
 
     /// Forgets the user's tokens of this purpose.

@@ -7,6 +7,7 @@ import Processing
 /// The HTML half of OAuth: sign-in, the consent page, and the page that shows an out-of-band code.
 package struct OAuthPages: Sendable {
     let oauth: OAuthProcessor
+    let twoFactor: TwoFactorProcessor
     let authLimiter: RateLimiter
     let renderer: PageRenderer
     let session: BrowserSession
@@ -15,14 +16,19 @@ package struct OAuthPages: Sendable {
     /// this origin's page, which drops it unless it started the request (its `state`).
     let webAppCallback: String
 
+    /// The cookie holding a sign-in challenge between the password and the second factor.
+    static let challengeCookie = "_tern_2fa"
+
     package init(
         oauth: OAuthProcessor,
+        twoFactor: TwoFactorProcessor,
         authLimiter: RateLimiter,
         renderer: PageRenderer,
         secureCookies: Bool,
         webAppCallback: String
     ) {
         self.oauth = oauth
+        self.twoFactor = twoFactor
         self.webAppCallback = webAppCallback
         self.authLimiter = authLimiter
         self.renderer = renderer
@@ -35,7 +41,9 @@ package struct OAuthPages: Sendable {
         pages.post("oauth/authorize", use: self.decide)
         pages.get("oauth/authorize/native", use: self.native)
         pages.get("auth/sign_in", use: self.showSignIn)
-        pages.group().add(middleware: RateLimitMiddleware(self.authLimiter)).post("auth/sign_in", use: self.signIn)
+        let limited = pages.group().add(middleware: RateLimitMiddleware(self.authLimiter))
+        limited.post("auth/sign_in", use: self.signIn)
+        limited.post("auth/sign_in/two_factor", use: self.signInTwoFactor)
         pages.post("auth/sign_out", use: self.signOut)
     }
 
@@ -178,6 +186,23 @@ package struct OAuthPages: Sendable {
         let returnTo = BrowserSession.safeReturn(try form.string("return_to"))
         do {
             let user = try await self.oauth.checkPassword(login: login, password: try form.string("password") ?? "")
+            if try await self.twoFactor.isEnabled(for: user) {
+                let challenge = try await self.twoFactor.startChallenge(for: user)
+                let csrf = request.cookies[BrowserSession.csrfCookie]?.value ?? ""
+                var response = self.renderer.page(
+                    "sign_in_two_factor",
+                    title: "Two-factor authentication",
+                    ["csrf": csrf, "returnTo": returnTo]
+                )
+                response.setCookie(
+                    self.session.cookie(
+                        Self.challengeCookie,
+                        challenge,
+                        maxAge: Int(TwoFactorProcessor.challengeLifetime)
+                    )
+                )
+                return response
+            }
             var response = Response.redirect(to: returnTo, type: .normal)
             try await self.session.signIn(user, on: &response)
             return response
@@ -188,6 +213,32 @@ package struct OAuthPages: Sendable {
                 title: "Sign in",
                 status: .unauthorized,
                 ["csrf": csrf, "returnTo": returnTo, "username": login, "error": error.userMessage]
+            )
+        }
+    }
+
+    /// The second step: a code from the authenticator app or a recovery code completes the challenge
+    /// the password started.
+    @Sendable func signInTwoFactor(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await self.session.form(request, context: context)
+        guard self.session.csrfMatches(request, form) else { return self.session.forbidden() }
+        let returnTo = BrowserSession.safeReturn(try form.string("return_to"))
+        let challenge = request.cookies[Self.challengeCookie]?.value ?? ""
+        do {
+            let user = try await self.twoFactor.completeChallenge(challenge, code: try form.string("code") ?? "")
+            var response = Response.redirect(to: returnTo, type: .normal)
+            response.setCookie(self.session.cookie(Self.challengeCookie, "", maxAge: 0))
+            try await self.session.signIn(user, on: &response)
+            return response
+        } catch let error as DomainError {
+            let csrf = request.cookies[BrowserSession.csrfCookie]?.value ?? ""
+            // A wrong code asks again; an expired or exhausted challenge goes back to the password.
+            let again = error == TwoFactorProcessor.wrongCode
+            return self.renderer.page(
+                again ? "sign_in_two_factor" : "sign_in",
+                title: again ? "Two-factor authentication" : "Sign in",
+                status: .unauthorized,
+                ["csrf": csrf, "returnTo": returnTo, "username": "", "error": error.userMessage]
             )
         }
     }

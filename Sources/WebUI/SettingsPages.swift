@@ -3,6 +3,7 @@ import Foundation
 import HTTPCommon
 import Hummingbird
 import Processing
+import QRCode
 
 /// The settings of a signed-in person: profile, preferences, email and password, authorized apps.
 /// Each page is a plain form (no script); a request without a session goes to the sign-in page and
@@ -23,6 +24,11 @@ struct SettingsPages: Sendable {
         pages.get("settings/account", use: self.showAccount)
         limited.post("settings/account/email", use: self.changeEmail)
         limited.post("settings/account/password", use: self.changePassword)
+        pages.get("settings/two_factor", use: self.showTwoFactor)
+        pages.post("settings/two_factor/setup", use: self.beginTwoFactor)
+        limited.post("settings/two_factor/confirm", use: self.confirmTwoFactor)
+        limited.post("settings/two_factor/disable", use: self.disableTwoFactor)
+        limited.post("settings/two_factor/recovery_codes", use: self.regenerateRecoveryCodes)
         pages.get("oauth/authorized_applications", use: self.showApplications)
         pages.post("oauth/authorized_applications/:id/revoke", use: self.revokeApplication)
     }
@@ -249,6 +255,96 @@ struct SettingsPages: Sendable {
             status = error.isValidation ? .unprocessableContent : .badRequest
         }
         return self.renderer.page("settings_account", title: "Email and password", status: status, values)
+    }
+
+    // MARK: Two-factor authentication
+
+    @Sendable func showTwoFactor(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await self.page(request) { user, csrf in
+            try await self.twoFactorPage(user, csrf: csrf, notice: request.uri.queryParameters.get("done"))
+        }
+    }
+
+    @Sendable func beginTwoFactor(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await self.submit(request, context: context) { user, _ in
+            _ = try await self.processor.twoFactor.beginSetup(for: user)
+            return Response.redirect(to: "/settings/two_factor", type: .normal)
+        }
+    }
+
+    @Sendable func confirmTwoFactor(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await self.submit(request, context: context) { user, form in
+            do {
+                let codes = try await self.processor.twoFactor.confirmSetup(
+                    for: user,
+                    code: try form.string("code") ?? ""
+                )
+                return self.recoveryCodesPage(codes, csrf: form.csrf, first: true)
+            } catch let error as DomainError {
+                return try await self.twoFactorPage(user, csrf: form.csrf, error: error)
+            }
+        }
+    }
+
+    @Sendable func disableTwoFactor(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await self.submit(request, context: context) { user, form in
+            do {
+                try await self.processor.twoFactor.disable(
+                    for: user,
+                    password: try form.string("current_password") ?? ""
+                )
+                return Response.redirect(to: "/settings/two_factor?done=disabled", type: .normal)
+            } catch let error as DomainError {
+                return try await self.twoFactorPage(user, csrf: form.csrf, error: error)
+            }
+        }
+    }
+
+    @Sendable func regenerateRecoveryCodes(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await self.submit(request, context: context) { user, form in
+            do {
+                let codes = try await self.processor.twoFactor.regenerateRecoveryCodes(
+                    for: user,
+                    password: try form.string("current_password") ?? ""
+                )
+                return self.recoveryCodesPage(codes, csrf: form.csrf, first: false)
+            } catch let error as DomainError {
+                return try await self.twoFactorPage(user, csrf: form.csrf, error: error)
+            }
+        }
+    }
+
+    private func twoFactorPage(_ user: User, csrf: String, notice: String? = nil, error: DomainError? = nil)
+        async throws -> Response
+    {
+        let status = try await self.processor.twoFactor.status(of: user)
+        var values: [String: Any] = [
+            "csrf": csrf,
+            "section": ["twoFactor": true],
+            "enabled": status.enabled,
+            "recoveryCodesLeft": status.recoveryCodesLeft,
+        ]
+        if notice == "disabled" { values["saved"] = "Two-factor authentication is off." }
+        if !status.enabled, let setup = try await self.processor.twoFactor.pendingSetup(for: user) {
+            values["setup"] = [
+                "secret": setup.secret,
+                "qr": try QRCode.svg(for: setup.uri, title: "QR code to scan with your authenticator app"),
+            ]
+        }
+        var code = HTTPResponse.Status.ok
+        if let error {
+            values.merge(AccountPages.errorValues(error)) { _, new in new }
+            code = error.isValidation || error == TwoFactorProcessor.wrongCode ? .unprocessableContent : .badRequest
+        }
+        return self.renderer.page("settings_two_factor", title: "Two-factor authentication", status: code, values)
+    }
+
+    private func recoveryCodesPage(_ codes: [String], csrf: String, first: Bool) -> Response {
+        self.renderer.page(
+            "settings_recovery_codes",
+            title: "Recovery codes",
+            ["csrf": csrf, "section": ["twoFactor": true], "codes": codes, "first": first]
+        )
     }
 
     // MARK: Authorized applications

@@ -75,6 +75,8 @@ package struct UserToken: Sendable, Equatable {
         case confirmEmail = "confirm_email"
         /// Allows setting a new password without the old one.
         case resetPassword = "reset_password"
+        /// A password checked on the sign-in page, waiting for the second factor.
+        case signInChallenge = "sign_in_challenge"
     }
 
     package var hash: String
@@ -84,6 +86,8 @@ package struct UserToken: Sendable, Equatable {
     package var email: String?
     package var createdAt: Date
     package var expiresAt: Date
+    /// Wrong second-factor codes entered against this token (sign-in challenges).
+    package var attempts = 0
 
     package init(hash: String, userID: User.ID, purpose: Purpose, email: String?, createdAt: Date, expiresAt: Date) {
         self.hash = hash
@@ -93,4 +97,22 @@ package struct UserToken: Sendable, Equatable {
         self.createdAt = createdAt
         self.expiresAt = expiresAt
     }
+}
+
+/// A user's two-factor state as stored: the TOTP secret (base32) once enabled, one being set up,
+/// the last time step a code was accepted for, and SHA-256 hashes of the unused recovery codes.
+package struct TwoFactorRecord: Sendable, Equatable {
+    package var secret: String?
+    package var pendingSecret: String?
+    package var lastStep: Int64?
+    package var recoveryCodeHashes: [String]
+
+    package init(secret: String?, pendingSecret: String?, lastStep: Int64?, recoveryCodeHashes: [String]) {
+        self.secret = secret
+        self.pendingSecret = pendingSecret
+        self.lastStep = lastStep
+        self.recoveryCodeHashes = recoveryCodeHashes
+    }
+
+    package var isEnabled: Bool { self.secret != nil }
 }

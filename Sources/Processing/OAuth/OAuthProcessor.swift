@@ -192,6 +192,13 @@ package struct OAuthProcessor: Sendable {
             } catch let error as DomainError {
                 throw OAuthError("invalid_grant", error.userMessage)
             }
+            // A password alone is not enough for these accounts: the browser flow asks for the code.
+            if try await TwoFactorProcessor(self.context).isEnabled(for: user) {
+                throw OAuthError(
+                    "invalid_grant",
+                    "This account uses two-factor authentication: sign in through the browser instead."
+                )
+            }
             return try await self.issueToken(app: app, user: user, scopes: scopes)
         case "":
             throw OAuthError("invalid_request", "Missing grant_type.")

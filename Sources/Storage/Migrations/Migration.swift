@@ -39,6 +39,7 @@ package enum Migrations {
         M0021_CreateMediaAttachments(),
         M0022_AddProfileImages(),
         M0023_CreateUserTokens(),
+        M0024_AddTwoFactor(),
     ]
 }
 
