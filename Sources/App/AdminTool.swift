@@ -73,6 +73,23 @@ package struct AdminTool: Sendable {
         try await self.deps.processor.admin.confirm(username: username)
     }
 
+    package func approve(username: String) async throws {
+        try await self.deps.processor.admin.approve(username: username)
+    }
+
+    package func reject(username: String) async throws {
+        try await self.deps.processor.admin.reject(username: username)
+    }
+
+    /// One line per sign-up waiting for approval, with its reason.
+    package func pendingAccounts() async throws -> [String] {
+        try await self.deps.processor.admin.pendingAccounts().map { account, user in
+            let reason = (user.reason ?? "").replacingOccurrences(of: "\n", with: " ")
+            return
+                "\(account.id)  @\(account.username)  \(user.email)  \(user.confirmedAt == nil ? "unconfirmed" : "confirmed")  \(reason)"
+        }
+    }
+
     package func setSuspended(username: String, _ suspended: Bool) async throws {
         try await self.deps.processor.admin.setSuspended(username: username, suspended)
     }

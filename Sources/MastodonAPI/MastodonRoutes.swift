@@ -37,6 +37,8 @@ package struct MastodonRoutes {
             urls: self.processor.context.urls
         ).addRoutes(to: v1)
         EmailsController(credentials: self.processor.credentials).addRoutes(to: v1)
+        AdminAccountsController(admin: self.processor.admin, urls: self.processor.context.urls)
+            .addRoutes(v1: v1, v2: v2)
         InstanceController(instance: self.processor.instance, accounts: self.processor.accounts)
             .addRoutes(v1: v1, v2: v2)
         let urls = self.processor.context.urls

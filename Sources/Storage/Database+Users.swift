@@ -107,3 +107,26 @@ extension DBSession {
         String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
     }
 }
+
+extension DBSession {
+    /// Approves a sign-up (approval mode). Returns false when the user was already approved.
+    package func approveUser(_ id: User.ID) async throws -> Bool {
+        let rows = try await self.sql.raw(
+            "UPDATE users SET approved = TRUE WHERE id = \(bind: id.rawValue) AND approved = FALSE RETURNING id"
+        ).all()
+        return !rows.isEmpty
+    }
+
+    /// Removes a sign-up that was never approved: the account, its user, keys and tokens (by the
+    /// foreign keys' cascades). Only unapproved users: false otherwise.
+    package func deleteUnapprovedAccount(_ accountID: Account.ID) async throws -> Bool {
+        let rows = try await self.sql.raw(
+            """
+            DELETE FROM accounts WHERE id = \(bind: accountID.rawValue) AND domain IS NULL
+                AND EXISTS (SELECT 1 FROM users u WHERE u.account_id = accounts.id AND u.approved = FALSE)
+            RETURNING id
+            """
+        ).all()
+        return !rows.isEmpty
+    }
+}

@@ -65,7 +65,10 @@ struct AccountCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "account",
         abstract: "Create and manage local accounts.",
-        subcommands: [Create.self, List.self, ResetPassword.self, Confirm.self, Suspend.self, Unsuspend.self]
+        subcommands: [
+            Create.self, List.self, Pending.self, Approve.self, Reject.self, ResetPassword.self, Confirm.self,
+            Suspend.self, Unsuspend.self,
+        ]
     )
 
     struct Create: AsyncParsableCommand {
@@ -133,6 +136,48 @@ struct AccountCommand: AsyncParsableCommand {
             try await AdminRunner.run(self.options) { admin in
                 try await admin.confirm(username: self.name)
                 print("Confirmed @\(self.name).")
+            }
+        }
+    }
+
+    struct Pending: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List sign-ups waiting for approval, oldest first.")
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            try await AdminRunner.run(self.options) { admin in
+                let lines = try await admin.pendingAccounts()
+                print(lines.isEmpty ? "No sign-up is waiting for approval." : lines.joined(separator: "\n"))
+            }
+        }
+    }
+
+    struct Approve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Approve a sign-up (approval mode); the person is told by email when mail is set up."
+        )
+        @Argument(help: "The username.") var name: String
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            try await AdminRunner.run(self.options) { admin in
+                try await admin.approve(username: self.name)
+                print("Approved @\(self.name).")
+            }
+        }
+    }
+
+    struct Reject: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Reject a sign-up waiting for approval: the account is removed and its username freed."
+        )
+        @Argument(help: "The username.") var name: String
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            try await AdminRunner.run(self.options) { admin in
+                try await admin.reject(username: self.name)
+                print("Rejected @\(self.name).")
             }
         }
     }

@@ -153,7 +153,7 @@ package struct TestApp: Sendable {
         let (app, secret) = try await self.processor.oauth.registerApp(
             name: "test",
             redirectURIs: [OAuthApplication.outOfBand],
-            scopes: "read write follow push profile",
+            scopes: "read write follow push profile admin:read admin:write",
             website: nil
         )
         var request = OAuthProcessor.TokenRequest(grantType: "password")

@@ -57,6 +57,100 @@ package struct AdminProcessor: Sendable {
         try await self.context.db.transaction { try await $0.confirmUser(user.id) }
     }
 
+    /// Approves a sign-up waiting under approval mode and tells the person by mail (when mail is on).
+    /// They can sign in once their address is confirmed too.
+    package func approve(username: String) async throws {
+        let (account, user) = try await self.requireLocal(username)
+        try await self.approve(account, user)
+    }
+
+    /// Approves a sign-up by account id (the admin API).
+    package func approve(accountID: Account.ID) async throws {
+        let (account, user) = try await self.requireLocal(accountID)
+        try await self.approve(account, user)
+    }
+
+    private func approve(_ account: Account, _ user: User) async throws {
+        let title = self.context.instance.title
+        try await self.context.db.transaction { session in
+            guard try await session.approveUser(user.id) else {
+                throw DomainError.unprocessable("This account is not waiting for approval")
+            }
+            guard self.context.mailer != nil else { return }
+            try await session.enqueueMail(
+                OutgoingMail(
+                    to: user.email,
+                    subject: "Your account on \(title) is approved",
+                    text: """
+                        Hello @\(account.username),
+
+                        Your sign-up at \(title) (\(self.context.urls.domain)) was approved. \
+                        \(user.confirmedAt == nil ? "Confirm your email address with the link we sent, then sign in:" : "You can sign in now:")
+
+                        \(self.context.urls.base)/auth/sign_in
+                        """
+                ),
+                ids: self.context.ids
+            )
+        }
+    }
+
+    /// Rejects a sign-up waiting for approval: the account is removed and the username freed.
+    package func reject(username: String) async throws {
+        let (account, _) = try await self.requireLocal(username)
+        try await self.reject(account.id)
+    }
+
+    /// Rejects a sign-up by account id (the admin API).
+    package func reject(_ accountID: Account.ID) async throws {
+        let removed = try await self.context.db.transaction { try await $0.deleteUnapprovedAccount(accountID) }
+        guard removed else { throw DomainError.unprocessable("This account is not waiting for approval") }
+    }
+
+    // MARK: The admin API
+
+    /// The viewer's user if they are an admin or a moderator (who manage sign-ups); 403 otherwise.
+    package func requireStaff(_ viewer: Viewer) async throws -> User {
+        guard let id = viewer.userID, let user = try await self.context.db.read({ try await $0.user(id: id) }),
+            user.role == .admin || user.role == .moderator
+        else { throw DomainError.forbidden("This action is not allowed") }
+        return user
+    }
+
+    /// What the admin API filters local accounts by.
+    package struct AccountFilter: Sendable {
+        package var pending = false
+        package var staff = false
+        package var username: String?
+        package var email: String?
+
+        package init() {}
+    }
+
+    /// Local accounts matching `filter`, newest first, one page of them (ids below `maxID`, above `sinceID`).
+    package func accounts(_ filter: AccountFilter, maxID: Int64?, sinceID: Int64?, limit: Int) async throws
+        -> [(Account, User)]
+    {
+        try await self.listAccounts().filter { account, user in
+            (!filter.pending || !user.approved)
+                && (!filter.staff || user.role != .user)
+                && (filter.username.map { account.username.lowercased().contains($0.lowercased()) } ?? true)
+                && (filter.email.map { user.email.lowercased().contains($0.lowercased()) } ?? true)
+                && (maxID.map { account.id.rawValue < $0 } ?? true)
+                && (sinceID.map { account.id.rawValue > $0 } ?? true)
+        }.prefix(limit).map { $0 }
+    }
+
+    /// Sign-ups waiting for approval, oldest first, with the reason given.
+    package func pendingAccounts() async throws -> [(Account, User)] {
+        try await self.listAccounts().filter { !$0.1.approved }.reversed()
+    }
+
+    /// A local account and its user by account id, for the admin API.
+    package func localAccount(_ id: Account.ID) async throws -> (Account, User) {
+        try await self.requireLocal(id)
+    }
+
     /// Suspends or lifts the suspension of a local account. A suspended account's tokens stop working
     /// (checked on every request) and its browser sessions end.
     package func setSuspended(username: String, _ suspended: Bool) async throws {
@@ -65,6 +159,17 @@ package struct AdminProcessor: Sendable {
             try await session.updateSuspension(account.id, suspended: suspended)
             if suspended { try await session.deleteWebSessions(userID: user.id) }
         }
+    }
+
+    private func requireLocal(_ id: Account.ID) async throws -> (Account, User) {
+        let found: (Account, User)? = try await self.context.db.read { session in
+            guard let account = try await session.account(id: id), account.isLocal,
+                let user = try await session.user(accountID: account.id)
+            else { return nil }
+            return (account, user)
+        }
+        guard let found else { throw DomainError.notFound }
+        return found
     }
 
     private func requireLocal(_ username: String) async throws -> (Account, User) {
