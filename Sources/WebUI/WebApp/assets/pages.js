@@ -244,13 +244,15 @@ export function settingsView(ctx) {
   }
 
   const account = h("ul", { class: "link-list" });
-  // Password and email pages are the server's own; link to them only when it has them.
-  for (const [path, label] of [["/auth/edit", "Change password or email"], ["/settings/preferences", "More preferences on the server"]]) {
-    fetch(path, { method: "GET", credentials: "same-origin", redirect: "manual" })
-      .then((r) => {
-        if (r.ok) account.append(h("li", {}, h("a", { href: path, class: "nav-link" }, icon("external"), h("span", { text: label }))));
-      })
-      .catch(() => {});
+  // The account's own pages are the server's (forms that need the password or a file): plain links.
+  for (const [path, label] of [
+    ["/settings/profile", "Profile pictures and fields"],
+    ["/settings/preferences", "More preferences"],
+    ["/settings/account", "Email and password"],
+    ["/settings/two_factor", "Two-factor authentication"],
+    ["/oauth/authorized_applications", "Authorized apps"],
+  ]) {
+    account.append(h("li", {}, h("a", { href: path, class: "nav-link" }, icon("external"), h("span", { text: label }))));
   }
 
   const signOut = h("button", { type: "button", class: "button danger" }, icon("logout"), h("span", { text: "Sign out" }));
