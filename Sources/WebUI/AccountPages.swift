@@ -60,7 +60,7 @@ package struct AccountPages: Sendable {
                 values: values,
                 error: .validation(
                     "The two passwords do not match",
-                    details: ["password_confirmation": [.init("ERR_INVALID", "does not match the password")]]
+                    details: ["password_confirmation": [.init("ERR_INVALID", "do not match")]]
                 )
             )
         }
@@ -110,6 +110,7 @@ package struct AccountPages: Sendable {
         object["csrf"] = csrf
         object["approval"] = mode == .approval
         object["rules"] = self.processor.context.instance.rules.map(\.text)
+        object["hasRules"] = !self.processor.context.instance.rules.isEmpty
         object["minPassword"] = Validation.passwordLength.lowerBound
         var status = HTTPResponse.Status.ok
         if let error {
@@ -261,9 +262,13 @@ package struct AccountPages: Sendable {
     }
 
     /// `error` as template values: `error` (the sentence) and `errors.<field>` (each field's first problem).
+    /// The sentence loses the API's "Validation failed: " prefix; when fields carry their own
+    /// messages, the templates show those next to the fields instead of the sentence.
     static func errorValues(_ error: DomainError) -> [String: Any] {
-        var values: [String: Any] = ["error": error.userMessage]
-        if case .validation(_, let details) = error {
+        var message = error.userMessage
+        if message.hasPrefix("Validation failed: ") { message.removeFirst("Validation failed: ".count) }
+        var values: [String: Any] = ["error": message]
+        if case .validation(_, let details) = error, !details.isEmpty {
             values["errors"] = details.mapValues { $0.first?.description ?? "" }
         }
         return values

@@ -38,7 +38,8 @@ package struct PageRenderer: Sendable {
                 .cacheControl: "no-store",
                 .init("X-Frame-Options")!: "DENY",
                 .contentSecurityPolicy:
-                    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' *; frame-ancestors 'none'; base-uri 'none'",
+                    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self' *; "
+                    + "frame-ancestors 'none'; base-uri 'none'",
                 .init("Referrer-Policy")!: "same-origin",
             ],
             body: self.render(template, title: title, values)
