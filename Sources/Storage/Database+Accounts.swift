@@ -263,17 +263,43 @@ extension DBSession {
 
     /// Local accounts, newest first, with their users; at most `limit`.
     package func localAccounts(limit: Int = 1000) async throws -> [(Account, User)] {
-        let rows = try await self.sql.raw(
+        try await self.localAccounts(LocalAccountQuery(limit: limit))
+    }
+
+    /// Local accounts with their users matching `query` (the admin API's filters), one page of them.
+    package func localAccounts(_ query: LocalAccountQuery) async throws -> [(Account, User)] {
+        var sql = SQLQueryString(
             """
             SELECT a.*, u.id AS u_id, u.account_id AS u_account_id, u.email AS u_email,
                 u.password_hash AS u_password_hash, u.role AS u_role, u.confirmed_at AS u_confirmed_at,
                 u.approved AS u_approved, u.reason AS u_reason, u.locale AS u_locale, u.settings AS u_settings,
                 u.created_at AS u_created_at
-            FROM accounts a JOIN users u ON u.account_id = a.id
-            ORDER BY a.id DESC LIMIT \(bind: limit)
+            FROM accounts a JOIN users u ON u.account_id = a.id WHERE a.domain IS NULL
             """
-        ).all()
-        return try rows.map { row in
+        )
+        if query.pendingOnly { sql.appendLiteral(" AND u.approved = FALSE") }
+        if query.staffOnly { sql.appendLiteral(" AND u.role <> 'user'") }
+        if let username = query.usernameContains {
+            sql.appendLiteral(" AND lower(a.username) LIKE ")
+            sql.appendInterpolation(bind: "%" + Self.likePrefix(username.lowercased()))
+            sql.appendLiteral(" ESCAPE '\\'")
+        }
+        if let email = query.emailContains {
+            sql.appendLiteral(" AND lower(u.email) LIKE ")
+            sql.appendInterpolation(bind: "%" + Self.likePrefix(email.lowercased()))
+            sql.appendLiteral(" ESCAPE '\\'")
+        }
+        if let maxID = query.maxID {
+            sql.appendLiteral(" AND a.id < ")
+            sql.appendInterpolation(bind: maxID)
+        }
+        if let sinceID = query.sinceID {
+            sql.appendLiteral(" AND a.id > ")
+            sql.appendInterpolation(bind: sinceID)
+        }
+        sql.appendLiteral(query.oldestFirst ? " ORDER BY a.id ASC LIMIT " : " ORDER BY a.id DESC LIMIT ")
+        sql.appendInterpolation(bind: query.limit)
+        return try await self.sql.raw(sql).all().map { row in
             (
                 try row.decodeAccount(),
                 try row.decode(model: UserRow.self, prefix: "u_").user()

@@ -65,6 +65,25 @@ import Testing
                 #expect(v1.jsonArray.count == 2)
                 let all = try await client.execute(uri: "/api/v1/admin/accounts", method: .get, headers: .bearer(token))
                 #expect(all.jsonArray.count == 3)
+                let byName = try await client.execute(
+                    uri: "/api/v1/admin/accounts?username=GI&email=example",
+                    method: .get,
+                    headers: .bearer(token)
+                )
+                #expect(byName.jsonArray.map { $0["username"] as? String } == ["gina"])
+                let wildcard = try await client.execute(
+                    uri: "/api/v1/admin/accounts?username=%25",
+                    method: .get,
+                    headers: .bearer(token)
+                )
+                #expect(wildcard.jsonArray.isEmpty)
+                let firstPage = try await client.execute(
+                    uri: "/api/v2/admin/accounts?status=pending&limit=1",
+                    method: .get,
+                    headers: .bearer(token)
+                )
+                #expect(firstPage.jsonArray.map { $0["username"] as? String } == ["hugo"])
+                #expect(firstPage.headers[SocialAPI.linkField]?.contains("max_id=") == true)
 
                 let ginaID = try #require(gina["id"] as? String)
                 let approved = try await client.execute(

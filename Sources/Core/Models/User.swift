@@ -116,3 +116,23 @@ package struct TwoFactorRecord: Sendable, Equatable {
 
     package var isEnabled: Bool { self.secret != nil }
 }
+
+/// Which local accounts the admin account listing returns: the filters of the admin API and the CLI.
+package struct LocalAccountQuery: Sendable {
+    /// Only sign-ups waiting for approval.
+    package var pendingOnly = false
+    /// Only admins and moderators.
+    package var staffOnly = false
+    /// Case-insensitive substrings of the username and the email.
+    package var usernameContains: String?
+    package var emailContains: String?
+    /// Ids below / above (a page).
+    package var maxID: Int64?
+    package var sinceID: Int64?
+    package var limit: Int
+    package var oldestFirst = false
+
+    package init(limit: Int) {
+        self.limit = limit
+    }
+}

@@ -21,7 +21,7 @@ struct AdminAccountsController {
 
     @Sendable func listV1(_ request: Request, context: AppRequestContext) async throws -> Response {
         let params = try await request.parameters(context: context)
-        var filter = AdminProcessor.AccountFilter()
+        var filter = AdminAccountsController.Filter()
         filter.pending = try params.bool("pending") == true
         filter.staff = try params.bool("staff") == true
         if try params.bool("remote") == true { return try self.empty(request) }
@@ -30,7 +30,7 @@ struct AdminAccountsController {
 
     @Sendable func listV2(_ request: Request, context: AppRequestContext) async throws -> Response {
         let params = try await request.parameters(context: context)
-        var filter = AdminProcessor.AccountFilter()
+        var filter = AdminAccountsController.Filter()
         switch try params.string("status") {
         case nil, "", "active": break
         case "pending": filter.pending = true
@@ -46,19 +46,18 @@ struct AdminAccountsController {
         _ request: Request,
         context: AppRequestContext,
         params: RequestParameters,
-        filter: AdminProcessor.AccountFilter
+        filter: Filter
     ) async throws -> Response {
         _ = try await self.staff(context, scope: "admin:read:accounts")
-        var filter = filter
-        filter.username = try params.string("username").flatMap { $0.isEmpty ? nil : $0 }
-        filter.email = try params.string("email").flatMap { $0.isEmpty ? nil : $0 }
         let page = try Pagination.page(params, default: 100, max: 200)
-        let found = try await self.admin.accounts(
-            filter,
-            maxID: page.maxID,
-            sinceID: page.sinceID ?? page.minID,
-            limit: page.limit
-        )
+        var query = LocalAccountQuery(limit: page.limit)
+        query.pendingOnly = filter.pending
+        query.staffOnly = filter.staff
+        query.usernameContains = try params.string("username").flatMap { $0.isEmpty ? nil : $0 }
+        query.emailContains = try params.string("email").flatMap { $0.isEmpty ? nil : $0 }
+        query.maxID = page.maxID
+        query.sinceID = page.sinceID ?? page.minID
+        let found = try await self.admin.accounts(query)
         return try Pagination.response(
             found.map { AdminAccountEntity($0.0, $0.1, urls: self.urls) },
             newestID: found.first?.0.id.rawValue,
@@ -89,6 +88,12 @@ struct AdminAccountsController {
         let (account, user) = try await self.admin.localAccount(id)
         try await self.admin.reject(id)
         return AdminAccountEntity(account, user, urls: self.urls)
+    }
+
+    /// The filters the two list versions spell differently.
+    struct Filter {
+        var pending = false
+        var staff = false
     }
 
     private func staff(_ context: AppRequestContext, scope: String) async throws -> Viewer {

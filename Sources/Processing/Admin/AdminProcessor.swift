@@ -117,33 +117,17 @@ package struct AdminProcessor: Sendable {
         return user
     }
 
-    /// What the admin API filters local accounts by.
-    package struct AccountFilter: Sendable {
-        package var pending = false
-        package var staff = false
-        package var username: String?
-        package var email: String?
-
-        package init() {}
-    }
-
-    /// Local accounts matching `filter`, newest first, one page of them (ids below `maxID`, above `sinceID`).
-    package func accounts(_ filter: AccountFilter, maxID: Int64?, sinceID: Int64?, limit: Int) async throws
-        -> [(Account, User)]
-    {
-        try await self.listAccounts().filter { account, user in
-            (!filter.pending || !user.approved)
-                && (!filter.staff || user.role != .user)
-                && (filter.username.map { account.username.lowercased().contains($0.lowercased()) } ?? true)
-                && (filter.email.map { user.email.lowercased().contains($0.lowercased()) } ?? true)
-                && (maxID.map { account.id.rawValue < $0 } ?? true)
-                && (sinceID.map { account.id.rawValue > $0 } ?? true)
-        }.prefix(limit).map { $0 }
+    /// Local accounts matching `query` (the admin API's filters and page), newest first.
+    package func accounts(_ query: LocalAccountQuery) async throws -> [(Account, User)] {
+        try await self.context.db.read { try await $0.localAccounts(query) }
     }
 
     /// Sign-ups waiting for approval, oldest first, with the reason given.
     package func pendingAccounts() async throws -> [(Account, User)] {
-        try await self.listAccounts().filter { !$0.1.approved }.reversed()
+        var query = LocalAccountQuery(limit: 1000)
+        query.pendingOnly = true
+        query.oldestFirst = true
+        return try await self.accounts(query)
     }
 
     /// A local account and its user by account id, for the admin API.
