@@ -39,6 +39,18 @@ package enum Validation {
     /// Password length bounds: bcrypt reads at most 72 bytes.
     package static let passwordLength = 8...72
 
+    /// What is wrong with a new password, in Mastodon's words, or nil when it is acceptable.
+    package static func passwordProblem(_ password: String) -> DomainError.FieldError? {
+        if password.isEmpty { return .init("ERR_BLANK", "can't be blank") }
+        if password.count < Self.passwordLength.lowerBound {
+            return .init("ERR_TOO_SHORT", "is too short (minimum is \(Self.passwordLength.lowerBound) characters)")
+        }
+        if password.utf8.count > Self.passwordLength.upperBound {
+            return .init("ERR_TOO_LONG", "is too long (maximum is \(Self.passwordLength.upperBound) characters)")
+        }
+        return nil
+    }
+
     /// Names that may never be registered locally (they collide with routes or roles).
     package static let reservedUsernames: Set<String> = [
         "admin", "administrator", "root", "support", "help", "webmaster", "postmaster", "hostmaster", "abuse",

@@ -47,7 +47,7 @@ package struct AccountPages: Sendable {
     @Sendable func signUp(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = try await self.session.form(request, context: context)
         guard self.session.csrfMatches(request, form) else { return self.session.forbidden() }
-        let csrf = request.cookies[BrowserSession.csrfCookie]?.value ?? ""
+        let csrf = self.session.submittedCSRF(request)
         let values: [String: String] = [
             "username": try form.string("username") ?? "",
             "email": try form.string("email") ?? "",
@@ -211,7 +211,7 @@ package struct AccountPages: Sendable {
         }
         if let error {
             var values = Self.errorValues(error)
-            values["csrf"] = request.cookies[BrowserSession.csrfCookie]?.value ?? ""
+            values["csrf"] = self.session.submittedCSRF(request)
             values["token"] = String(token.prefix(128))
             return self.renderer.page(
                 "password_edit",

@@ -29,6 +29,11 @@ struct BrowserSession: Sendable {
         return (Secrets.token(), true)
     }
 
+    /// The CSRF value of a submitted form's cookie, to render again in a page answering it.
+    func submittedCSRF(_ request: Request) -> String {
+        request.cookies[Self.csrfCookie]?.value ?? ""
+    }
+
     /// `response` with the CSRF cookie set when the value is new.
     func withCSRF(_ response: Response, _ csrf: (value: String, isNew: Bool)) -> Response {
         guard csrf.isNew else { return response }

@@ -188,7 +188,7 @@ package struct OAuthPages: Sendable {
             let user = try await self.oauth.checkPassword(login: login, password: try form.string("password") ?? "")
             if try await self.twoFactor.isEnabled(for: user) {
                 let challenge = try await self.twoFactor.startChallenge(for: user)
-                let csrf = request.cookies[BrowserSession.csrfCookie]?.value ?? ""
+                let csrf = self.session.submittedCSRF(request)
                 var response = self.renderer.page(
                     "sign_in_two_factor",
                     title: "Two-factor authentication",
@@ -207,7 +207,7 @@ package struct OAuthPages: Sendable {
             try await self.session.signIn(user, on: &response)
             return response
         } catch let error as DomainError {
-            let csrf = request.cookies[BrowserSession.csrfCookie]?.value ?? ""
+            let csrf = self.session.submittedCSRF(request)
             return self.renderer.page(
                 "sign_in",
                 title: "Sign in",
@@ -231,7 +231,7 @@ package struct OAuthPages: Sendable {
             try await self.session.signIn(user, on: &response)
             return response
         } catch let error as DomainError {
-            let csrf = request.cookies[BrowserSession.csrfCookie]?.value ?? ""
+            let csrf = self.session.submittedCSRF(request)
             // A wrong code asks again; an expired or exhausted challenge goes back to the password.
             let again = error == TwoFactorProcessor.wrongCode
             return self.renderer.page(

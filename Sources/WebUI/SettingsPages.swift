@@ -413,7 +413,7 @@ struct SettingsPages: Sendable {
         let parameters = try await self.session.form(request, context: context, limit: limit)
         guard self.session.csrfMatches(request, parameters) else { return self.session.forbidden() }
         guard let user = try await self.session.user(request) else { return Self.signInFirst(request) }
-        let csrf = request.cookies[BrowserSession.csrfCookie]?.value ?? ""
+        let csrf = self.session.submittedCSRF(request)
         return try await handle(user, Form(parameters: parameters, csrf: csrf))
     }
 

@@ -64,12 +64,8 @@ package struct AccountProcessor: Sendable {
         } else if try await self.context.db.read({ try await $0.user(email: new.email) }) != nil {
             details["email", default: []].append(.init("ERR_TAKEN", "has already been taken"))
         }
-        if new.password.isEmpty {
-            details["password", default: []].append(.init("ERR_BLANK", "can't be blank"))
-        } else if new.password.count < Validation.passwordLength.lowerBound {
-            details["password", default: []].append(.init("ERR_TOO_SHORT", "is too short (minimum is 8 characters)"))
-        } else if new.password.utf8.count > Validation.passwordLength.upperBound {
-            details["password", default: []].append(.init("ERR_TOO_LONG", "is too long (maximum is 72 characters)"))
+        if let problem = Validation.passwordProblem(new.password) {
+            details["password", default: []].append(problem)
         }
         if requireReason && (new.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             details["reason", default: []].append(.init("ERR_BLANK", "can't be blank"))

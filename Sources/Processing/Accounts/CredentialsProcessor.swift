@@ -219,12 +219,7 @@ package struct CredentialsProcessor: Sendable {
     /// (`keepSession` is the hash of the one making the change).
     package func changePassword(userID: User.ID, current: String, new: String, keepSession: String?) async throws {
         let (user, _) = try await self.requireUser(userID)
-        guard await self.context.passwords.verify(current, hash: user.passwordHash) else {
-            throw DomainError.validation(
-                "Validation failed: Current password is invalid",
-                details: ["current_password": [.init("ERR_INVALID", "is invalid")]]
-            )
-        }
+        try await self.checkCurrentPassword(current, of: user)
         try Self.checkPassword(new)
         let hash = await self.context.passwords.hash(new)
         try await self.context.db.transaction { session in
@@ -240,12 +235,7 @@ package struct CredentialsProcessor: Sendable {
     @discardableResult
     package func changeEmail(userID: User.ID, password: String, to newEmail: String) async throws -> Bool {
         let (user, account) = try await self.requireUser(userID)
-        guard await self.context.passwords.verify(password, hash: user.passwordHash) else {
-            throw DomainError.validation(
-                "Validation failed: Current password is invalid",
-                details: ["current_password": [.init("ERR_INVALID", "is invalid")]]
-            )
-        }
+        try await self.checkCurrentPassword(password, of: user)
         let email = newEmail.trimmingCharacters(in: .whitespacesAndNewlines)
         guard email.lowercased() != user.email.lowercased() else { return false }
         try await self.checkNewAddress(email)
@@ -290,17 +280,21 @@ package struct CredentialsProcessor: Sendable {
         details: ["email": [.init("ERR_TAKEN", "has already been taken")]]
     )
 
+    /// A new password against the length rules.
     static func checkPassword(_ password: String) throws {
-        if password.count < Validation.passwordLength.lowerBound {
+        guard let problem = Validation.passwordProblem(password) else { return }
+        throw DomainError.validation(
+            "Validation failed: Password \(problem.description)",
+            details: ["password": [problem]]
+        )
+    }
+
+    /// The password a settings change asks for again (email, password, two-factor).
+    func checkCurrentPassword(_ password: String, of user: User) async throws {
+        guard await self.context.passwords.verify(password, hash: user.passwordHash) else {
             throw DomainError.validation(
-                "Validation failed: Password is too short (minimum is 8 characters)",
-                details: ["password": [.init("ERR_TOO_SHORT", "is too short (minimum is 8 characters)")]]
-            )
-        }
-        if password.utf8.count > Validation.passwordLength.upperBound {
-            throw DomainError.validation(
-                "Validation failed: Password is too long (maximum is 72 characters)",
-                details: ["password": [.init("ERR_TOO_LONG", "is too long (maximum is 72 characters)")]]
+                "Validation failed: Current password is invalid",
+                details: ["current_password": [.init("ERR_INVALID", "is invalid")]]
             )
         }
     }

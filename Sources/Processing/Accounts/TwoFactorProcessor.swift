@@ -181,12 +181,7 @@ package struct TwoFactorProcessor: Sendable {
     }
 
     private func checkPassword(_ user: User, _ password: String) async throws {
-        guard await self.context.passwords.verify(password, hash: user.passwordHash) else {
-            throw DomainError.validation(
-                "Validation failed: Current password is invalid",
-                details: ["current_password": [.init("ERR_INVALID", "is invalid")]]
-            )
-        }
+        try await CredentialsProcessor(self.context).checkCurrentPassword(password, of: user)
     }
 
     private func provisioningURI(_ totp: TOTP, for user: User) async throws -> String {

@@ -39,7 +39,7 @@ package struct AdminProcessor: Sendable {
     package func resetPassword(username: String, password: String?) async throws -> String {
         let (_, user) = try await self.requireLocal(username)
         let newPassword = password ?? Secrets.password()
-        guard Validation.passwordLength.contains(newPassword.utf8.count) else {
+        guard Validation.passwordProblem(newPassword) == nil else {
             throw DomainError.validation("Password must be 8 to 72 characters long")
         }
         let hash = await self.context.passwords.hash(newPassword)
