@@ -90,6 +90,10 @@ package struct AdminTool: Sendable {
         }
     }
 
+    package func deleteAccount(username: String) async throws {
+        try await self.deps.processor.admin.deleteAccount(username: username)
+    }
+
     package func setSuspended(username: String, _ suspended: Bool) async throws {
         try await self.deps.processor.admin.setSuspended(username: username, suspended)
     }

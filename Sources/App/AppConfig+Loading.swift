@@ -21,6 +21,7 @@ extension AppConfig {
         ("smtp_host", "TERN_SMTP_HOST"), ("smtp_port", "TERN_SMTP_PORT"), ("smtp_security", "TERN_SMTP_SECURITY"),
         ("smtp_user", "TERN_SMTP_USER"), ("smtp_password", "TERN_SMTP_PASSWORD"), ("smtp_from", "TERN_SMTP_FROM"),
         ("smtp_tls_verify", "TERN_SMTP_TLS_VERIFY"), ("sendmail", "TERN_SENDMAIL"),
+        ("single_user_mode", "TERN_SINGLE_USER_MODE"),
     ]
 
     /// Resolves the configuration: flags over environment over file over defaults.
@@ -121,6 +122,15 @@ extension AppConfig {
                 throw fail("registrations", "expected open, approval, invite or closed")
             }
             config.instance.registrations = parsed
+        }
+        if let single = values["single_user_mode"] {
+            switch single.lowercased() {
+            case "true", "yes", "1", "on": config.instance.singleUserMode = true
+            case "false", "no", "0", "off", "": config.instance.singleUserMode = false
+            default: throw fail("single_user_mode", "expected true or false")
+            }
+            // One person's server takes no sign-ups, whatever `registrations` says.
+            if config.instance.singleUserMode { config.instance.registrations = .closed }
         }
         if let maxChars = values["max_chars"] {
             guard let number = Int(maxChars), (1...100_000).contains(number) else {

@@ -91,6 +91,8 @@ package struct URLBuilder: Sendable {
     package var oauthRevoke: String { "\(self.base)/oauth/revoke" }
     /// Where the oob flow shows the code.
     package var oauthNative: String { "\(self.base)/oauth/authorize/native" }
+    /// The sign-up page of an invite link.
+    package func invite(_ code: String) -> String { "\(self.base)/invite/\(code)" }
     /// A file of the local media store (uploads, avatars, headers), served from `/system/`.
     package func mediaFile(_ key: String) -> String { "\(self.base)/system/\(key)" }
 

@@ -37,6 +37,11 @@ package struct MastodonRoutes {
             urls: self.processor.context.urls
         ).addRoutes(to: v1)
         EmailsController(credentials: self.processor.credentials).addRoutes(to: v1)
+        InvitesController(
+            invites: self.processor.invites,
+            urls: self.processor.context.urls,
+            clock: self.processor.context.clock
+        ).addRoutes(to: v1)
         AdminAccountsController(admin: self.processor.admin, urls: self.processor.context.urls)
             .addRoutes(v1: v1, v2: v2)
         InstanceController(instance: self.processor.instance, accounts: self.processor.accounts)

@@ -55,6 +55,15 @@ package struct JobProcessor: Sendable {
                 return
             }
             try await mailer.send(mail, logger: self.context.logger)
+        case .deleteMediaFiles(let keys):
+            for key in keys {
+                do {
+                    try await self.context.media.delete(key)
+                } catch {
+                    // A missing file is no error (the store skips it); anything else is logged, not retried forever.
+                    self.context.logger.warning("media file \(key) not deleted: \(error)")
+                }
+            }
         }
     }
 

@@ -49,6 +49,7 @@ package final class Processor: Sendable {
     package let context: ProcessingContext
     package let accounts: AccountProcessor
     package let credentials: CredentialsProcessor
+    package let invites: InviteProcessor
     package let twoFactor: TwoFactorProcessor
     package let oauth: OAuthProcessor
     package let instance: InstanceProcessor
@@ -74,6 +75,7 @@ package final class Processor: Sendable {
         self.context = context
         self.accounts = AccountProcessor(context)
         self.credentials = CredentialsProcessor(context)
+        self.invites = InviteProcessor(context)
         self.twoFactor = TwoFactorProcessor(context)
         self.oauth = OAuthProcessor(context)
         self.instance = InstanceProcessor(context)

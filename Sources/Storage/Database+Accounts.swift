@@ -21,6 +21,7 @@ struct AccountRow: Decodable {
     var createdAt: Int64
     var updatedAt: Int64
     var suspendedAt: Int64?
+    var deletedAt: Int64?
     var followersCount: Int
     var followingCount: Int
     var statusesCount: Int
@@ -52,6 +53,7 @@ struct AccountRow: Decodable {
         case createdAt = "created_at"
         case updatedAt = "updated_at"
         case suspendedAt = "suspended_at"
+        case deletedAt = "deleted_at"
         case followersCount = "followers_count"
         case followingCount = "following_count"
         case statusesCount = "statuses_count"
@@ -151,6 +153,7 @@ struct AccountRow: Decodable {
             account.alsoKnownAs = (try? JSONDecoder().decode([String].self, from: Data(aliases.utf8))) ?? []
         }
         account.movedToURI = self.movedToUri
+        account.deletedAt = self.deletedAt.map(Date.init(millisecondsSince1970:))
         return account
     }
 

@@ -180,6 +180,16 @@ extension DBSession {
         ).all().map { try $0.decode(column: "inbox", as: String.self) }
     }
 
+    /// The delivery inbox of every remote account this server knows and has not suspended, each once.
+    package func knownInboxes() async throws -> [String] {
+        try await self.sql.raw(
+            """
+            SELECT DISTINCT COALESCE(shared_inbox_url, inbox_url) AS inbox FROM accounts
+            WHERE domain IS NOT NULL AND suspended_at IS NULL AND COALESCE(shared_inbox_url, inbox_url) IS NOT NULL
+            """
+        ).all().map { try $0.decode(column: "inbox", as: String.self) }
+    }
+
     /// Whether any remote account follows `account` (one index probe), so local-only posts enqueue nothing.
     package func hasRemoteFollowers(_ account: Account.ID) async throws -> Bool {
         try await self.sql.raw(
@@ -237,14 +247,6 @@ extension DBSession {
     }
 
     // MARK: Statuses
-
-    /// Removes every status of an account (a remote actor deleted itself).
-    package func deleteStatuses(of account: Account.ID) async throws {
-        try await self.sql.raw("DELETE FROM statuses WHERE account_id = \(bind: account.rawValue)").run()
-        try await self.sql.raw(
-            "UPDATE accounts SET statuses_count = 0 WHERE id = \(bind: account.rawValue)"
-        ).run()
-    }
 
     /// The status whose ActivityPub id is `uri`.
     package func status(uri: String) async throws -> Status? {

@@ -5,7 +5,10 @@ import Foundation
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage the server from the command line (uses the same configuration as serve).",
-        subcommands: [AccountCommand.self, JobsCommand.self, Migrate.self, SeedBenchmark.self, SeedFollowers.self]
+        subcommands: [
+            AccountCommand.self, InviteCommand.self, JobsCommand.self, Migrate.self, SeedBenchmark.self,
+            SeedFollowers.self,
+        ]
     )
 }
 
@@ -67,7 +70,7 @@ struct AccountCommand: AsyncParsableCommand {
         abstract: "Create and manage local accounts.",
         subcommands: [
             Create.self, List.self, Pending.self, Approve.self, Reject.self, ResetPassword.self, Confirm.self,
-            Suspend.self, Unsuspend.self,
+            Suspend.self, Unsuspend.self, Delete.self,
         ]
     )
 
@@ -204,6 +207,26 @@ struct AccountCommand: AsyncParsableCommand {
             try await AdminRunner.run(self.options) { admin in
                 try await admin.setSuspended(username: self.name, false)
                 print("Unsuspended @\(self.name).")
+            }
+        }
+    }
+}
+
+extension AccountCommand {
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a local account for good: its posts, media and follows go, a Delete is sent to every "
+                + "known server, and the username stays reserved."
+        )
+        @Argument(help: "The username.") var name: String
+        @Flag(name: .long, help: "Confirm: this cannot be undone.") var yes = false
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            guard self.yes else { fail("deleting @\(self.name) cannot be undone: add --yes to go ahead") }
+            try await AdminRunner.run(self.options) { admin in
+                try await admin.deleteAccount(username: self.name)
+                print("Deleted @\(self.name); the Delete goes out to other servers with the job queue.")
             }
         }
     }

@@ -26,6 +26,7 @@ package struct AccountPages: Sendable {
         let pages = router.group().add(middleware: ErrorPageMiddleware(renderer: self.renderer))
         let limited = pages.group().add(middleware: RateLimitMiddleware(self.authLimiter))
         pages.get("auth/sign_up", use: self.showSignUp)
+        pages.get("invite/:code", use: self.showInvite)
         limited.post("auth/sign_up", use: self.signUp)
         pages.get("auth/confirmation", use: self.confirm)
         pages.get("auth/confirmation/new", use: self.showResend)
@@ -41,7 +42,33 @@ package struct AccountPages: Sendable {
 
     @Sendable func showSignUp(_ request: Request, context: AppRequestContext) async throws -> Response {
         let csrf = self.session.csrf(request)
-        return self.session.withCSRF(self.signUpPage(csrf: csrf.value, values: [:], error: nil), csrf)
+        let code = request.uri.queryParameters.get("invite_code").map { String($0) } ?? ""
+        let invite = code.isEmpty ? nil : try await self.processor.invites.usable(code: code)
+        if !code.isEmpty && invite == nil { return self.invalidInvite() }
+        let page = self.signUpPage(csrf: csrf.value, values: [:], error: nil, invite: invite.map { (code, $0.1) })
+        return self.session.withCSRF(page, csrf)
+    }
+
+    /// `/invite/CODE`: the sign-up page for a usable invite, whatever the registration mode.
+    @Sendable func showInvite(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let code = context.parameters.get("code") ?? ""
+        guard let (_, inviter) = try await self.processor.invites.usable(code: code) else {
+            return self.invalidInvite()
+        }
+        let csrf = self.session.csrf(request)
+        return self.session.withCSRF(
+            self.signUpPage(csrf: csrf.value, values: [:], error: nil, invite: (code, inviter)),
+            csrf
+        )
+    }
+
+    private func invalidInvite() -> Response {
+        self.notice(
+            "Invite not valid",
+            "This invite link is unknown, expired or used up. Ask the person who sent it for a new one.",
+            link: ("/about", "About this server"),
+            status: .notFound
+        )
     }
 
     @Sendable func signUp(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -53,6 +80,14 @@ package struct AccountPages: Sendable {
             "email": try form.string("email") ?? "",
             "reason": try form.string("reason") ?? "",
         ]
+        let code = String((try form.string("invite_code") ?? "").prefix(64))
+        var invite: (String, Account)?
+        if !code.isEmpty {
+            guard let (_, inviter) = try await self.processor.invites.usable(code: code) else {
+                return self.invalidInvite()
+            }
+            invite = (code, inviter)
+        }
         let password = try form.string("password") ?? ""
         guard password == (try form.string("password_confirmation") ?? "") else {
             return self.signUpPage(
@@ -61,7 +96,8 @@ package struct AccountPages: Sendable {
                 error: .validation(
                     "The two passwords do not match",
                     details: ["password_confirmation": [.init("ERR_INVALID", "do not match")]]
-                )
+                ),
+                invite: invite
             )
         }
         let user: User
@@ -72,10 +108,11 @@ package struct AccountPages: Sendable {
                 password: password,
                 reason: values["reason"],
                 locale: Self.preferredLanguage(request),
-                agreement: try form.string("agreement") == "1"
+                agreement: try form.string("agreement") == "1",
+                inviteCode: code.isEmpty ? nil : code
             )
         } catch let error as DomainError {
-            return self.signUpPage(csrf: csrf, values: values, error: error)
+            return self.signUpPage(csrf: csrf, values: values, error: error, invite: invite)
         }
         if user.canSignIn {
             var response = Response.redirect(to: "/web/home", type: .normal)
@@ -92,9 +129,15 @@ package struct AccountPages: Sendable {
         return self.notice("Check your email", message, link: ("/auth/sign_in", "Back to sign in"))
     }
 
-    private func signUpPage(csrf: String, values: [String: String], error: DomainError?) -> Response {
+    /// The sign-up form under the registration mode, or with an invite (code and inviter) in any mode.
+    private func signUpPage(
+        csrf: String,
+        values: [String: String],
+        error: DomainError?,
+        invite: (code: String, inviter: Account)? = nil
+    ) -> Response {
         let mode = self.processor.context.instance.registrations
-        guard mode == .open || mode == .approval else {
+        guard mode == .open || mode == .approval || invite != nil else {
             return self.renderer.page(
                 "error",
                 title: "Sign-up unavailable",
@@ -108,10 +151,17 @@ package struct AccountPages: Sendable {
         }
         var object: [String: Any] = values
         object["csrf"] = csrf
-        object["approval"] = mode == .approval
+        object["approval"] = mode == .approval && invite == nil
         object["rules"] = self.processor.context.instance.rules.map(\.text)
         object["hasRules"] = !self.processor.context.instance.rules.isEmpty
         object["minPassword"] = Validation.passwordLength.lowerBound
+        if let invite {
+            object["inviteCode"] = invite.code
+            object["inviter"] = [
+                "handle": self.processor.context.urls.acct(invite.inviter.username),
+                "name": invite.inviter.displayName.isEmpty ? invite.inviter.username : invite.inviter.displayName,
+            ]
+        }
         var status = HTTPResponse.Status.ok
         if let error {
             object.merge(Self.errorValues(error)) { _, new in new }

@@ -58,10 +58,17 @@ package struct PublicPages: Sendable {
 
     // MARK: Pages
 
-    /// Signed-in browsers go to the web app, everyone else to the about page.
+    /// Signed-in browsers go to the web app, everyone else to the about page, or on a single-user
+    /// server to its one person's profile.
     @Sendable func root(_ request: Request, context: AppRequestContext) async throws -> Response {
         let signedIn = request.cookies[BrowserSession.sessionCookie].map { !$0.value.isEmpty } ?? false
-        return Response.redirect(to: signedIn ? "/web/home" : "/about", type: .found)
+        if signedIn { return Response.redirect(to: "/web/home", type: .found) }
+        if self.processor.context.instance.singleUserMode,
+            let account = try await self.processor.accounts.singleUserAccount()
+        {
+            return Response.redirect(to: "/@\(account.username)", type: .found)
+        }
+        return Response.redirect(to: "/about", type: .found)
     }
 
     @Sendable func about(_ request: Request, context: AppRequestContext) async throws -> Response {

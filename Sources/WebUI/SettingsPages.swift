@@ -31,6 +31,8 @@ struct SettingsPages: Sendable {
         limited.post("settings/two_factor/recovery_codes", use: self.regenerateRecoveryCodes)
         pages.get("oauth/authorized_applications", use: self.showApplications)
         pages.post("oauth/authorized_applications/:id/revoke", use: self.revokeApplication)
+        self.addInviteRoutes(pages: pages)
+        self.addDeletionRoutes(pages: pages, limited: limited)
     }
 
     // MARK: Profile
@@ -397,14 +399,14 @@ struct SettingsPages: Sendable {
     }
 
     /// A settings page for the signed-in user, or the sign-in page that comes back here.
-    private func page(_ request: Request, _ render: (User, String) async throws -> Response) async throws -> Response {
+    func page(_ request: Request, _ render: (User, String) async throws -> Response) async throws -> Response {
         guard let user = try await self.session.user(request) else { return Self.signInFirst(request) }
         let csrf = self.session.csrf(request)
         return self.session.withCSRF(try await render(user, csrf.value), csrf)
     }
 
     /// Handles a settings form: CSRF checked, then a session required.
-    private func submit(
+    func submit(
         _ request: Request,
         context: AppRequestContext,
         limit: Int = 65_536,

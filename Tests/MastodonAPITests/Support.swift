@@ -91,10 +91,11 @@ extension TestApp {
     /// `run` with a registration mode other than open.
     static func run<T: Sendable>(
         _ database: TestDatabase,
+        clock: Clock = .system,
         registrations: RegistrationMode,
         _ body: @Sendable (TestApp) async throws -> T
     ) async throws -> T {
-        try await Self.run(database, configure: { $0.instance.registrations = registrations }, body)
+        try await Self.run(database, clock: clock, configure: { $0.instance.registrations = registrations }, body)
     }
 
     /// `run` with handles on `accountDomain` while the server is served from `tern.test`.

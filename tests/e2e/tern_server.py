@@ -259,6 +259,21 @@ class TernServer:
         return api
 
 
+def run_tern(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Runs `tern ARGS...` with only the given TERN_* settings; for settings that must stop it at once."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("TERN_")}
+    clean.update(env)
+    return subprocess.run(
+        [str(tern_bin()), *args],
+        env=clean,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
+
+
 # --- servers for a fixture ------------------------------------------------------------------------------
 
 

@@ -15,10 +15,8 @@ One test, marked `slow`, lets the SMTP server be down when a mail is first due a
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
-import subprocess
 import time
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -31,7 +29,7 @@ import requests
 from browser import describe, parse_forms
 from mastodon import Mastodon, MastodonAPIError, MastodonUnauthorizedError
 from smtp_sink import DEFAULT_FROM, MAIL_TIMEOUT, ReceivedMail, SmtpSink, first_link
-from tern_server import DATABASES, DEFAULT_PASSWORD, SCOPES, TernServer, running_servers, tern_bin, unique_name
+from tern_server import DATABASES, DEFAULT_PASSWORD, SCOPES, TernServer, run_tern, running_servers, unique_name
 
 # Every test signs in and signs up several times; the per-address limit on those is not what they test.
 TERN_SERVER_ENV = {"TERN_AUTH_RATE_LIMIT": "0"}
@@ -725,21 +723,6 @@ def test_forms_without_the_csrf_token_are_refused(server: TernServer, smtp_sink:
     control = sign_up_through_api(server, "control")
     smtp_sink.wait_for_mail(to=control.email)
     assert smtp_sink.mails_to(account.email) == [] and smtp_sink.mails_to(f"{username}@example.org") == []
-
-
-def run_tern(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Runs `tern ARGS...` with only the given TERN_* settings; for settings that must stop it at once."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("TERN_")}
-    clean.update(env)
-    return subprocess.run(
-        [str(tern_bin()), *args],
-        env=clean,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 @pytest.mark.parametrize(

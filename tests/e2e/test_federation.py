@@ -18,6 +18,7 @@ from typing import Optional, TypeVar
 
 import pytest
 import requests
+from images import png
 from mastodon import MastodonNotFoundError
 from people import Person, person
 from tern_server import DATABASES, TernServer, running_servers
@@ -296,6 +297,44 @@ def test_block_removes_the_follower_and_stops_delivery(net: Network) -> None:
     assert by_uri(alice.api.timeline_home(), after.uri) is None
     known_on_alpha = [s.uri for s in erin.api.account_statuses(bob_there.id)]
     assert before.uri in known_on_alpha and after.uri not in known_on_alpha, known_on_alpha
+
+
+def test_deleted_account_disappears_from_every_server_that_knows_it(net: Network) -> None:
+    """alice (alpha) is deleted with the admin CLI. The Delete of the actor goes to every inbox alpha knows: beta,
+    where bob follows her, and gamma, which follows nobody there (alice and carol only looked each other up). Both
+    remove her; on alpha her file is gone and her name stays reserved."""
+    alice, bob, carol = person(net.alpha, "alice"), person(net.beta, "bob"), person(net.gamma, "carol")
+    alice_on_beta = follow_remote(bob, alice)
+    alice_on_gamma = remote(carol, alice)
+    remote(alice, carol)
+    media = alice.api.media_post(png(64, 48), mime_type="image/png", synchronous=True)
+    posted = alice.api.status_post(f"last words {text()}", media_ids=[media.id], visibility="public")
+    home_status(bob, posted.uri)
+    assert requests.get(media.url, timeout=30).status_code == 200
+
+    result = net.alpha.cli("admin", "account", "delete", alice.username, "--yes")
+    assert result.returncode == 0, result.stderr
+
+    def gone(viewer: Person, account_id) -> bool:
+        try:
+            viewer.api.account(account_id)
+        except MastodonNotFoundError:
+            return True
+        return False
+
+    wait_for("alice is gone on beta", lambda: gone(bob, alice_on_beta.id))
+    wait_for("alice is gone on gamma", lambda: gone(carol, alice_on_gamma.id))
+    assert by_uri(bob.api.timeline_home(), posted.uri) is None
+    assert bob.api.account(bob.id).following_count == 0
+    wait_for("alice's file is deleted", lambda: requests.get(media.url, timeout=30).status_code == 404)
+    actor = requests.get(
+        net.alpha.url(f"/users/{alice.username}"), headers={"Accept": "application/activity+json"}, timeout=30
+    )
+    assert actor.status_code == 410
+    taken = net.alpha.cli(
+        "admin", "account", "create", alice.username, "--email", f"again-{alice.username}@example.org"
+    )
+    assert taken.returncode != 0 and "taken" in taken.stderr, taken.stderr
 
 
 # --- 3. the inbox refuses what it cannot verify -------------------------------------------------------------

@@ -61,6 +61,9 @@ package struct Account: Sendable, Equatable {
     package var movedToURI: String?
     /// When a remote actor document was last fetched.
     package var fetchedAt: Date?
+    /// When a local account was deleted: only this row remains (suspended, empty), keeping its username
+    /// reserved and its key for signing the `Delete` it sends.
+    package var deletedAt: Date?
 
     package init(
         id: ID,

@@ -36,6 +36,9 @@ package struct InstanceSettings: Sendable, Equatable {
     package var languages: [String]
     /// Where the server's source code is published (`source_url`); empty when not set.
     package var sourceURL: String = ""
+    /// One person's server: `/` shows the oldest local account's profile and nobody may sign up
+    /// (Mastodon's `SINGLE_USER_MODE`); configuration loading closes `registrations` with it.
+    package var singleUserMode: Bool = false
 
     package init(
         title: String = "Tern",

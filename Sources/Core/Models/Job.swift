@@ -25,6 +25,8 @@ package enum Job: Sendable, Equatable {
     case verifyLinks(accountID: Int64)
     /// Sends one email (confirmation, password reset, approval…), rendered when it was queued.
     case sendMail(OutgoingMail)
+    /// Removes files from the media store whose rows are gone (a deleted account's uploads and pictures).
+    case deleteMediaFiles(keys: [String])
 
     /// The `kind` column.
     package var kind: String {
@@ -39,6 +41,7 @@ package enum Job: Sendable, Equatable {
         case .processMedia: "process_media"
         case .verifyLinks: "verify_links"
         case .sendMail: "send_mail"
+        case .deleteMediaFiles: "delete_media_files"
         }
     }
 
@@ -51,6 +54,7 @@ package enum Job: Sendable, Equatable {
         case .deliver(let value): try Self.encode(value)
         case .inbox(let value): try Self.encode(value)
         case .sendMail(let value): try Self.encode(value)
+        case .deleteMediaFiles(let keys): try Self.encode(["keys": keys])
         case .webPush(let id), .processMedia(let id), .verifyLinks(let id): "{\"id\":\(id)}"
         }
     }
@@ -69,6 +73,9 @@ package enum Job: Sendable, Equatable {
         case "deliver": self = .deliver(try Self.decode(payload))
         case "inbox": self = .inbox(try Self.decode(payload))
         case "send_mail": self = .sendMail(try Self.decode(payload))
+        case "delete_media_files":
+            let payload: [String: [String]] = try Self.decode(payload)
+            self = .deleteMediaFiles(keys: payload["keys"] ?? [])
         case "process_media":
             struct Payload: Decodable { let id: Int64 }
             self = .processMedia(id: try JSONDecoder().decode(Payload.self, from: Data(payload.utf8)).id)
@@ -102,17 +109,37 @@ package struct Distribution: Sendable, Equatable, Codable {
     package var followers: Bool
     /// Further inboxes (mentioned actors, the target of a follow…).
     package var inboxes: [String]
+    /// Whether every inbox this server knows receives it (an account's `Delete` of itself).
+    package var everyKnownInbox: Bool
 
-    package init(accountID: Int64?, activity: String, followers: Bool, inboxes: [String] = []) {
+    package init(
+        accountID: Int64?,
+        activity: String,
+        followers: Bool,
+        inboxes: [String] = [],
+        everyKnownInbox: Bool = false
+    ) {
         self.accountID = accountID
         self.activity = activity
         self.followers = followers
         self.inboxes = inboxes
+        self.everyKnownInbox = everyKnownInbox
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.accountID = try container.decodeIfPresent(Int64.self, forKey: .accountID)
+        self.activity = try container.decode(String.self, forKey: .activity)
+        self.followers = try container.decode(Bool.self, forKey: .followers)
+        self.inboxes = try container.decodeIfPresent([String].self, forKey: .inboxes) ?? []
+        // Absent in jobs queued before this field existed.
+        self.everyKnownInbox = try container.decodeIfPresent(Bool.self, forKey: .everyKnownInbox) ?? false
     }
 
     enum CodingKeys: String, CodingKey {
         case accountID = "account_id"
         case activity, followers, inboxes
+        case everyKnownInbox = "every_known_inbox"
     }
 }
 

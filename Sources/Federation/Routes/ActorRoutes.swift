@@ -42,7 +42,16 @@ package struct ActorRoutes: Sendable {
     }
 
     @Sendable func actor(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let account = try await self.localAccount(context) else { return Self.notFound }
+        guard let account = try await self.localAccount(context) else {
+            // A deleted account's actor is gone for good (410), so servers drop what they keep of it.
+            if let username = context.parameters.get("username"), username.count <= 64,
+                let deleted = try await self.db.read({ try await $0.account(username: username, domain: nil) }),
+                deleted.deletedAt != nil
+            {
+                return Response(status: .gone)
+            }
+            return Self.notFound
+        }
         guard ActivityStreams.isActivityJSON(request.headers[.accept]) else {
             return Self.redirect(self.urls.profile(account.username))
         }

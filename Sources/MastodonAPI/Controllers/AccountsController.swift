@@ -58,7 +58,8 @@ struct AccountsController {
             password: try params.string("password") ?? "",
             reason: try params.string("reason"),
             locale: try params.string("locale") ?? "en",
-            agreement: try params.bool("agreement") == true
+            agreement: try params.bool("agreement") == true,
+            inviteCode: try params.string("invite_code")
         )
         let issued = try await self.oauth.issueRegistrationToken(for: user, by: viewer)
         return try TokenEntity(

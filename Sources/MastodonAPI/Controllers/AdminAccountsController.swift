@@ -17,6 +17,9 @@ struct AdminAccountsController {
         v1.get("admin/accounts/:id", use: self.show)
         v1.post("admin/accounts/:id/approve", use: self.approve)
         v1.post("admin/accounts/:id/reject", use: self.reject)
+        v1.post("admin/accounts/:id/action", use: self.action)
+        v1.post("admin/accounts/:id/unsuspend", use: self.unsuspend)
+        v1.delete("admin/accounts/:id", use: self.delete)
     }
 
     @Sendable func listV1(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -87,6 +90,40 @@ struct AdminAccountsController {
         let id = try Self.id(context)
         let (account, user) = try await self.admin.localAccount(id)
         try await self.admin.reject(id)
+        return AdminAccountEntity(account, user, urls: self.urls)
+    }
+
+    /// `type=suspend` suspends (its tokens stop working, its sessions end); `none` only records that a
+    /// moderator looked. Warnings, silencing, disabling and marking sensitive are not built yet: 422.
+    @Sendable func action(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try await self.staff(context, scope: "admin:write:accounts")
+        let id = try Self.id(context)
+        let params = try await request.parameters(context: context)
+        switch try params.string("type") {
+        case "suspend": try await self.admin.setSuspended(id, true)
+        case "none": _ = try await self.admin.localAccount(id)
+        case let other?:
+            throw DomainError.unprocessable("The action \(other) is not supported; use suspend or none")
+        case nil: throw DomainError.validation("type is required")
+        }
+        return MastodonErrorMiddleware.json(.ok, [:])
+    }
+
+    @Sendable func unsuspend(_ request: Request, context: AppRequestContext) async throws -> AdminAccountEntity {
+        _ = try await self.staff(context, scope: "admin:write:accounts")
+        let id = try Self.id(context)
+        try await self.admin.setSuspended(id, false)
+        let (account, user) = try await self.admin.localAccount(id)
+        return AdminAccountEntity(account, user, urls: self.urls)
+    }
+
+    /// Deletes a suspended account's data for good; answers the account as it was.
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> AdminAccountEntity {
+        let viewer = try context.requireUser(scope: "admin:write:accounts")
+        let staff = try await self.admin.requireStaff(viewer)
+        let id = try Self.id(context)
+        let (account, user) = try await self.admin.localAccount(id)
+        try await self.admin.deleteAccount(id, by: staff)
         return AdminAccountEntity(account, user, urls: self.urls)
     }
 

@@ -188,7 +188,7 @@ struct InstanceV1Entity: ResponseEncodable, Sendable {
         self.languages = settings.languages
         self.registrations = settings.registrations == .open || settings.registrations == .approval
         self.approvalRequired = settings.registrations == .approval
-        self.invitesEnabled = settings.registrations == .invite
+        self.invitesEnabled = settings.registrations != .closed
         self.configuration = ConfigurationEntity(view, version: 1)
         self.contactAccount = view.contact.map(AccountEntity.init)
         self.rules = settings.rules.map { RuleEntity(id: $0.id, text: $0.text, hint: $0.hint) }

@@ -80,20 +80,29 @@ package struct AccountProcessor: Sendable {
 
     /// A sign-up from the registration API or the sign-up page, under the server's registration mode:
     /// refused when closed or by invitation only; under approval mode a reason is required and the
-    /// account waits for an admin. The account is unconfirmed until its address is (when mail is on).
+    /// account waits for an admin. A usable invite code lets anyone in, in every mode, without approval
+    /// (as Mastodon does); an unusable one is a field error. The account is unconfirmed until its address
+    /// is (when mail is on).
     package func signUp(
         username: String,
         email: String,
         password: String,
         reason: String?,
         locale: String,
-        agreement: Bool
+        agreement: Bool,
+        inviteCode: String? = nil
     ) async throws -> (Account, User) {
         let mode = self.context.instance.registrations
-        switch mode {
-        case .closed: throw DomainError.forbidden("Registrations are closed on this server")
-        case .invite: throw DomainError.forbidden("This server accepts sign-ups by invitation only")
-        case .open, .approval: break
+        var invite: (Invite, Account)?
+        if let inviteCode, !inviteCode.isEmpty {
+            invite = try await InviteProcessor(self.context).usable(code: inviteCode)
+            guard invite != nil else { throw Self.invalidInvite }
+        } else {
+            switch mode {
+            case .closed: throw DomainError.forbidden("Registrations are closed on this server")
+            case .invite: throw DomainError.forbidden("This server accepts sign-ups by invitation only")
+            case .open, .approval: break
+            }
         }
         guard agreement else {
             throw DomainError.validation(
@@ -101,23 +110,49 @@ package struct AccountProcessor: Sendable {
                 details: ["agreement": [.init("ERR_ACCEPTED", "must be accepted")]]
             )
         }
-        return try await self.create(
+        let needsApproval = mode == .approval && invite == nil
+        let created = try await self.create(
             .init(
                 username: username,
                 email: email.trimmingCharacters(in: .whitespacesAndNewlines),
                 password: password,
                 confirmed: false,
-                approved: mode != .approval,
+                approved: !needsApproval,
                 reason: reason,
                 locale: StatusProcessor.isLanguageCode(locale) ? locale : "en"
             ),
-            requireReason: mode == .approval
+            requireReason: needsApproval,
+            invite: invite?.0.id
         )
+        if let (invite, inviter) = invite, invite.autofollow {
+            do {
+                _ = try await FollowProcessor(self.context).follow(
+                    inviter.id,
+                    by: created.0.id,
+                    reblogs: nil,
+                    notify: nil,
+                    languages: nil
+                )
+            } catch {
+                // The account exists; a failed follow (the inviter blocked in between) is not the sign-up's fault.
+                self.context.logger.notice("autofollow of the inviter failed: \(error)")
+            }
+        }
+        return created
     }
+
+    static let invalidInvite = DomainError.validation(
+        "Validation failed: Invite code is invalid or has expired",
+        details: ["invite_code": [.init("ERR_INVALID", "is invalid or has expired")]]
+    )
 
     /// Creates a local account and its user in one transaction. Validates first. An account made
     /// unconfirmed gets its confirmation mail in the same transaction; without mail it is confirmed at once.
-    package func create(_ new: NewAccount, requireReason: Bool = false) async throws -> (Account, User) {
+    /// With `invite`, one use of it is counted in the same transaction; if it ran out meanwhile, nothing
+    /// is stored.
+    package func create(_ new: NewAccount, requireReason: Bool = false, invite: Invite.ID? = nil) async throws
+        -> (Account, User)
+    {
         try await self.validate(new, requireReason: requireReason)
         let hash = await self.context.passwords.hash(new.password)
         let now = self.context.clock.now()
@@ -156,6 +191,9 @@ package struct AccountProcessor: Sendable {
                 try await session.insertAccount(account)
                 try await session.insertUser(user)
                 try await session.insertAccountKey(key)
+                if let invite, try await !session.useInvite(invite, by: user.id, at: now) {
+                    throw Self.invalidInvite
+                }
                 if user.confirmedAt == nil {
                     try await CredentialsProcessor(self.context).queueConfirmation(
                         in: session,
@@ -174,6 +212,14 @@ package struct AccountProcessor: Sendable {
             )
         }
         return (account, user)
+    }
+
+    /// The one person of a single-user server: the oldest local account not suspended.
+    package func singleUserAccount() async throws -> Account? {
+        var query = LocalAccountQuery(limit: 20)
+        query.oldestFirst = true
+        return try await self.context.db.read { try await $0.localAccounts(query) }.map(\.0)
+            .first { !$0.isSuspended }
     }
 
     /// The account with this id as anyone may see it; suspended accounts are not found.

@@ -130,6 +130,19 @@ package struct AdminProcessor: Sendable {
         return try await self.accounts(query)
     }
 
+    /// A local account and its user by username, for the admin CLI.
+    package func localAccount(username: String) async throws -> (Account, User) {
+        try await self.requireLocal(username)
+    }
+
+    /// The username of a local user, if it still exists.
+    package func username(of userID: User.ID) async throws -> String? {
+        try await self.context.db.read { session in
+            guard let user = try await session.user(id: userID) else { return nil }
+            return try await session.account(id: user.accountID)?.username
+        }
+    }
+
     /// A local account and its user by account id, for the admin API.
     package func localAccount(_ id: Account.ID) async throws -> (Account, User) {
         try await self.requireLocal(id)
@@ -143,6 +156,29 @@ package struct AdminProcessor: Sendable {
             try await session.updateSuspension(account.id, suspended: suspended)
             if suspended { try await session.deleteWebSessions(userID: user.id) }
         }
+    }
+
+    /// Suspends or lifts the suspension of a local account by id (the admin API).
+    package func setSuspended(_ id: Account.ID, _ suspended: Bool) async throws {
+        let (account, _) = try await self.requireLocal(id)
+        try await self.setSuspended(username: account.username, suspended)
+    }
+
+    /// Deletes a local account for good (the admin CLI): see `AccountProcessor.erase`.
+    package func deleteAccount(username: String) async throws {
+        let (account, _) = try await self.requireLocal(username)
+        try await self.accounts.erase(account.id)
+    }
+
+    /// Deletes a local account for good through the admin API, as Mastodon allows it: by an admin (not a
+    /// moderator), and only once the account is suspended.
+    package func deleteAccount(_ id: Account.ID, by staff: User) async throws {
+        guard staff.role == .admin else { throw DomainError.forbidden("This action is not allowed") }
+        let (account, _) = try await self.requireLocal(id)
+        guard account.isSuspended else {
+            throw DomainError.forbidden("Suspend the account before deleting its data")
+        }
+        try await self.accounts.erase(account.id)
     }
 
     private func requireLocal(_ id: Account.ID) async throws -> (Account, User) {

@@ -22,6 +22,9 @@ package struct DeliveryProcessor: Sendable {
             if distribution.followers, let accountID = distribution.accountID {
                 inboxes.formUnion(try await session.followerInboxes(of: Account.ID(accountID)))
             }
+            if distribution.everyKnownInbox {
+                inboxes.formUnion(try await session.knownInboxes())
+            }
             var byHost: [String: [String]] = [:]
             for inbox in inboxes {
                 guard let host = URLBuilder.authority(of: inbox), !self.context.urls.isLocal(inbox),

@@ -4,15 +4,17 @@ import Foundation
 import Storage
 
 extension InboxProcessor {
-    /// `Delete` of one of the signer's statuses, or of the signer itself (its account is suspended and
-    /// its statuses removed).
+    /// `Delete` of one of the signer's statuses, or of the signer itself: then the account goes with
+    /// everything of it (posts, follows both ways, favourites, cached files), as Mastodon does.
     func delete(_ activity: JSON, signer: Account) async throws {
         guard let id = activity["object"]?.id else { throw InboxRejection("Delete without an object") }
         try self.requireSameHost(id, as: signer, "object")
         if id == signer.uri {
             try await self.db.transaction { session in
-                try await session.updateSuspension(signer.id, suspended: true)
-                try await session.deleteStatuses(of: signer.id)
+                let files = try await session.eraseAccount(signer, at: self.context.clock.now())
+                if !files.isEmpty {
+                    try await session.enqueue(.deleteMediaFiles(keys: files), id: self.context.ids.next())
+                }
             }
             return
         }

@@ -40,6 +40,8 @@ package enum Migrations {
         M0022_AddProfileImages(),
         M0023_CreateUserTokens(),
         M0024_AddTwoFactor(),
+        M0025_CreateInvites(),
+        M0026_AddAccountDeletion(),
     ]
 }
 
