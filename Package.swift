@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         .target(name: "Core", swiftSettings: settings),
@@ -91,6 +92,7 @@ let package = Package(
                 "Core", "Storage", "Federation", "HTMLSanitizer", "MediaProcessing", "Mail", "TwoFactor",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: settings
         ),
@@ -164,7 +166,10 @@ let package = Package(
         ),
         .testTarget(
             name: "WebUITests",
-            dependencies: ["WebUI", "TestSupport", "Storage", "TwoFactor"],
+            dependencies: [
+                "WebUI", "TestSupport", "Storage", "TwoFactor",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: settings
         ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"], swiftSettings: settings),

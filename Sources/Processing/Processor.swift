@@ -50,6 +50,7 @@ package final class Processor: Sendable {
     package let accounts: AccountProcessor
     package let credentials: CredentialsProcessor
     package let invites: InviteProcessor
+    package let exports: ExportProcessor
     package let twoFactor: TwoFactorProcessor
     package let oauth: OAuthProcessor
     package let instance: InstanceProcessor
@@ -76,6 +77,7 @@ package final class Processor: Sendable {
         self.accounts = AccountProcessor(context)
         self.credentials = CredentialsProcessor(context)
         self.invites = InviteProcessor(context)
+        self.exports = ExportProcessor(context)
         self.twoFactor = TwoFactorProcessor(context)
         self.oauth = OAuthProcessor(context)
         self.instance = InstanceProcessor(context)

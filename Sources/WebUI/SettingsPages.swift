@@ -33,6 +33,7 @@ struct SettingsPages: Sendable {
         pages.post("oauth/authorized_applications/:id/revoke", use: self.revokeApplication)
         self.addInviteRoutes(pages: pages)
         self.addDeletionRoutes(pages: pages, limited: limited)
+        self.addExportRoutes(pages: pages, limited: limited)
     }
 
     // MARK: Profile
@@ -419,7 +420,7 @@ struct SettingsPages: Sendable {
         return try await handle(user, Form(parameters: parameters, csrf: csrf))
     }
 
-    private static func signInFirst(_ request: Request) -> Response {
+    static func signInFirst(_ request: Request) -> Response {
         let back = request.method == .get ? request.uri.path : "/settings"
         let query = back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
         return Response.redirect(to: "/auth/sign_in?return_to=\(query)", type: .found)
