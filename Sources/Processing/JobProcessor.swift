@@ -55,6 +55,8 @@ package struct JobProcessor: Sendable {
                 return
             }
             try await mailer.send(mail, logger: self.context.logger)
+        case .runImport(let id):
+            try await ImportProcessor(self.context).run(DataImport.ID(id))
         case .deleteMediaFiles(let keys):
             for key in keys {
                 do {

@@ -51,6 +51,7 @@ package final class Processor: Sendable {
     package let credentials: CredentialsProcessor
     package let invites: InviteProcessor
     package let exports: ExportProcessor
+    package let imports: ImportProcessor
     package let twoFactor: TwoFactorProcessor
     package let oauth: OAuthProcessor
     package let instance: InstanceProcessor
@@ -78,6 +79,7 @@ package final class Processor: Sendable {
         self.credentials = CredentialsProcessor(context)
         self.invites = InviteProcessor(context)
         self.exports = ExportProcessor(context)
+        self.imports = ImportProcessor(context)
         self.twoFactor = TwoFactorProcessor(context)
         self.oauth = OAuthProcessor(context)
         self.instance = InstanceProcessor(context)

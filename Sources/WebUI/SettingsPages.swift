@@ -34,6 +34,7 @@ struct SettingsPages: Sendable {
         self.addInviteRoutes(pages: pages)
         self.addDeletionRoutes(pages: pages, limited: limited)
         self.addExportRoutes(pages: pages, limited: limited)
+        self.addImportRoutes(pages: pages, limited: limited)
     }
 
     // MARK: Profile

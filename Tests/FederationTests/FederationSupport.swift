@@ -67,15 +67,6 @@ extension SocialAPI {
         return id
     }
 
-    /// The viewer's relationship to one account.
-    func relationship(_ id: String, _ token: String) async throws -> [String: Any] {
-        let response = try await self.get("/api/v1/accounts/relationships?id[]=\(id)", token)
-        guard response.status == .ok, let first = response.jsonArray.first else {
-            throw TestFailure("relationships answered \(response.status): \(response.text)")
-        }
-        return first
-    }
-
     /// The contents of the home timeline.
     func homeContents(_ token: String) async throws -> [String] {
         let response = try await self.get("/api/v1/timelines/home", token)

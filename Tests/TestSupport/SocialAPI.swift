@@ -121,6 +121,15 @@ package struct SocialAPI {
         try await self.ids("/api/v1/accounts/\(id)/statuses" + query, token)
     }
 
+    /// The viewer's relationship to one account.
+    package func relationship(_ id: String, _ token: String) async throws -> [String: Any] {
+        let response = try await self.get("/api/v1/accounts/relationships?id[]=\(id)", token)
+        guard response.status == .ok, let first = response.jsonArray.first else {
+            throw TestFailure("relationships answered \(response.status): \(response.text)")
+        }
+        return first
+    }
+
     /// One account as JSON.
     package func account(_ id: String) async throws -> [String: Any] {
         let response = try await self.get("/api/v1/accounts/\(id)")

@@ -21,12 +21,13 @@ import time
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Callable, Iterator, Optional, Union
+from typing import Callable, Iterator, Optional
 from urllib.parse import parse_qs, urljoin, urlparse
 
 import pytest
 import requests
 from browser import describe, parse_forms
+from forms import FormSession, signed_in_session
 from mastodon import Mastodon, MastodonAPIError, MastodonUnauthorizedError
 from smtp_sink import DEFAULT_FROM, MAIL_TIMEOUT, ReceivedMail, SmtpSink, first_link
 from tern_server import DATABASES, DEFAULT_PASSWORD, SCOPES, TernServer, run_tern, running_servers, unique_name
@@ -36,8 +37,6 @@ TERN_SERVER_ENV = {"TERN_AUTH_RATE_LIMIT": "0"}
 # The module's servers send their mail to `smtp_sink` (conftest.py).
 TERN_SERVER_MAIL = True
 
-CSRF_COOKIE = "_tern_csrf"
-SESSION_COOKIE = "_tern_session"
 UNCONFIRMED = "missing a confirmed e-mail address"
 NEW_PASSWORD = "a-brand-new-passphrase-77"
 # How long a mail job that failed waits before its next try: 30 s, give or take 20 %, plus the runner's polling.
@@ -125,71 +124,6 @@ def token_of(link: str, name: str) -> str:
 
 
 # --- a browser without JavaScript ---------------------------------------------------------------------
-
-
-class FormSession:
-    """A requests.Session that uses the server's HTML forms: it opens a form's page first (which sets the CSRF
-    cookie) and sends the cookie's value as `authenticity_token`. Redirects are never followed by themselves."""
-
-    def __init__(self, server: TernServer) -> None:
-        self.server = server
-        self.http = requests.Session()
-
-    def get(self, path: str) -> requests.Response:
-        url = path if path.startswith("http") else self.server.url(path)
-        return self.http.get(url, allow_redirects=False, timeout=30)
-
-    def open(self, path: str) -> requests.Response:
-        """GETs a page of forms, expecting 200, a CSRF cookie, and the cookie's value as every form's token."""
-        page = self.get(path)
-        assert page.status_code == 200, describe(page)
-        tokens = {
-            value for form in parse_forms(page.text) for name, value in form.fields if name == "authenticity_token"
-        }
-        assert tokens <= {self.csrf}, f"the forms' authenticity_token {tokens} is not the cookie {self.csrf!r}"
-        return page
-
-    @property
-    def csrf(self) -> str:
-        value = self.http.cookies.get(CSRF_COOKIE)
-        assert value, f"no {CSRF_COOKIE} cookie yet: open a form page first"
-        return value
-
-    @property
-    def signed_in(self) -> bool:
-        return bool(self.http.cookies.get(SESSION_COOKIE))
-
-    def post(
-        self,
-        path: str,
-        data: Union[dict[str, str], list[tuple[str, str]]],
-        multipart: bool = False,
-        token: Optional[str] = "",
-    ) -> requests.Response:
-        """POSTs a form. `token` "" sends the CSRF cookie's value, None sends no token, anything else that.
-        `multipart` sends multipart/form-data as a form with an (empty) file input does."""
-        fields = list(data.items()) if isinstance(data, dict) else list(data)
-        if token is not None:
-            fields.append(("authenticity_token", token or self.csrf))
-        url = self.server.url(path)
-        if multipart:
-            files = [(name, (None, value)) for name, value in fields]
-            files.append(("avatar", ("", b"", "application/octet-stream")))  # "no file chosen"
-            return self.http.post(url, files=files, allow_redirects=False, timeout=30)
-        return self.http.post(url, data=fields, allow_redirects=False, timeout=30)
-
-    def sign_in(self, login: str, password: str, return_to: str = "") -> requests.Response:
-        """Fills /auth/sign_in; returns the answer (303 when signed in, 401 when refused)."""
-        self.open("/auth/sign_in")
-        return self.post("/auth/sign_in", {"username": login, "password": password, "return_to": return_to})
-
-
-def signed_in_session(server: TernServer, login: str, password: str) -> FormSession:
-    web = FormSession(server)
-    answer = web.sign_in(login, password)
-    assert answer.status_code == 303, describe(answer)
-    assert web.signed_in
-    return web
 
 
 # --- accounts -----------------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ package enum Job: Sendable, Equatable {
     case sendMail(OutgoingMail)
     /// Removes files from the media store whose rows are gone (a deleted account's uploads and pictures).
     case deleteMediaFiles(keys: [String])
+    /// Applies an uploaded CSV import, row by row, recording progress.
+    case runImport(id: Int64)
 
     /// The `kind` column.
     package var kind: String {
@@ -42,6 +44,7 @@ package enum Job: Sendable, Equatable {
         case .verifyLinks: "verify_links"
         case .sendMail: "send_mail"
         case .deleteMediaFiles: "delete_media_files"
+        case .runImport: "run_import"
         }
     }
 
@@ -55,7 +58,7 @@ package enum Job: Sendable, Equatable {
         case .inbox(let value): try Self.encode(value)
         case .sendMail(let value): try Self.encode(value)
         case .deleteMediaFiles(let keys): try Self.encode(["keys": keys])
-        case .webPush(let id), .processMedia(let id), .verifyLinks(let id): "{\"id\":\(id)}"
+        case .webPush(let id), .processMedia(let id), .verifyLinks(let id), .runImport(let id): "{\"id\":\(id)}"
         }
     }
 
@@ -76,6 +79,9 @@ package enum Job: Sendable, Equatable {
         case "delete_media_files":
             let payload: [String: [String]] = try Self.decode(payload)
             self = .deleteMediaFiles(keys: payload["keys"] ?? [])
+        case "run_import":
+            struct Payload: Decodable { let id: Int64 }
+            self = .runImport(id: try JSONDecoder().decode(Payload.self, from: Data(payload.utf8)).id)
         case "process_media":
             struct Payload: Decodable { let id: Int64 }
             self = .processMedia(id: try JSONDecoder().decode(Payload.self, from: Data(payload.utf8)).id)

@@ -132,7 +132,17 @@ package struct Resolver: Sendable {
         guard let host = URLBuilder.authority(of: document["id"]?.string ?? uri),
             let remote = RemoteActor.parse(document, fetchedFrom: host, id: self.ids.next(), now: self.clock.now())
         else { throw ResolveError.notAnActor(uri) }
-        return try await self.db.transaction { session in
+        do {
+            return try await self.store(remote, host: host)
+        } catch StorageError.duplicate {
+            // Two deliveries from a new actor at once (a Follow of two people) both inserted it; the
+            // second finds it now and updates it instead.
+            return try await self.store(remote, host: host)
+        }
+    }
+
+    private func store(_ remote: RemoteActor, host: String) async throws -> Account {
+        try await self.db.transaction { session in
             var account = remote.account
             var previousFields: [Account.Field] = []
             if let existing = try await session.account(uri: account.uri) {

@@ -70,17 +70,3 @@ package struct ExportProcessor: Sendable {
         return CSV.render(rows)
     }
 }
-
-/// CSV as Mastodon writes it (RFC 4180 quoting, `\n` after each row): fields with a comma, a quote or a
-/// line break are quoted, quotes doubled.
-package enum CSV {
-    package static func render(_ rows: [[String]]) -> String {
-        rows.map { row in row.map(Self.field).joined(separator: ",") + "\n" }.joined()
-    }
-
-    static func field(_ value: String) -> String {
-        let special: Set<Unicode.Scalar> = [",", "\"", "\n", "\r"]
-        guard value.unicodeScalars.contains(where: special.contains) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-}

@@ -42,6 +42,7 @@ package enum Migrations {
         M0024_AddTwoFactor(),
         M0025_CreateInvites(),
         M0026_AddAccountDeletion(),
+        M0027_CreateImports(),
     ]
 }
 
