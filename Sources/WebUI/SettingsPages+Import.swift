@@ -10,11 +10,44 @@ extension SettingsPages {
     func addImportRoutes(pages: RouterGroup<AppRequestContext>, limited: RouterGroup<AppRequestContext>) {
         pages.get("settings/import", use: self.showImport)
         limited.post("settings/import", use: self.startImport)
+        limited.post("settings/import/archive", use: self.importArchive)
+    }
+
+    /// Posts from an archive are imported at once (their pictures are processed by jobs afterwards).
+    @Sendable func importArchive(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await self.submit(request, context: context, limit: ImportProcessor.maxArchiveBytes + 64 * 1024) {
+            user,
+            form in
+            let result: ImportProcessor.ArchiveResult
+            do {
+                guard let file = form.file("archive"), !file.data.isEmpty else {
+                    throw DomainError.validation("Choose an archive (.zip) to import")
+                }
+                result = try await self.processor.imports.importArchive(Data(file.data), by: user.accountID)
+            } catch let error as DomainError {
+                return try await self.importPage(user, csrf: form.csrf, error: error)
+            }
+            return Response.redirect(
+                to: "/settings/import?posts=\(result.posts)&pictures=\(result.media)&skipped=\(result.skipped)",
+                type: .normal
+            )
+        }
     }
 
     @Sendable func showImport(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await self.page(request) { user, csrf in
-            try await self.importPage(user, csrf: csrf, started: request.uri.queryParameters.get("started") != nil)
+            let query = request.uri.queryParameters
+            var notice: String?
+            if query.get("started") != nil {
+                notice = "The file is checked and its import has started; this page shows its progress."
+            } else if let posts = query.get("posts").flatMap({ Int($0) }) {
+                let pictures = query.get("pictures").flatMap { Int($0) } ?? 0
+                let skipped = query.get("skipped").flatMap { Int($0) } ?? 0
+                notice =
+                    "Imported \(posts) posts and \(pictures) pictures from the archive"
+                    + (skipped > 0 ? " (\(skipped) boosts and other activities left out)." : ".")
+            }
+            return try await self.importPage(user, csrf: csrf, notice: notice)
         }
     }
 
@@ -38,7 +71,7 @@ extension SettingsPages {
         }
     }
 
-    private func importPage(_ user: User, csrf: String, started: Bool = false, error: DomainError? = nil)
+    private func importPage(_ user: User, csrf: String, notice: String? = nil, error: DomainError? = nil)
         async throws -> Response
     {
         let style = Date.FormatStyle(date: .abbreviated, time: .shortened, timeZone: .gmt)
@@ -46,7 +79,6 @@ extension SettingsPages {
         var values: [String: Any] = [
             "csrf": csrf,
             "section": ["import": true],
-            "started": started,
             "kinds": DataImport.Kind.allCases.map { ["value": $0.rawValue, "label": Self.importLabel($0)] },
             "imports": imports.map { entry -> [String: Any] in
                 [
@@ -61,6 +93,7 @@ extension SettingsPages {
             "hasImports": !imports.isEmpty,
             "maxRows": ImportProcessor.maxRows,
         ]
+        if let notice { values["notice"] = notice }
         var status = HTTPResponse.Status.ok
         if let error {
             values.merge(AccountPages.errorValues(error)) { _, new in new }

@@ -96,8 +96,8 @@ def test_csv_exports_imported_elsewhere_export_the_same(pair: list[TernServer]) 
         assert lines(export(new, name)) == lines(exported[name]), name
 
 
-def test_archive_holds_posts_files_and_collections(pair: list[TernServer]) -> None:
-    server = pair[0]
+def test_archive_holds_posts_files_and_collections_and_imports_elsewhere(pair: list[TernServer]) -> None:
+    server, other = pair
     alice = person(server, "alice")
     media = alice.api.media_post(png(40, 30), mime_type="image/png", synchronous=True)
     alice.api.status_post("with a picture", media_ids=[media.id], visibility="public")
@@ -114,3 +114,32 @@ def test_archive_holds_posts_files_and_collections(pair: list[TernServer]) -> No
     actor = json.loads(archive.read("actor.json"))
     assert actor["preferredUsername"] == alice.username and actor["outbox"] == "outbox.json"
     assert json.loads(archive.read("likes.json"))["orderedItems"] == []
+
+    # The same archive, imported on the other server by alice's new account, gives her posts back there.
+    moved = person(other, "alice")
+    session = web(moved)
+    session.open("/settings/import")
+    imported = session.http.post(
+        other.url("/settings/import/archive"),
+        data={"authenticity_token": session.csrf},
+        files={"archive": ("archive.zip", answer.content, "application/zip")},
+        allow_redirects=False,
+        timeout=60,
+    )
+    assert imported.status_code == 303, imported.text
+    assert "Imported 2 posts and 1 pictures" in session.get(imported.headers["Location"]).text
+    originals = alice.api.account_statuses(alice.id)
+    copies = moved.api.account_statuses(moved.id)
+    assert [(s.visibility, s.created_at.replace(microsecond=0)) for s in copies] == [
+        (s.visibility, s.created_at.replace(microsecond=0)) for s in originals
+    ]
+    assert "picture" in copies[-1].content and len(copies[-1].media_attachments) == 1
+    broken = session.http.post(
+        other.url("/settings/import/archive"),
+        data={"authenticity_token": session.csrf},
+        files={"archive": ("archive.zip", b"PK\x03\x04 not really", "application/zip")},
+        allow_redirects=False,
+        timeout=60,
+    )
+    assert broken.status_code == 422 and "not a ZIP archive" in broken.text
+    assert len(moved.api.account_statuses(moved.id)) == 2
