@@ -90,6 +90,18 @@ package struct AdminTool: Sendable {
         }
     }
 
+    /// Adds `handle` as an alias of the local account (so that account may move here).
+    package func addAlias(username: String, handle: String) async throws {
+        let (account, _) = try await self.deps.processor.admin.localAccount(username: username)
+        try await self.deps.processor.migration.addAlias(handle, to: account.id)
+    }
+
+    /// Moves the local account to `handle` (which must list it as an alias); returns the target's URI.
+    package func move(username: String, to handle: String) async throws -> String {
+        let (account, _) = try await self.deps.processor.admin.localAccount(username: username)
+        return try await self.deps.processor.migration.move(account.id, to: handle, password: nil).uri
+    }
+
     package func deleteAccount(username: String) async throws {
         try await self.deps.processor.admin.deleteAccount(username: username)
     }

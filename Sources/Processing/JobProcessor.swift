@@ -55,6 +55,8 @@ package struct JobProcessor: Sendable {
                 return
             }
             try await mailer.send(mail, logger: self.context.logger)
+        case .moveFollowers(let from, let to):
+            try await MigrationProcessor(self.context).moveFollowers(from: Account.ID(from), to: Account.ID(to))
         case .runImport(let id):
             try await ImportProcessor(self.context).run(DataImport.ID(id))
         case .deleteMediaFiles(let keys):

@@ -52,6 +52,7 @@ package final class Processor: Sendable {
     package let invites: InviteProcessor
     package let exports: ExportProcessor
     package let imports: ImportProcessor
+    package let migration: MigrationProcessor
     package let twoFactor: TwoFactorProcessor
     package let oauth: OAuthProcessor
     package let instance: InstanceProcessor
@@ -80,6 +81,7 @@ package final class Processor: Sendable {
         self.invites = InviteProcessor(context)
         self.exports = ExportProcessor(context)
         self.imports = ImportProcessor(context)
+        self.migration = MigrationProcessor(context)
         self.twoFactor = TwoFactorProcessor(context)
         self.oauth = OAuthProcessor(context)
         self.instance = InstanceProcessor(context)

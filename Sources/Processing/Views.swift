@@ -1,6 +1,15 @@
 import Core
 
 /// An account ready to render: the account and, when the viewer is its owner, the private `source` side.
+/// The new account of a moved one, boxed (a struct cannot hold itself).
+package final class MovedAccount: Sendable, Equatable {
+    package let view: AccountView
+
+    package init(_ view: AccountView) { self.view = view }
+
+    package static func == (lhs: MovedAccount, rhs: MovedAccount) -> Bool { lhs.view == rhs.view }
+}
+
 package struct AccountView: Sendable, Equatable {
     package let account: Account
     /// Present only for the owner (verify_credentials, update_credentials).
@@ -13,6 +22,8 @@ package struct AccountView: Sendable, Equatable {
     package let profileURL: String
     /// For the owner: how many follow requests wait (`source.follow_requests_count`).
     package var followRequestsCount = 0
+    /// The account it moved to, when it moved and that account is known (`moved`).
+    package var movedTo: MovedAccount?
 
     package init(account: Account, user: User?, urls: URLBuilder) {
         self.account = account

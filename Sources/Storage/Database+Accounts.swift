@@ -22,6 +22,7 @@ struct AccountRow: Decodable {
     var updatedAt: Int64
     var suspendedAt: Int64?
     var deletedAt: Int64?
+    var movedAt: Int64?
     var followersCount: Int
     var followingCount: Int
     var statusesCount: Int
@@ -54,6 +55,7 @@ struct AccountRow: Decodable {
         case updatedAt = "updated_at"
         case suspendedAt = "suspended_at"
         case deletedAt = "deleted_at"
+        case movedAt = "moved_at"
         case followersCount = "followers_count"
         case followingCount = "following_count"
         case statusesCount = "statuses_count"
@@ -154,6 +156,7 @@ struct AccountRow: Decodable {
         }
         account.movedToURI = self.movedToUri
         account.deletedAt = self.deletedAt.map(Date.init(millisecondsSince1970:))
+        account.movedAt = self.movedAt.map(Date.init(millisecondsSince1970:))
         return account
     }
 

@@ -70,7 +70,7 @@ struct AccountCommand: AsyncParsableCommand {
         abstract: "Create and manage local accounts.",
         subcommands: [
             Create.self, List.self, Pending.self, Approve.self, Reject.self, ResetPassword.self, Confirm.self,
-            Suspend.self, Unsuspend.self, Delete.self,
+            Suspend.self, Unsuspend.self, Delete.self, Alias.self, Move.self,
         ]
     )
 
@@ -213,6 +213,38 @@ struct AccountCommand: AsyncParsableCommand {
 }
 
 extension AccountCommand {
+    struct Alias: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add another account as an alias of this one, so that it may move here."
+        )
+        @Argument(help: "The username.") var name: String
+        @Argument(help: "The other account, user@host.") var handle: String
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            try await AdminRunner.run(self.options) { admin in
+                try await admin.addAlias(username: self.name, handle: self.handle)
+                print("@\(self.name) now lists \(self.handle) as an alias.")
+            }
+        }
+    }
+
+    struct Move: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move an account to another that lists it as an alias: its followers follow the new one."
+        )
+        @Argument(help: "The username.") var name: String
+        @Option(name: .long, help: "The new account, user@host.") var to: String
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            try await AdminRunner.run(self.options) { admin in
+                let target = try await admin.move(username: self.name, to: self.to)
+                print("@\(self.name) moved to \(target); followers move with the job queue.")
+            }
+        }
+    }
+
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Delete a local account for good: its posts, media and follows go, a Delete is sent to every "

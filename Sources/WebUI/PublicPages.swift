@@ -287,6 +287,9 @@ package struct PublicPages: Sendable {
             "remote": !account.isLocal,
         ]
         if !account.isLocal { values["originalURL"] = view.profileURL }
+        if let moved = view.movedTo?.view.account {
+            values["movedTo"] = ["acct": self.fullAcct(moved), "path": self.pagePath(moved)]
+        }
         values["joined"] = Self.dayText(account.createdAt)
         return values
     }

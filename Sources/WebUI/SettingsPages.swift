@@ -35,6 +35,7 @@ struct SettingsPages: Sendable {
         self.addDeletionRoutes(pages: pages, limited: limited)
         self.addExportRoutes(pages: pages, limited: limited)
         self.addImportRoutes(pages: pages, limited: limited)
+        self.addMigrationRoutes(pages: pages, limited: limited)
     }
 
     // MARK: Profile

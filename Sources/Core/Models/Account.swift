@@ -59,6 +59,8 @@ package struct Account: Sendable, Equatable {
     package var alsoKnownAs: [String] = []
     /// The actor URI this account moved to, if it moved.
     package var movedToURI: String?
+    /// When a local account last moved away (another move waits 30 days).
+    package var movedAt: Date?
     /// When a remote actor document was last fetched.
     package var fetchedAt: Date?
     /// When a local account was deleted: only this row remains (suspended, empty), keeping its username

@@ -29,6 +29,8 @@ package enum Job: Sendable, Equatable {
     case deleteMediaFiles(keys: [String])
     /// Applies an uploaded CSV import, row by row, recording progress.
     case runImport(id: Int64)
+    /// Moves the local followers of an account that moved to its new account, telling each.
+    case moveFollowers(from: Int64, to: Int64)
 
     /// The `kind` column.
     package var kind: String {
@@ -45,6 +47,7 @@ package enum Job: Sendable, Equatable {
         case .sendMail: "send_mail"
         case .deleteMediaFiles: "delete_media_files"
         case .runImport: "run_import"
+        case .moveFollowers: "move_followers"
         }
     }
 
@@ -58,6 +61,7 @@ package enum Job: Sendable, Equatable {
         case .inbox(let value): try Self.encode(value)
         case .sendMail(let value): try Self.encode(value)
         case .deleteMediaFiles(let keys): try Self.encode(["keys": keys])
+        case .moveFollowers(let from, let to): "{\"from\":\(from),\"to\":\(to)}"
         case .webPush(let id), .processMedia(let id), .verifyLinks(let id), .runImport(let id): "{\"id\":\(id)}"
         }
     }
@@ -79,6 +83,10 @@ package enum Job: Sendable, Equatable {
         case "delete_media_files":
             let payload: [String: [String]] = try Self.decode(payload)
             self = .deleteMediaFiles(keys: payload["keys"] ?? [])
+        case "move_followers":
+            let payload: [String: Int64] = try Self.decode(payload)
+            guard let from = payload["from"], let to = payload["to"] else { return nil }
+            self = .moveFollowers(from: from, to: to)
         case "run_import":
             struct Payload: Decodable { let id: Int64 }
             self = .runImport(id: try JSONDecoder().decode(Payload.self, from: Data(payload.utf8)).id)

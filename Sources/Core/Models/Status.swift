@@ -116,11 +116,12 @@ package struct Follow: Sendable, Equatable {
 package struct Notification: Sendable, Equatable {
     package typealias ID = EntityID<Notification>
 
-    /// Mastodon's notification types.
+    /// Mastodon's notification types, and `move` (Pleroma's and Akkoma's: an account the recipient
+    /// followed moved, and the recipient now follows its new account; `account` is the old one).
     package enum Kind: String, Sendable, CaseIterable {
         case mention, status, reblog, follow
         case followRequest = "follow_request"
-        case favourite, poll, update
+        case favourite, poll, update, move
     }
 
     package var id: ID

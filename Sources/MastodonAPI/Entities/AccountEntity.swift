@@ -75,6 +75,15 @@ struct AccountEntity: ResponseEncodable, Sendable {
     let fields: [FieldEntity]
     var source: SourceEntity?
     var role: RoleEntity?
+    /// The account it moved to; absent when it did not move (as Mastodon leaves it out).
+    var moved: MovedEntity?
+
+    /// Boxes the new account of a moved one (a struct cannot hold itself).
+    final class MovedEntity: Encodable, Sendable {
+        let account: AccountEntity
+        init(_ account: AccountEntity) { self.account = account }
+        func encode(to encoder: any Encoder) throws { try self.account.encode(to: encoder) }
+    }
 
     init(_ view: AccountView) {
         let account = view.account
@@ -107,6 +116,7 @@ struct AccountEntity: ResponseEncodable, Sendable {
         self.emojis = []
         self.roles = []
         self.fields = account.fields.map { FieldEntity(name: $0.name, value: $0.valueHTML, verifiedAt: $0.verifiedAt) }
+        self.moved = view.movedTo.map { MovedEntity(AccountEntity($0.view)) }
         if let user = view.user {
             self.source = SourceEntity(
                 privacy: user.settings.defaultVisibility.rawValue,
@@ -144,7 +154,7 @@ struct AccountEntity: ResponseEncodable, Sendable {
         case statusesCount = "statuses_count"
         case lastStatusAt = "last_status_at"
         case hideCollections = "hide_collections"
-        case noindex, emojis, roles, fields, source, role
+        case noindex, emojis, roles, fields, source, role, moved
     }
 }
 

@@ -226,7 +226,17 @@ package struct AccountProcessor: Sendable {
     package func view(_ id: Account.ID) async throws -> AccountView {
         guard let account = try await self.context.db.read({ try await $0.account(id: id) }), !account.isSuspended
         else { throw DomainError.notFound }
-        return AccountView(account: account, user: nil, urls: self.context.urls)
+        return try await self.withMove(AccountView(account: account, user: nil, urls: self.context.urls))
+    }
+
+    /// `view` with the account it moved to, when it moved to an account this server knows.
+    func withMove(_ view: AccountView) async throws -> AccountView {
+        guard let uri = view.account.movedToURI,
+            let target = try await self.context.db.read({ try await $0.account(uri: uri) }), !target.isSuspended
+        else { return view }
+        var view = view
+        view.movedTo = MovedAccount(AccountView(account: target, user: nil, urls: self.context.urls))
+        return view
     }
 
     /// The signed-in user's own account with its `source`.
@@ -241,7 +251,7 @@ package struct AccountProcessor: Sendable {
             )
         }
         guard let account, let user else { throw DomainError.notFound }
-        var view = AccountView(account: account, user: user, urls: self.context.urls)
+        var view = try await self.withMove(AccountView(account: account, user: user, urls: self.context.urls))
         view.followRequestsCount = requests
         return view
     }
@@ -268,7 +278,7 @@ package struct AccountProcessor: Sendable {
             found = try await self.resolve(username: parts[0], domain: domain)
         }
         guard let account = found, !account.isSuspended else { throw DomainError.notFound }
-        return AccountView(account: account, user: nil, urls: self.context.urls)
+        return try await self.withMove(AccountView(account: account, user: nil, urls: self.context.urls))
     }
 
     /// A remote account found through WebFinger and stored; nil when its server does not know it, cannot

@@ -56,6 +56,7 @@ package struct InboxProcessor: Sendable {
         case "Announce": try await self.announce(activity, signer: signer)
         case "Like": try await self.like(activity, signer: signer)
         case "Block": try await self.block(activity, signer: signer)
+        case "Move": try await self.move(activity, signer: signer)
         case "Add", "Remove": return  // featured collections: not shown yet
         default: throw InboxRejection("unsupported activity type \(activity.type ?? "none")")
         }

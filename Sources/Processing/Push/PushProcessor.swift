@@ -174,6 +174,7 @@ package struct PushProcessor: Sendable {
             case .favourite: "\(name) favorited your post"
             case .poll: "A poll has ended"
             case .update: "\(name) edited a post"
+            case .move: "\(name) moved to a new account"
             }
         var body = status.map { FilterProcessor.plainText($0) } ?? "@\(sender.acct)"
         body = body.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -43,6 +43,7 @@ package enum Migrations {
         M0025_CreateInvites(),
         M0026_AddAccountDeletion(),
         M0027_CreateImports(),
+        M0028_AddMovedAt(),
     ]
 }
 
