@@ -67,6 +67,7 @@ package struct MastodonRoutes {
         ScheduledStatusesController(statuses: self.processor.statuses, urls: urls).addRoutes(to: v1)
         SearchController(search: self.processor.search, urls: urls).addRoutes(v1: v1, v2: v2)
         ListsController(lists: self.processor.lists, urls: urls).addRoutes(to: v1)
+        DomainBlocksController(follows: self.processor.follows, urls: urls).addRoutes(to: v1)
         OAuthController(oauth: self.processor.oauth, urls: self.processor.context.urls, authLimiter: self.authLimiter)
             .addRoutes(to: router)
         // Anything else under /api is Mastodon's JSON 404, whatever the method.

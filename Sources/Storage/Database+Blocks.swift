@@ -9,17 +9,21 @@ package struct SafetyFilter: Sendable, Equatable {
     package var blockedBy: Set<Account.ID> = []
     /// Accounts the viewer mutes, and whether their notifications are hidden too.
     package var muting: [Account.ID: Bool] = [:]
+    /// Accounts on a domain the viewer blocks.
+    package var domainBlocking: Set<Account.ID> = []
 
     package init() {}
 
     /// Whether anything from `account` should stay out of the viewer's timelines.
     package func hides(_ account: Account.ID) -> Bool {
         self.blocking.contains(account) || self.blockedBy.contains(account) || self.muting[account] != nil
+            || self.domainBlocking.contains(account)
     }
 
     /// Whether notifications from `account` should stay out of the viewer's list.
     package func hidesNotifications(from account: Account.ID) -> Bool {
         self.blocking.contains(account) || self.blockedBy.contains(account) || self.muting[account] == true
+            || self.domainBlocking.contains(account)
     }
 }
 
@@ -122,11 +126,20 @@ extension DBSession {
         query.appendInterpolation(bind: self.nowMillis)
         query.appendLiteral(")")
         restrict(&query, column: "target_account_id")
+        query.appendLiteral(
+            """
+             UNION ALL SELECT 'domain', x.id, FALSE FROM account_domain_blocks d
+            JOIN accounts x ON lower(x.domain) = d.domain WHERE d.account_id = 
+            """
+        )
+        query.appendInterpolation(bind: me)
+        restrict(&query, column: "x.id")
         for row in try await self.sql.raw(query).all() {
             let account = Account.ID(try row.decode(column: "a", as: Int64.self))
             switch try row.decode(column: "kind", as: String.self) {
             case "blocking": filter.blocking.insert(account)
             case "blocked_by": filter.blockedBy.insert(account)
+            case "domain": filter.domainBlocking.insert(account)
             default: filter.muting[account] = try row.decode(column: "h", as: Bool.self)
             }
         }

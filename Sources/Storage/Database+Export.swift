@@ -91,4 +91,11 @@ extension DBSession {
             """
         return try await self.sql.raw(sql).all().map { try $0.decode(column: "uri", as: String.self) }
     }
+
+    /// The domains `account` blocks, oldest first.
+    package func accountDomainBlocksForExport(_ account: Account.ID) async throws -> [String] {
+        try await self.sql.raw(
+            "SELECT domain FROM account_domain_blocks WHERE account_id = \(bind: account.rawValue) ORDER BY id"
+        ).all().map { try $0.decode(column: "domain", as: String.self) }
+    }
 }

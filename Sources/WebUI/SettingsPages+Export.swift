@@ -66,6 +66,7 @@ extension SettingsPages {
         case .lists: "Your lists and their members"
         case .blocks: "Accounts you block"
         case .mutes: "Accounts you mute"
+        case .domainBlocks: "Domains you block"
         case .bookmarks: "Your bookmarks"
         }
     }

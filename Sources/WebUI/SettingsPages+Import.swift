@@ -107,6 +107,7 @@ extension SettingsPages {
         case .following: "Accounts to follow"
         case .blocks: "Accounts to block"
         case .mutes: "Accounts to mute"
+        case .domainBlocks: "Domains to block"
         case .lists: "Lists"
         case .bookmarks: "Bookmarks"
         }

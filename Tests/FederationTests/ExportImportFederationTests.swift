@@ -21,6 +21,7 @@ import Testing
             try await p.a.follow(alice.token, bob.id, [("notify", "true"), ("languages[]", "fr")])
             try await p.a.follow(alice.token, carol.id, [("reblogs", "false")])
             _ = try await p.a.post("/api/v1/accounts/\(dave.id)/block", alice.token)
+            _ = try await p.a.post("/api/v1/domain_blocks", alice.token, [("domain", "spam.example")])
             _ = try await p.a.post("/api/v1/accounts/\(carol.id)/mute", alice.token, [("notifications", "false")])
             let list = try await p.a.post("/api/v1/lists", alice.token, [("title", "Close")])
             let listID = try #require(list.json["id"] as? String)
@@ -38,7 +39,7 @@ import Testing
 
             let order: [(ExportProcessor.CSVFile, DataImport.Kind)] = [
                 (.following, .following), (.lists, .lists), (.blocks, .blocks), (.mutes, .mutes),
-                (.bookmarks, .bookmarks),
+                (.domainBlocks, .domainBlocks), (.bookmarks, .bookmarks),
             ]
             for (file, kind) in order {
                 let data = Data((exported[file] ?? "").utf8)
@@ -52,7 +53,8 @@ import Testing
                 #expect(rows(again) == rows(exported[file]), "\(file)")
             }
             let imports = try await p.beta.processor.imports.imports(of: new)
-            #expect(imports.count == 5)
+            #expect(imports.count == 6)
+            #expect(exported[.domainBlocks] == "spam.example\n")
             #expect(imports.allSatisfy { $0.state == .finished && $0.failed == 0 })
         }
     }

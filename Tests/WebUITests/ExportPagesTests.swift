@@ -35,6 +35,9 @@ import ZIPFoundation
                     try await api.post("/api/v1/accounts/\(carol.id)/mute", aliceToken, [("notifications", "false")])
                         .status == .ok
                 )
+                #expect(
+                    try await api.post("/api/v1/domain_blocks", aliceToken, [("domain", "spam.example")]).status == .ok
+                )
                 let list = try await api.post("/api/v1/lists", aliceToken, [("title", "Friends, \"close\"")])
                 let listID = try #require(list.json["id"] as? String)
                 #expect(
@@ -64,6 +67,7 @@ import ZIPFoundation
                     ("lists.csv", "lists.csv", "\"Friends, \"\"close\"\"\",bob@tern.test\n"),
                     ("blocks.csv", "blocked_accounts.csv", "dave@tern.test\n"),
                     ("mutes.csv", "muted_accounts.csv", "Account address,Hide notifications\ncarol@tern.test,false\n"),
+                    ("domain_blocks.csv", "blocked_domains.csv", "spam.example\n"),
                     ("bookmarks.csv", "bookmarks.csv", "\(bobURI)\n"),
                 ]
                 for (path, name, body) in expected {

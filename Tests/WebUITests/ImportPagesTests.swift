@@ -100,6 +100,8 @@ import Testing
                     try await Self.upload(browser, "carol@tern.test\n", type: "blocks", mode: "overwrite").status
                         == .seeOther
                 )
+                let domains = "spam.example\nSPAM2.example\n"
+                #expect(try await Self.upload(browser, domains, type: "domain_blocks").status == .seeOther)
                 try await t.jobs.drain()
                 #expect(try await api.relationship(dave.id, aliceToken)["blocking"] as? Bool == false)
                 #expect(try await api.relationship(carol.id, aliceToken)["blocking"] as? Bool == true)
@@ -121,6 +123,12 @@ import Testing
                 #expect(lists.map { $0["title"] as? String } == ["Close, friends"])
                 let listID = try #require(lists.first?["id"] as? String)
                 #expect(try await api.ids("/api/v1/lists/\(listID)/accounts", aliceToken) == [bob.id])
+                let blockedDomains = try await api.get("/api/v1/domain_blocks", aliceToken)
+                #expect(
+                    Set(try JSONDecoder().decode([String].self, from: Data(buffer: blockedDomains.body))) == [
+                        "spam.example", "spam2.example",
+                    ]
+                )
             }
         }
     }
@@ -141,6 +149,7 @@ import Testing
                     ("Friends\n", "lists", "Line 1: expected 2 columns, found 1"),
                     ("javascript:alert(1)\n", "bookmarks", "is not a post&#39;s address"),
                     ("Account address,Show boosts\n", "following", "The file has no rows to import"),
+                    ("not a domain!\n", "domain_blocks", "Line 1: “not a domain!” is not a domain name"),
                     ("bob@tern.test\n", "passwords", "Choose what the file holds"),
                 ]
                 for (csv, type, message) in cases {

@@ -8,6 +8,7 @@ package struct DataImport: Sendable, Equatable {
     /// What the file holds, as Mastodon's import page names it.
     package enum Kind: String, Sendable, CaseIterable, Codable {
         case following, blocks, mutes, lists, bookmarks
+        case domainBlocks = "domain_blocks"
     }
 
     /// Merge keeps what is there; overwrite first removes what the file does not list.

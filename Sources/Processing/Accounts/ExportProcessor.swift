@@ -17,6 +17,7 @@ package struct ExportProcessor: Sendable {
         case lists = "lists.csv"
         case blocks = "blocks.csv"
         case mutes = "mutes.csv"
+        case domainBlocks = "domain_blocks.csv"
         case bookmarks = "bookmarks.csv"
 
         /// The name of the downloaded file, as Mastodon names it.
@@ -26,6 +27,7 @@ package struct ExportProcessor: Sendable {
             case .lists: "lists.csv"
             case .blocks: "blocked_accounts.csv"
             case .mutes: "muted_accounts.csv"
+            case .domainBlocks: "blocked_domains.csv"
             case .bookmarks: "bookmarks.csv"
             }
         }
@@ -60,6 +62,10 @@ package struct ExportProcessor: Sendable {
             rows.append(["Account address", "Hide notifications"])
             for mute in try await self.context.db.read({ try await $0.relationsForExport(accountID, mutes: true) }) {
                 rows.append([acct(mute.username, mute.domain), String(mute.hideNotifications)])
+            }
+        case .domainBlocks:
+            for domain in try await self.context.db.read({ try await $0.accountDomainBlocksForExport(accountID) }) {
+                rows.append([domain])
             }
         case .bookmarks:
             for uri in try await self.context.db.read({ try await $0.statusURIsForExport(accountID, favourites: false) }

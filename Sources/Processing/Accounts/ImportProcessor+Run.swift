@@ -65,6 +65,8 @@ extension ImportProcessor {
             )
         case .blocks:
             _ = try await follows.block(try await self.account(row[0]), by: viewer)
+        case .domainBlocks:
+            try await follows.blockDomain(row[0], by: viewer)
         case .mutes:
             _ = try await follows.mute(
                 try await self.account(row[0]),
@@ -135,6 +137,13 @@ extension ImportProcessor {
             current = try await self.context.db.read {
                 try await $0.relationsForExport(viewer, mutes: value.kind == .mutes)
             }.map { ($0.username, $0.domain) }
+        case .domainBlocks:
+            let kept = Set(value.rows.map { $0[0] })
+            for domain in try await self.context.db.read({ try await $0.accountDomainBlocksForExport(viewer) })
+            where !kept.contains(domain) {
+                try await follows.unblockDomain(domain, by: viewer)
+            }
+            return
         case .lists:
             let listProcessor = ListProcessor(self.context)
             for list in try await listProcessor.lists(of: viewer) {

@@ -120,6 +120,13 @@ package struct ImportProcessor: Sendable {
                 throw Self.invalid(line, "a list title must have 1 to 100 characters")
             }
             return [fields[0], try Self.acct(fields[1], line: line)]
+        case .domainBlocks:
+            try count(1...1)
+            let domain = fields[0].lowercased()
+            guard Validation.isPlausibleHost(domain) else {
+                throw Self.invalid(line, "“\(fields[0].prefix(80))” is not a domain name")
+            }
+            return [domain]
         case .bookmarks:
             try count(1...1)
             guard let url = URL(string: fields[0]), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),

@@ -29,7 +29,9 @@ package struct FollowProcessor: Sendable {
             throw DomainError.notFound
         }
         let blocked = try await self.context.db.read { try await $0.safetyFilter(for: viewer, among: [target]) }
-        if blocked.blockedBy.contains(target) || blocked.blocking.contains(target) {
+        if blocked.blockedBy.contains(target) || blocked.blocking.contains(target)
+            || blocked.domainBlocking.contains(target)
+        {
             throw DomainError.forbidden("This action is not allowed")
         }
         let existing = try await self.context.db.read { try await $0.follow(from: viewer, to: target) }
@@ -213,6 +215,7 @@ package struct FollowProcessor: Sendable {
                 view.note = notes[id] ?? ""
                 view.blocking = safety.blocking.contains(id)
                 view.blockedBy = safety.blockedBy.contains(id)
+                view.domainBlocking = safety.domainBlocking.contains(id)
                 if let hidesNotifications = safety.muting[id] {
                     view.muting = true
                     view.mutingNotifications = hidesNotifications

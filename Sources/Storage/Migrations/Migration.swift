@@ -44,6 +44,7 @@ package enum Migrations {
         M0026_AddAccountDeletion(),
         M0027_CreateImports(),
         M0028_AddMovedAt(),
+        M0029_CreateAccountDomainBlocks(),
     ]
 }
 
