@@ -156,6 +156,22 @@ extension DBSession {
         return attached
     }
 
+    /// Makes `ids` (the account's, unattached or already on the status) a status's attachments: others on
+    /// it are detached (they stay the account's, unattached). False when one of `ids` was taken meanwhile.
+    package func replaceStatusMedia(_ status: Status.ID, with ids: [MediaAttachment.ID], account: Account.ID)
+        async throws -> Bool
+    {
+        var sql = SQLQueryString("UPDATE media_attachments SET status_id = NULL WHERE status_id = ")
+        sql.appendInterpolation(bind: status.rawValue)
+        if !ids.isEmpty {
+            sql.appendLiteral(" AND id NOT IN (")
+            sql.appendInterpolation(binds: ids.map(\.rawValue))
+            sql.appendLiteral(")")
+        }
+        try await self.sql.raw(sql).run()
+        return try await self.attachMedia(ids, to: status, account: account) == ids.count
+    }
+
     /// How many attachments an account has (attached or not).
     package func mediaCount(of account: Account.ID) async throws -> Int {
         try await self.sql.raw(

@@ -217,10 +217,15 @@ struct StatusesController {
     @Sendable func edit(_ request: Request, context: AppRequestContext) async throws -> StatusEntity {
         let viewer = try Self.viewer(context, scope: "write:statuses")
         let params = try await request.parameters(context: context)
-        if let media = try params.strings("media_ids"), !media.isEmpty {
-            throw DomainError.unprocessable("Media attachments are not supported yet")
-        }
         var edit = StatusProcessor.StatusEdit(text: try params.string("status") ?? "")
+        // Present (even empty) replaces the attachments; absent keeps them.
+        if try params.strings("media_ids") != nil { edit.mediaIDs = try Self.mediaIDs(params) }
+        for attributes in try params.objects("media_attributes") ?? [] {
+            guard let raw = try attributes.string("id"), let id = MediaAttachment.ID(raw) else {
+                throw DomainError.validation("Validation failed: media_attributes need an id")
+            }
+            if let description = try attributes.string("description") { edit.mediaDescriptions[id] = description }
+        }
         edit.spoilerText = try params.string("spoiler_text")
         edit.sensitive = try params.bool("sensitive")
         if let language = try params.string("language"), !language.isEmpty { edit.language = language }

@@ -3,12 +3,17 @@ import Foundation
 import Storage
 
 extension StatusProcessor {
-    /// What an edit may change: text, content warning, sensitivity, language (not visibility, not the reply).
+    /// What an edit may change: text, content warning, sensitivity, language, attachments and their alt
+    /// text (not visibility, not the reply).
     package struct StatusEdit: Sendable {
         package var text: String
         package var spoilerText: String?
         package var sensitive: Bool?
         package var language: String?
+        /// The attachments after the edit, in order; nil keeps them as they are.
+        package var mediaIDs: [MediaAttachment.ID]?
+        /// New alt text for attachments (`media_attributes[][description]`).
+        package var mediaDescriptions: [MediaAttachment.ID: String] = [:]
 
         package init(text: String) {
             self.text = text
@@ -18,10 +23,27 @@ extension StatusProcessor {
     /// Edits the viewer's own status: keeps the previous version in its history, re-links mentions and
     /// tags, and tells accounts that reblogged it (`update` notifications).
     package func edit(_ id: Status.ID, _ edit: StatusEdit, by viewer: Account.ID) async throws -> StatusView {
-        let current = try await self.show(id, for: viewer).status
+        let shown = try await self.show(id, for: viewer)
+        let current = shown.status
         guard current.accountID == viewer, !current.isReblog else { throw DomainError.notFound }
-        guard !edit.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        var media: [MediaAttachment]?
+        if let ids = edit.mediaIDs {
+            media = try await MediaProcessor(self.context).attachable(ids, by: viewer, status: id)
+        }
+        if let media, !media.isEmpty, shown.poll != nil {
+            throw DomainError.validation("Validation failed: Polls cannot have media attachments")
+        }
+        let hasMedia = media.map { !$0.isEmpty } ?? !shown.media.isEmpty
+        guard hasMedia || !edit.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw DomainError.validation("Validation failed: Text can't be blank")
+        }
+        let attachments = media ?? shown.media.map(\.attachment)
+        var described: [(MediaAttachment, String?)] = []
+        for (mediaID, text) in edit.mediaDescriptions {
+            guard let attachment = attachments.first(where: { $0.id == mediaID }) else {
+                throw DomainError.validation("Validation failed: Media attributes name an attachment not on the post")
+            }
+            described.append((attachment, try MediaProcessor.checkDescription(text)))
         }
         let spoiler = edit.spoilerText ?? current.spoilerText
         let limit = self.context.instance.maxCharacters
@@ -56,6 +78,17 @@ extension StatusProcessor {
                 ids: self.context.ids,
                 in: session
             )
+            if let media, try await !session.replaceStatusMedia(id, with: media.map(\.id), account: viewer) {
+                throw DomainError.validation("Validation failed: Media attachments are not yours or already used")
+            }
+            for (attachment, text) in described {
+                try await session.updateMediaDescription(
+                    attachment.id,
+                    description: text,
+                    focusX: attachment.focusX,
+                    focusY: attachment.focusY
+                )
+            }
             try await self.outbox.publish(.update, changed, in: session)
         }
         return try await self.show(id, for: viewer)

@@ -64,6 +64,67 @@ import Testing
         }
     }
 
+    @Test(
+        "an edit replaces attachments and their alt text; others' media, a fifth file and unknown ids are refused",
+        arguments: TestDatabase.available
+    )
+    func editAttachments(db: TestDatabase) async throws {
+        try await TestApp.run(db) { t in
+            let alice = try await t.user("alice")
+            let bob = try await t.user("bob")
+            try await t.client { client in
+                let api = SocialAPI(client)
+                var ids: [String] = []
+                for _ in 0..<3 {
+                    let uploaded = try await Self.upload(client, alice.token, TestImages.png(width: 20, height: 20))
+                    ids.append(try #require(uploaded.json["id"] as? String))
+                }
+                let bobsUpload = try await Self.upload(client, bob.token, TestImages.png(width: 20, height: 20))
+                let bobsMedia = try #require(bobsUpload.json["id"] as? String)
+                let posted = try await api.status(alice.token, "pictures", [("media_ids[]", ids[0])])
+                func edit(_ pairs: [(String, String)]) async throws -> TestResponse {
+                    try await client.execute(
+                        uri: "/api/v1/statuses/\(posted)",
+                        method: .put,
+                        headers: .bearer(alice.token, contentType: formType),
+                        body: formBody(pairs)
+                    )
+                }
+                let swapped = try await edit([
+                    ("status", ""), ("media_ids[]", ids[1]), ("media_ids[]", ids[2]),
+                    ("media_attributes[][id]", ids[2]), ("media_attributes[][description]", "a red square"),
+                ])
+                #expect(swapped.status == .ok, "\(swapped.text)")
+                let media = try #require(swapped.json["media_attachments"] as? [[String: Any]])
+                #expect(media.compactMap { $0["id"] as? String } == [ids[1], ids[2]])
+                #expect(media.last?["description"] as? String == "a red square")
+                #expect(swapped.json["edited_at"] is String)
+                // The dropped picture is free again: it can go on another post.
+                #expect(try await api.postStatus(alice.token, "reused", [("media_ids[]", ids[0])]).status == .ok)
+
+                for pairs in [
+                    [("status", "x"), ("media_ids[]", bobsMedia)],
+                    [("status", "x"), ("media_ids[]", "123456")],
+                    [("status", "x"), ("media_ids[]", ids[0])],
+                    [("status", "x"), ("media_attributes[][id]", ids[0]), ("media_attributes[][description]", "no")],
+                    [
+                        ("status", "x"), ("media_attributes[][id]", ids[1]),
+                        ("media_attributes[][description]", String(repeating: "a", count: 1501)),
+                    ],
+                    // No text and no pictures left.
+                    [("status", ""), ("media_ids[]", "")],
+                ] {
+                    let refused = try await edit(pairs)
+                    #expect(refused.status == .unprocessableContent, "\(pairs)")
+                }
+                let shown = try await api.get("/api/v1/statuses/\(posted)", alice.token)
+                let kept = try #require(shown.json["media_attachments"] as? [[String: Any]])
+                #expect(kept.compactMap { $0["id"] as? String } == [ids[1], ids[2]])
+                #expect(kept.first?["description"] is NSNull)
+            }
+        }
+    }
+
     @Test("v2 upload answers 202 until the job has processed it", arguments: TestDatabase.available)
     func asynchronousUpload(db: TestDatabase) async throws {
         try await TestApp.run(db) { t in
