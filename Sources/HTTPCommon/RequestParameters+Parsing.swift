@@ -102,7 +102,7 @@ extension RequestParameters {
         var parts: [ArraySlice<UInt8>] = []
         var searchFrom = 0
         var partStart: Int?
-        while let found = Self.find(delimiter, in: bytes, from: searchFrom) {
+        while let found = Self.find(delimiter, in: bytes[...], from: searchFrom) {
             if let start = partStart {
                 var end = found
                 if end >= 2 && bytes[end - 2] == 0x0D && bytes[end - 1] == 0x0A { end -= 2 }
@@ -115,10 +115,13 @@ extension RequestParameters {
             searchFrom = next
             guard parts.count <= Self.maxCount else { throw DomainError.badRequest("Too many parameters") }
         }
+        let headerEnd = Array("\r\n\r\n".utf8)
         for part in parts {
-            guard let split = Self.find(Array("\r\n\r\n".utf8), in: Array(part), from: 0) else { continue }
-            let headerBytes = Array(part)[0..<split]
-            let body = Data(Array(part)[(split + 4)...])
+            // Indices stay those of `bytes`: the slices share its storage, so a large file is copied once
+            // (into its `Data`), not once per step.
+            guard let split = Self.find(headerEnd, in: part, from: part.startIndex) else { continue }
+            let headerBytes = part[part.startIndex..<split]
+            let body = Data(part[(split + 4)...])
             let headers = String(decoding: headerBytes, as: UTF8.self)
             var name: String?
             var filename: String?
@@ -158,13 +161,13 @@ extension RequestParameters {
         return nil
     }
 
-    private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else {
-            return nil
-        }
+    /// The index in `haystack` (its own indices) where `needle` starts, searching from `start`.
+    private static func find(_ needle: [UInt8], in haystack: ArraySlice<UInt8>, from start: Int) -> Int? {
+        let last = haystack.endIndex - needle.count
+        guard !needle.isEmpty, start >= haystack.startIndex, start <= last else { return nil }
         let first = needle[0]
         var index = start
-        while index <= haystack.count - needle.count {
+        while index <= last {
             if haystack[index] == first && haystack[index..<(index + needle.count)].elementsEqual(needle) {
                 return index
             }
