@@ -90,6 +90,16 @@ package struct AdminTool: Sendable {
         }
     }
 
+    /// Lets cached copies of remote pictures of posts older than `seconds` go; `progress` hears running
+    /// totals (files, bytes) after each page.
+    package func pruneMediaCache(olderThan seconds: Int, progress: @escaping @Sendable (Int, Int64) -> Void)
+        async throws -> (files: Int, bytes: Int64)
+    {
+        let cutoff = self.deps.processor.context.clock.now().addingTimeInterval(-TimeInterval(seconds))
+        let result = try await self.deps.processor.mediaCache.prune(olderThan: cutoff) { progress($0.files, $0.bytes) }
+        return (result.files, result.bytes)
+    }
+
     /// Adds `handle` as an alias of the local account (so that account may move here).
     package func addAlias(username: String, handle: String) async throws {
         let (account, _) = try await self.deps.processor.admin.localAccount(username: username)

@@ -21,7 +21,7 @@ extension AppConfig {
         ("smtp_host", "TERN_SMTP_HOST"), ("smtp_port", "TERN_SMTP_PORT"), ("smtp_security", "TERN_SMTP_SECURITY"),
         ("smtp_user", "TERN_SMTP_USER"), ("smtp_password", "TERN_SMTP_PASSWORD"), ("smtp_from", "TERN_SMTP_FROM"),
         ("smtp_tls_verify", "TERN_SMTP_TLS_VERIFY"), ("sendmail", "TERN_SENDMAIL"),
-        ("single_user_mode", "TERN_SINGLE_USER_MODE"),
+        ("single_user_mode", "TERN_SINGLE_USER_MODE"), ("media_cache_retention", "TERN_MEDIA_CACHE_RETENTION"),
     ]
 
     /// Resolves the configuration: flags over environment over file over defaults.
@@ -122,6 +122,12 @@ extension AppConfig {
                 throw fail("registrations", "expected open, approval, invite or closed")
             }
             config.instance.registrations = parsed
+        }
+        if let retention = values["media_cache_retention"], !retention.isEmpty, retention != "forever" {
+            guard let seconds = AdminTool.parseDuration(retention), seconds >= 3600 else {
+                throw fail("media_cache_retention", "expected a duration of an hour or more (12h, 7d, 4w) or forever")
+            }
+            config.mediaCacheRetention = seconds
         }
         if let single = values["single_user_mode"] {
             switch single.lowercased() {

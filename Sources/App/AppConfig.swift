@@ -24,6 +24,8 @@ package struct AppConfig: Sendable {
     /// `automatic`: the JobRunner polls; `manual`: tests drain the queue themselves.
     package var jobsManual = false
     package var jobConcurrency = 32
+    /// How long cached copies of remote pictures are kept (by post age), in seconds; nil keeps them.
+    package var mediaCacheRetention: Int?
     /// Sign-in, token and sign-up requests allowed per client address per 5 minutes (0: no limit).
     package var authRateLimit = 25
     /// Outbound guard exemptions, blocked hosts, delivery concurrency.

@@ -16,6 +16,8 @@ package struct JobRunner: Service {
     let clock: Clock
     let ids: IDGenerator
     let migrated: ReadinessGate
+    /// How long cached remote pictures are kept; nil: no scheduled prune.
+    let mediaCacheRetention: Int?
     /// Identifies this process in `locked_by`.
     let worker =
         "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
@@ -31,6 +33,7 @@ package struct JobRunner: Service {
         self.clock = deps.processor.context.clock
         self.ids = deps.processor.context.ids
         self.migrated = deps.migrated
+        self.mediaCacheRetention = deps.config.mediaCacheRetention
     }
 
     package func run() async throws {
@@ -163,6 +166,9 @@ package struct JobRunner: Service {
                 let pending = try await session.pendingJobCounts()
                 if pending[Job.pruneOAuth.kind, default: 0] == 0 {
                     try await session.enqueue(.pruneOAuth, id: self.ids.next())
+                }
+                if let retention = self.mediaCacheRetention, pending["prune_media_cache", default: 0] == 0 {
+                    try await session.enqueue(.pruneMediaCache(olderThanSeconds: Int64(retention)), id: self.ids.next())
                 }
             }
             return true

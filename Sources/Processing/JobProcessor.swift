@@ -55,6 +55,14 @@ package struct JobProcessor: Sendable {
                 return
             }
             try await mailer.send(mail, logger: self.context.logger)
+        case .pruneMediaCache(let seconds):
+            let cutoff = self.context.clock.now().addingTimeInterval(-TimeInterval(seconds))
+            let freed = try await RemoteMediaCache(self.context).prune(olderThan: cutoff)
+            if freed.files > 0 {
+                self.context.logger.info("media cache: \(freed.files) files, \(freed.bytes) bytes freed")
+            }
+        case .cacheRemoteMedia(let id):
+            try await RemoteMediaCache(self.context).cache(MediaAttachment.ID(id))
         case .moveFollowers(let from, let to):
             try await MigrationProcessor(self.context).moveFollowers(from: Account.ID(from), to: Account.ID(to))
         case .runImport(let id):

@@ -53,6 +53,7 @@ package final class Processor: Sendable {
     package let exports: ExportProcessor
     package let imports: ImportProcessor
     package let migration: MigrationProcessor
+    package let mediaCache: RemoteMediaCache
     package let twoFactor: TwoFactorProcessor
     package let oauth: OAuthProcessor
     package let instance: InstanceProcessor
@@ -82,6 +83,7 @@ package final class Processor: Sendable {
         self.exports = ExportProcessor(context)
         self.imports = ImportProcessor(context)
         self.migration = MigrationProcessor(context)
+        self.mediaCache = RemoteMediaCache(context)
         self.twoFactor = TwoFactorProcessor(context)
         self.oauth = OAuthProcessor(context)
         self.instance = InstanceProcessor(context)

@@ -172,6 +172,27 @@ extension DBSession {
         return try await self.attachMedia(ids, to: status, account: account) == ids.count
     }
 
+    /// Remote attachments with a cached copy whose post is older than `cutoff`, oldest first.
+    package func cachedRemoteMedia(before cutoff: Date, limit: Int) async throws -> [MediaAttachment] {
+        try await self.sql.raw(
+            """
+            SELECT * FROM media_attachments WHERE remote_url IS NOT NULL AND file_key <> ''
+                AND created_at < \(bind: cutoff.millisecondsSince1970) ORDER BY id LIMIT \(bind: limit)
+            """
+        ).all().map { try $0.decode(model: MediaAttachmentRow.self).attachment }
+    }
+
+    /// Forgets the cached copies of remote attachments: they are shown from their servers again.
+    package func uncacheRemoteMedia(_ ids: [MediaAttachment.ID]) async throws {
+        guard !ids.isEmpty else { return }
+        var sql = SQLQueryString(
+            "UPDATE media_attachments SET file_key = '', preview_key = NULL, file_size = 0 WHERE remote_url IS NOT NULL AND id IN ("
+        )
+        sql.appendInterpolation(binds: ids.map(\.rawValue))
+        sql.appendLiteral(")")
+        try await self.sql.raw(sql).run()
+    }
+
     /// How many attachments an account has (attached or not).
     package func mediaCount(of account: Account.ID) async throws -> Int {
         try await self.sql.raw(

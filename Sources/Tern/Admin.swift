@@ -6,7 +6,8 @@ struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage the server from the command line (uses the same configuration as serve).",
         subcommands: [
-            AccountCommand.self, InviteCommand.self, JobsCommand.self, Migrate.self, SeedBenchmark.self,
+            AccountCommand.self, InviteCommand.self, MediaCommand.self, JobsCommand.self, Migrate.self,
+            SeedBenchmark.self,
             SeedFollowers.self,
         ]
     )

@@ -214,7 +214,7 @@ import Testing
     }
 
     @Test(
-        "a picture travels as a Document with alt text and blurhash, and is shown from its server",
+        "a picture travels as a Document with alt text and blurhash, is cached and served here, and pruned",
         arguments: TestDatabase.available
     )
     func attachments(db: TestDatabase) async throws {
@@ -240,12 +240,29 @@ import Testing
             )
             let attached = try #require((remote["media_attachments"] as? [[String: Any]])?.first)
             #expect(attached["type"] as? String == "image")
-            #expect(attached["url"] as? String == url)
+            // The cache job fetched and processed it: alpha serves its own copy.
+            let cached = try #require(attached["url"] as? String)
+            #expect(cached.hasPrefix("http://alpha.test/system/"))
+            #expect((attached["preview_url"] as? String)?.hasPrefix("http://alpha.test/system/") == true)
             #expect(attached["remote_url"] as? String == url)
             #expect(attached["description"] as? String == "a gradient")
-            #expect(attached["blurhash"] as? String == media.attachment.blurhash)
             let original = (attached["meta"] as? [String: Any])?["original"] as? [String: Any]
             #expect(original?["width"] as? Int == 300)
+            let path = String(cached.dropFirst("http://alpha.test".count))
+            let served = try await p.a.get(path)
+            #expect(served.status == .ok)
+            #expect(served.headers[.contentType]?.hasPrefix("image/") == true)
+
+            // A prune lets the copy go: the picture is shown from beta again.
+            let freed = try await p.alpha.processor.mediaCache.prune(olderThan: Date().addingTimeInterval(86_400))
+            #expect(freed.files == 2 && freed.bytes > 0)
+            #expect(try await p.a.get(path).status == .notFound)
+            let again = try await p.a.get("/api/v1/statuses/\(try #require(remote["id"] as? String))", alice.token)
+            let shown = try #require((again.json["media_attachments"] as? [[String: Any]])?.first)
+            #expect(shown["url"] as? String == url)
+            #expect(
+                try await p.alpha.processor.mediaCache.prune(olderThan: Date().addingTimeInterval(86_400)).files == 0
+            )
         }
     }
 }

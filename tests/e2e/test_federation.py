@@ -311,6 +311,18 @@ def test_deleted_account_disappears_from_every_server_that_knows_it(net: Network
     posted = alice.api.status_post(f"last words {text()}", media_ids=[media.id], visibility="public")
     home_status(bob, posted.uri)
     assert requests.get(media.url, timeout=30).status_code == 200
+    # Beta caches the picture and serves its own copy; the admin CLI lets the copy go again.
+    def cached_on_beta():
+        seen = by_uri(bob.api.timeline_home(), posted.uri)
+        url = seen.media_attachments[0].url if seen and seen.media_attachments else ""
+        return url if url.startswith(net.beta.url("/system/")) else None
+
+    cached = wait_for("beta caches alice's picture", cached_on_beta)
+    assert requests.get(cached, timeout=30).status_code == 200
+    pruned = net.beta.cli("admin", "media", "prune", "--older-than", "1s")
+    assert pruned.returncode == 0 and "Deleted 2 cached files" in pruned.stdout, pruned.stdout + pruned.stderr
+    assert requests.get(cached, timeout=30).status_code == 404
+    assert by_uri(bob.api.timeline_home(), posted.uri).media_attachments[0].url == media.url
 
     result = net.alpha.cli("admin", "account", "delete", alice.username, "--yes")
     assert result.returncode == 0, result.stderr

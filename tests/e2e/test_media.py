@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import requests
 from images import png
 from mastodon import MastodonAPIError
 from people import person
-from tern_server import TernServer
+from tern_server import TernServer, run_tern
 
 
 def test_status_with_a_picture(server: TernServer) -> None:
@@ -35,3 +37,10 @@ def test_not_a_picture_is_refused(server: TernServer) -> None:
     with pytest.raises(MastodonAPIError) as refused:
         alice.api.media_post(b"this is only text", mime_type="image/png", file_name="fake.png")
     assert refused.value.args[1] == 422, refused.value.args
+
+
+@pytest.mark.parametrize("value", ["soon", "30m", "-1d"])
+def test_bad_media_cache_retention_stops_the_server(tmp_path: Path, value: str) -> None:
+    result = run_tern(["serve"], {"TERN_DATA_DIR": str(tmp_path / "data"), "TERN_MEDIA_CACHE_RETENTION": value}, tmp_path)
+    assert result.returncode != 0
+    assert "TERN_MEDIA_CACHE_RETENTION" in result.stderr, result.stderr

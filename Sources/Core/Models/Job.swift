@@ -29,6 +29,10 @@ package enum Job: Sendable, Equatable {
     case deleteMediaFiles(keys: [String])
     /// Applies an uploaded CSV import, row by row, recording progress.
     case runImport(id: Int64)
+    /// Fetches a remote attachment into the media cache and processes it.
+    case cacheRemoteMedia(id: Int64)
+    /// Lets the cached copies of remote pictures of posts older than this many seconds go.
+    case pruneMediaCache(olderThanSeconds: Int64)
     /// Moves the local followers of an account that moved to its new account, telling each.
     case moveFollowers(from: Int64, to: Int64)
 
@@ -48,6 +52,8 @@ package enum Job: Sendable, Equatable {
         case .deleteMediaFiles: "delete_media_files"
         case .runImport: "run_import"
         case .moveFollowers: "move_followers"
+        case .cacheRemoteMedia: "cache_remote_media"
+        case .pruneMediaCache: "prune_media_cache"
         }
     }
 
@@ -62,7 +68,10 @@ package enum Job: Sendable, Equatable {
         case .sendMail(let value): try Self.encode(value)
         case .deleteMediaFiles(let keys): try Self.encode(["keys": keys])
         case .moveFollowers(let from, let to): "{\"from\":\(from),\"to\":\(to)}"
-        case .webPush(let id), .processMedia(let id), .verifyLinks(let id), .runImport(let id): "{\"id\":\(id)}"
+        case .pruneMediaCache(let seconds): "{\"seconds\":\(seconds)}"
+        case .webPush(let id), .processMedia(let id), .verifyLinks(let id), .runImport(let id),
+            .cacheRemoteMedia(let id):
+            "{\"id\":\(id)}"
         }
     }
 
@@ -83,6 +92,13 @@ package enum Job: Sendable, Equatable {
         case "delete_media_files":
             let payload: [String: [String]] = try Self.decode(payload)
             self = .deleteMediaFiles(keys: payload["keys"] ?? [])
+        case "prune_media_cache":
+            let payload: [String: Int64] = try Self.decode(payload)
+            guard let seconds = payload["seconds"] else { return nil }
+            self = .pruneMediaCache(olderThanSeconds: seconds)
+        case "cache_remote_media":
+            struct Payload: Decodable { let id: Int64 }
+            self = .cacheRemoteMedia(id: try JSONDecoder().decode(Payload.self, from: Data(payload.utf8)).id)
         case "move_followers":
             let payload: [String: Int64] = try Self.decode(payload)
             guard let from = payload["from"], let to = payload["to"] else { return nil }

@@ -94,7 +94,11 @@ extension InboxProcessor {
                     try await self.storePoll(poll, of: stored, in: session)
                 }
                 for attachment in note.attachments {
-                    try await session.insertMedia(self.remoteMedia(attachment, of: stored))
+                    let media = self.remoteMedia(attachment, of: stored)
+                    try await session.insertMedia(media)
+                    if media.kind == .image {
+                        try await session.enqueue(.cacheRemoteMedia(id: media.id.rawValue), id: self.context.ids.next())
+                    }
                 }
             } catch StorageError.duplicate {
                 return false  // the same note arrived twice at once
