@@ -89,22 +89,8 @@ package struct MediaProcessor: Sendable {
         }
         switch result {
         case .success(let image):
-            let ext = image.originalFormat == .jpeg ? "jpg" : image.originalFormat.rawValue
-            let originalKey = LocalMediaStore.newKey(extension: ext)
-            let previewKey = LocalMediaStore.newKey(extension: "jpg")
-            try await self.context.media.put(image.original, key: originalKey)
-            try await self.context.media.put(image.preview, key: previewKey)
             let rawKey = media.fileKey
-            media.state = .ready
-            media.fileKey = originalKey
-            media.contentType = "image/\(image.originalFormat.rawValue)"
-            media.fileSize = image.original.count
-            media.width = image.width
-            media.height = image.height
-            media.previewKey = previewKey
-            media.previewWidth = image.previewWidth
-            media.previewHeight = image.previewHeight
-            media.blurhash = image.blurhash
+            try await self.store(image, as: &media)
             let processed = media
             try await self.context.db.transaction { try await $0.updateProcessedMedia(processed) }
             try? await self.context.media.delete(rawKey)
@@ -114,6 +100,26 @@ package struct MediaProcessor: Sendable {
             let failed = media
             try await self.context.db.transaction { try await $0.updateProcessedMedia(failed) }
         }
+    }
+
+    /// Writes a processed picture's original and preview to the media store under new keys and records
+    /// them, its size and its blurhash on `media`, now ready (the caller saves the row).
+    func store(_ image: ProcessedImage, as media: inout MediaAttachment) async throws {
+        let ext = image.originalFormat == .jpeg ? "jpg" : image.originalFormat.rawValue
+        let originalKey = LocalMediaStore.newKey(extension: ext)
+        let previewKey = LocalMediaStore.newKey(extension: "jpg")
+        try await self.context.media.put(image.original, key: originalKey)
+        try await self.context.media.put(image.preview, key: previewKey)
+        media.state = .ready
+        media.fileKey = originalKey
+        media.contentType = "image/\(image.originalFormat.rawValue)"
+        media.fileSize = image.original.count
+        media.width = image.width
+        media.height = image.height
+        media.previewKey = previewKey
+        media.previewWidth = image.previewWidth
+        media.previewHeight = image.previewHeight
+        media.blurhash = image.blurhash
     }
 
     /// One of the viewer's attachments.

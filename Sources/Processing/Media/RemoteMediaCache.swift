@@ -46,19 +46,7 @@ package struct RemoteMediaCache: Sendable {
             self.context.logger.info("remote media \(id) is not a picture Tern can process; shown from its server")
             return
         }
-        let ext = image.originalFormat == .jpeg ? "jpg" : image.originalFormat.rawValue
-        media.fileKey = LocalMediaStore.newKey(extension: ext)
-        media.previewKey = LocalMediaStore.newKey(extension: "jpg")
-        try await self.context.media.put(image.original, key: media.fileKey)
-        try await self.context.media.put(image.preview, key: media.previewKey ?? "")
-        media.state = .ready
-        media.contentType = "image/\(image.originalFormat.rawValue)"
-        media.fileSize = image.original.count
-        media.width = image.width
-        media.height = image.height
-        media.previewWidth = image.previewWidth
-        media.previewHeight = image.previewHeight
-        media.blurhash = image.blurhash
+        try await MediaProcessor(self.context).store(image, as: &media)
         let cached = media
         try await self.context.db.transaction { try await $0.updateProcessedMedia(cached) }
     }
