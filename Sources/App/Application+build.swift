@@ -17,7 +17,10 @@ package func buildApplication(_ deps: AppDependencies) async throws -> some Appl
     StreamingWebSocket(processor: deps.processor).addRoutes(to: webSockets)
     var app = Application(
         router: router,
-        server: .http1WebSocketUpgrade(webSocketRouter: webSockets),
+        server: .http1WebSocketUpgrade(
+            webSocketRouter: webSockets,
+            configuration: .init(http1: .init(additionalChannelHandlers: [ExpectContinueHandler()]))
+        ),
         configuration: .init(
             address: .hostname(deps.config.listenHost, port: deps.config.listenPort),
             serverName: "Tern"

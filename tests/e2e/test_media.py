@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 import requests
@@ -44,3 +46,23 @@ def test_bad_media_cache_retention_stops_the_server(tmp_path: Path, value: str) 
     result = run_tern(["serve"], {"TERN_DATA_DIR": str(tmp_path / "data"), "TERN_MEDIA_CACHE_RETENTION": value}, tmp_path)
     assert result.returncode != 0
     assert "TERN_MEDIA_CACHE_RETENTION" in result.stderr, result.stderr
+
+
+def test_expect_100_continue_is_answered_before_the_body(server: TernServer) -> None:
+    """curl and libcurl ask before sending a large body; the server answers 100 Continue at once."""
+    address = urlparse(server.url("/"))
+    with socket.create_connection((address.hostname, address.port), timeout=10) as connection:
+        connection.sendall(
+            b"POST /api/v2/media HTTP/1.1\r\nHost: " + address.netloc.encode() + b"\r\n"
+            b"Content-Type: application/octet-stream\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"
+        )
+        first = connection.recv(64)
+        assert first.startswith(b"HTTP/1.1 100 Continue"), first
+        connection.sendall(b"hello")
+        rest = b""
+        while b"\r\n\r\n" not in rest:
+            chunk = connection.recv(4096)
+            if not chunk:
+                break
+            rest += chunk
+        assert b"HTTP/1.1 401" in first + rest, first + rest
