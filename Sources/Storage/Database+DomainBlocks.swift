@@ -55,7 +55,7 @@ extension DBSession {
             WHERE f.target_account_id = \(bind: account.rawValue) AND lower(a.domain) = \(bind: domain.lowercased())
             """
         ).all().map { Account.ID(try $0.decode(column: "account_id", as: Int64.self)) }
-        for follower in followers { try await self.deleteFollow(from: follower, to: account) }
+        for follower in followers { _ = try await self.deleteFollow(from: follower, to: account) }
         return followers
     }
 }
