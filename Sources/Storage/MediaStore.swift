@@ -10,6 +10,8 @@ package protocol MediaStore: Sendable {
     func get(_ key: String) async throws -> Data
     /// Removes `key`; no error when it is missing.
     func delete(_ key: String) async throws
+    /// How many bytes are stored under `key`; nil when it is missing.
+    func size(_ key: String) async throws -> Int?
     /// The public URL of `key`.
     func url(_ key: String) -> String
 }
@@ -59,6 +61,11 @@ package struct LocalMediaStore: MediaStore {
     package func delete(_ key: String) async throws {
         let path = try self.path(key)
         if FileManager.default.fileExists(atPath: path.path) { try FileManager.default.removeItem(at: path) }
+    }
+
+    package func size(_ key: String) async throws -> Int? {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: try self.path(key).path)
+        return (attributes?[.size] as? NSNumber)?.intValue
     }
 
     package func url(_ key: String) -> String { self.urls.mediaFile(key) }

@@ -68,7 +68,7 @@ package struct RemoteMediaCache: Sendable {
             if page.isEmpty { break }
             for media in page {
                 for key in [media.fileKey, media.previewKey].compactMap({ $0 }) where !key.isEmpty {
-                    total.bytes += Int64((try? await self.context.media.get(key))?.count ?? 0)
+                    total.bytes += Int64(try await self.context.media.size(key) ?? 0)
                     try await self.context.media.delete(key)
                     total.files += 1
                 }
