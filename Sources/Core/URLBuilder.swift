@@ -83,6 +83,11 @@ package struct URLBuilder: Sendable {
     package var streaming: String { "\(self.scheme == "https" ? "wss" : "ws")://\(self.domain)" }
     /// The `acct:` handle of a local account, with the account domain.
     package func acct(_ username: String) -> String { "\(username)@\(self.accountDomain)" }
+    /// `username@host` for any account: remote ones with their host, local ones (`domain` nil) with
+    /// the account domain. What exports, moves and pages show as a full handle.
+    package func handle(username: String, domain: String?) -> String {
+        domain.map { "\(username)@\($0)" } ?? self.acct(username)
+    }
     /// The OAuth authorization page.
     package var oauthAuthorize: String { "\(self.base)/oauth/authorize" }
     /// The OAuth token endpoint.

@@ -4,6 +4,7 @@ import SQLKit
 
 /// One followed account as the following export lists it.
 package struct FollowExportRow: Sendable, Equatable {
+    package var accountID: Account.ID
     package var username: String
     /// `nil` for a local account.
     package var domain: String?
@@ -17,13 +18,14 @@ extension DBSession {
     package func followingForExport(_ account: Account.ID) async throws -> [FollowExportRow] {
         try await self.sql.raw(
             """
-            SELECT a.username, a.domain, f.show_reblogs, f.notify, f.languages FROM follows f
+            SELECT a.id, a.username, a.domain, f.show_reblogs, f.notify, f.languages FROM follows f
             JOIN accounts a ON a.id = f.target_account_id
             WHERE f.account_id = \(bind: account.rawValue) ORDER BY f.id
             """
         ).all().map { row in
             let languages = try row.decode(column: "languages", as: String?.self)
             return FollowExportRow(
+                accountID: Account.ID(try row.decode(column: "id", as: Int64.self)),
                 username: try row.decode(column: "username", as: String.self),
                 domain: try row.decode(column: "domain", as: String?.self),
                 showReblogs: try row.decode(column: "show_reblogs", as: Bool.self),
@@ -36,20 +38,21 @@ extension DBSession {
     /// Accounts `account` mutes (with whether their notifications are hidden too) or blocks (always
     /// "hidden"), oldest first.
     package func relationsForExport(_ account: Account.ID, mutes: Bool) async throws -> [(
-        username: String, domain: String?, hideNotifications: Bool
+        accountID: Account.ID, username: String, domain: String?, hideNotifications: Bool
     )] {
         let sql: SQLQueryString =
             mutes
             ? """
-            SELECT a.username, a.domain, m.hide_notifications FROM mutes m JOIN accounts a ON a.id = m.target_account_id
+            SELECT a.id, a.username, a.domain, m.hide_notifications FROM mutes m JOIN accounts a ON a.id = m.target_account_id
             WHERE m.account_id = \(bind: account.rawValue) ORDER BY m.id
             """
             : """
-            SELECT a.username, a.domain, TRUE AS hide_notifications FROM blocks b
+            SELECT a.id, a.username, a.domain, TRUE AS hide_notifications FROM blocks b
             JOIN accounts a ON a.id = b.target_account_id WHERE b.account_id = \(bind: account.rawValue) ORDER BY b.id
             """
         return try await self.sql.raw(sql).all().map { row in
             (
+                Account.ID(try row.decode(column: "id", as: Int64.self)),
                 try row.decode(column: "username", as: String.self),
                 try row.decode(column: "domain", as: String?.self),
                 try row.decode(column: "hide_notifications", as: Bool.self)

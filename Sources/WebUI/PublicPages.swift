@@ -256,7 +256,7 @@ package struct PublicPages: Sendable {
 
     /// `username@account.domain` for local accounts, `username@host` for remote ones.
     func fullAcct(_ account: Account) -> String {
-        account.isLocal ? self.urls.acct(account.username) : account.acct
+        self.urls.handle(username: account.username, domain: account.domain)
     }
 
     /// This server's page for an account: `/@name` or `/@name@host`.

@@ -71,7 +71,7 @@ extension SettingsPages {
             "hasAliases": !aliases.isEmpty,
         ]
         if let moved = view.movedTo?.view.account {
-            values["movedTo"] = "\(moved.username)@\(moved.domain ?? self.processor.context.urls.accountDomain)"
+            values["movedTo"] = self.processor.context.urls.handle(username: moved.username, domain: moved.domain)
         }
         if let notice { values["notice"] = notice }
         var status = HTTPResponse.Status.ok

@@ -37,9 +37,7 @@ package struct ExportProcessor: Sendable {
     /// account domain); headers where Mastodon writes them (following, mutes).
     package func csv(_ file: CSVFile, of accountID: Account.ID) async throws -> String {
         let urls = self.context.urls
-        func acct(_ username: String, _ domain: String?) -> String {
-            "\(username)@\(domain ?? urls.accountDomain)"
-        }
+        func acct(_ username: String, _ domain: String?) -> String { urls.handle(username: username, domain: domain) }
         var rows: [[String]] = []
         switch file {
         case .following:

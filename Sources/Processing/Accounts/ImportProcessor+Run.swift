@@ -123,20 +123,25 @@ extension ImportProcessor {
     private func removeUnlisted(_ value: DataImport) async throws {
         let viewer = value.accountID
         let follows = FollowProcessor(self.context)
-        let domain = self.context.urls.accountDomain.lowercased()
-        func key(_ username: String, _ host: String?) -> String { "\(username)@\(host ?? domain)".lowercased() }
-        func key(_ acct: String) -> String { acct.contains("@") ? acct.lowercased() : "\(acct)@\(domain)".lowercased() }
+        let urls = self.context.urls
+        func key(_ username: String, _ host: String?) -> String {
+            urls.handle(username: username, domain: host).lowercased()
+        }
+        func key(_ acct: String) -> String {
+            let parts = acct.split(separator: "@", maxSplits: 1).map(String.init)
+            return key(parts[0], parts.count == 2 ? parts[1] : nil)
+        }
         let wanted = Set(value.rows.map { key($0[0]) })
-        let current: [(username: String, domain: String?)]
+        let current: [(id: Account.ID, username: String, domain: String?)]
         switch value.kind {
         case .following:
             current = try await self.context.db.read { try await $0.followingForExport(viewer) }.map {
-                ($0.username, $0.domain)
+                ($0.accountID, $0.username, $0.domain)
             }
         case .blocks, .mutes:
             current = try await self.context.db.read {
                 try await $0.relationsForExport(viewer, mutes: value.kind == .mutes)
-            }.map { ($0.username, $0.domain) }
+            }.map { ($0.accountID, $0.username, $0.domain) }
         case .domainBlocks:
             let kept = Set(value.rows.map { $0[0] })
             for domain in try await self.context.db.read({ try await $0.accountDomainBlocksForExport(viewer) })
@@ -162,15 +167,10 @@ extension ImportProcessor {
             return
         }
         for entry in current where !wanted.contains(key(entry.username, entry.domain)) {
-            guard
-                let account = try await self.context.db.read({
-                    try await $0.account(username: entry.username, domain: entry.domain)
-                })
-            else { continue }
             switch value.kind {
-            case .following: _ = try await follows.unfollow(account.id, by: viewer)
-            case .blocks: _ = try await follows.unblock(account.id, by: viewer)
-            default: _ = try await follows.unmute(account.id, by: viewer)
+            case .following: _ = try await follows.unfollow(entry.id, by: viewer)
+            case .blocks: _ = try await follows.unblock(entry.id, by: viewer)
+            default: _ = try await follows.unmute(entry.id, by: viewer)
             }
         }
     }

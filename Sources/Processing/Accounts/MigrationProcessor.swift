@@ -173,6 +173,6 @@ package struct MigrationProcessor: Sendable {
     }
 
     private func handle(of account: Account) -> String {
-        "\(account.username)@\(account.domain ?? self.context.urls.accountDomain)"
+        self.context.urls.handle(username: account.username, domain: account.domain)
     }
 }
