@@ -22,6 +22,7 @@ extension AppConfig {
         ("smtp_user", "TERN_SMTP_USER"), ("smtp_password", "TERN_SMTP_PASSWORD"), ("smtp_from", "TERN_SMTP_FROM"),
         ("smtp_tls_verify", "TERN_SMTP_TLS_VERIFY"), ("sendmail", "TERN_SENDMAIL"),
         ("single_user_mode", "TERN_SINGLE_USER_MODE"), ("media_cache_retention", "TERN_MEDIA_CACHE_RETENTION"),
+        ("ffmpeg_dir", "TERN_FFMPEG_DIR"),
     ]
 
     /// Resolves the configuration: flags over environment over file over defaults.
@@ -128,6 +129,9 @@ extension AppConfig {
                 throw fail("media_cache_retention", "expected a duration of an hour or more (12h, 7d, 4w) or forever")
             }
             config.mediaCacheRetention = seconds
+        }
+        if let folder = values["ffmpeg_dir"], !folder.isEmpty {
+            config.instance.ffmpegDirectory = folder
         }
         if let single = values["single_user_mode"] {
             switch single.lowercased() {

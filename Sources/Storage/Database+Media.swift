@@ -17,6 +17,9 @@ struct MediaAttachmentRow: Decodable {
     var previewWidth: Int?
     var previewHeight: Int?
     var blurhash: String?
+    var duration: Double?
+    var bitrate: Int64?
+    var frameRate: String?
     var description: String?
     var focusX: Double
     var focusY: Double
@@ -35,7 +38,8 @@ struct MediaAttachmentRow: Decodable {
         case previewKey = "preview_key"
         case previewWidth = "preview_width"
         case previewHeight = "preview_height"
-        case blurhash, description
+        case blurhash, description, duration, bitrate
+        case frameRate = "frame_rate"
         case focusX = "focus_x"
         case focusY = "focus_y"
         case remoteUrl = "remote_url"
@@ -64,6 +68,9 @@ struct MediaAttachmentRow: Decodable {
         media.previewWidth = self.previewWidth
         media.previewHeight = self.previewHeight
         media.blurhash = self.blurhash
+        media.duration = self.duration
+        media.bitrate = self.bitrate.map { Int($0) }
+        media.frameRate = self.frameRate
         return media
     }
 }
@@ -93,7 +100,9 @@ extension DBSession {
                 file_key = \(bind: media.fileKey), content_type = \(bind: media.contentType),
                 file_size = \(bind: Int64(media.fileSize)), width = \(bind: media.width), height = \(bind: media.height),
                 preview_key = \(bind: media.previewKey), preview_width = \(bind: media.previewWidth),
-                preview_height = \(bind: media.previewHeight), blurhash = \(bind: media.blurhash)
+                preview_height = \(bind: media.previewHeight), blurhash = \(bind: media.blurhash),
+                duration = \(bind: media.duration), bitrate = \(bind: media.bitrate.map { Int64($0) }),
+                frame_rate = \(bind: media.frameRate)
             WHERE id = \(bind: media.id.rawValue)
             """
         ).run()

@@ -239,8 +239,9 @@ import Testing
         let image = TestImage.make(width: 128, height: 96, bands: 3) { x, y in [UInt8(x), UInt8(y), UInt8(x ^ y)] }
         let png = image.encode(.png)
         let truncated = png.prefix(png.count / 2)
-        guard case .corrupt = mediaError({ _ = try processor.process(truncated) }) else {
-            Issue.record("truncated PNG was not reported as corrupt")
+        let error = mediaError({ _ = try processor.process(truncated) })
+        guard case .corrupt = error else {
+            Issue.record("truncated PNG was not reported as corrupt: \(String(describing: error))")
             return
         }
     }

@@ -39,6 +39,8 @@ package struct InstanceSettings: Sendable, Equatable {
     /// One person's server: `/` shows the oldest local account's profile and nobody may sign up
     /// (Mastodon's `SINGLE_USER_MODE`); configuration loading closes `registrations` with it.
     package var singleUserMode: Bool = false
+    /// The folder holding `ffprobe` and `ffmpeg`, which video and audio uploads need; nil looks on `PATH`.
+    package var ffmpegDirectory: String?
 
     package init(
         title: String = "Tern",

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A picture (or, later, a video or sound) uploaded by a local account or fetched for a remote post.
+/// A picture, a video or a sound uploaded by a local account or fetched for a remote post.
 ///
 /// Files live in a `MediaStore` under unguessable keys; the row says where and what was found in them.
 package struct MediaAttachment: Sendable, Equatable {
@@ -31,6 +31,10 @@ package struct MediaAttachment: Sendable, Equatable {
     package var previewWidth: Int?
     package var previewHeight: Int?
     package var blurhash: String?
+    /// Of a video or a sound: seconds, bits per second, and (video) frames per second as `"30/1"`.
+    package var duration: Double?
+    package var bitrate: Int?
+    package var frameRate: String?
     /// Alt text, at most 1,500 characters.
     package var description: String?
     /// The focal point, each in -1…1.
@@ -74,4 +78,6 @@ package struct MediaAttachment: Sendable, Equatable {
     package static let maxDescription = 1_500
     package static let maxPerStatus = 4
     package static let maxImageBytes = 16 * 1024 * 1024
+    /// 99 MiB, Mastodon's `video_size_limit` (sound too).
+    package static let maxVideoBytes = 103_809_024
 }

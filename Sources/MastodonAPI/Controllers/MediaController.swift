@@ -30,8 +30,8 @@ struct MediaController {
 
     func create(_ request: Request, context: AppRequestContext, processNow: Bool) async throws -> MediaView {
         let viewer = try context.requireUser(scope: "write:media")
-        // A 16 MB file plus the multipart framing.
-        let params = try await request.parameters(context: context, limit: MediaAttachment.maxImageBytes + 64 * 1024)
+        // A 99 MB video plus the multipart framing (pictures are held to 16 MB once their type is known).
+        let params = try await request.parameters(context: context, limit: MediaAttachment.maxVideoBytes + 64 * 1024)
         guard let file = params.file("file") else {
             throw DomainError.validation("Validation failed: File can't be blank")
         }

@@ -114,7 +114,7 @@ struct ConfigurationEntity: Encodable, Sendable {
             charactersReservedPerUrl: TextFormatter.urlCharacterCount
         )
         self.mediaAttachments = MediaAttachments(
-            supportedMimeTypes: ["image/jpeg", "image/png", "image/gif", "image/webp"],
+            supportedMimeTypes: view.mediaTypes,
             descriptionLimit: 1500,
             imageSizeLimit: 16_777_216,
             imageMatrixLimit: 33_177_600,

@@ -19,13 +19,40 @@ struct MediaAttachmentEntity: ResponseEncodable, Sendable {
         }
     }
 
+    /// The original file: its size, and for a video or a sound its length, bitrate and frame rate (absent keys are
+    /// left out, as Mastodon does).
+    struct Original: Encodable, Sendable {
+        var size: Size?
+        var frameRate: String?
+        var duration: Double?
+        var bitrate: Int?
+
+        var isEmpty: Bool { self.size == nil && self.duration == nil && self.bitrate == nil }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(self.size?.width, forKey: .width)
+            try container.encodeIfPresent(self.size?.height, forKey: .height)
+            try container.encodeIfPresent(self.size?.size, forKey: .size)
+            try container.encodeIfPresent(self.size?.aspect, forKey: .aspect)
+            try container.encodeIfPresent(self.frameRate, forKey: .frameRate)
+            try container.encodeIfPresent(self.duration, forKey: .duration)
+            try container.encodeIfPresent(self.bitrate, forKey: .bitrate)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case width, height, size, aspect, duration, bitrate
+            case frameRate = "frame_rate"
+        }
+    }
+
     struct Focus: Encodable, Sendable {
         let x: Double
         let y: Double
     }
 
     struct Meta: Encodable, Sendable {
-        var original: Size?
+        var original: Original?
         var small: Size?
         let focus: Focus
     }
@@ -51,12 +78,22 @@ struct MediaAttachmentEntity: ResponseEncodable, Sendable {
         self.previewRemoteUrl = nil
         self.textUrl = nil
         self.meta = Meta(
-            original: Size(width: media.width, height: media.height),
+            original: Self.original(media),
             small: Size(width: media.previewWidth, height: media.previewHeight),
             focus: Focus(x: media.focusX, y: media.focusY)
         )
         self.description = media.description
         self.blurhash = media.blurhash
+    }
+
+    private static func original(_ media: MediaAttachment) -> Original? {
+        let original = Original(
+            size: Size(width: media.width, height: media.height),
+            frameRate: media.frameRate,
+            duration: media.duration,
+            bitrate: media.bitrate
+        )
+        return original.isEmpty ? nil : original
     }
 
     enum CodingKeys: String, CodingKey {

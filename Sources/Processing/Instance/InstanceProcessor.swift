@@ -18,6 +18,8 @@ package struct InstanceProcessor: Sendable {
         package let contact: AccountView?
         /// The VAPID public key clients subscribe Web Push with.
         package let vapidKey: String
+        /// What uploads may be: pictures, and videos and sounds when ffmpeg is installed.
+        package let mediaTypes: [String]
     }
 
     /// Everything the instance endpoints render.
@@ -36,7 +38,8 @@ package struct InstanceProcessor: Sendable {
             urls: self.context.urls,
             stats: stats,
             contact: contact.map { AccountView(account: $0, user: nil, urls: self.context.urls) },
-            vapidKey: try await self.context.federation.keys.vapidPublicKey()
+            vapidKey: try await self.context.federation.keys.vapidPublicKey(),
+            mediaTypes: MediaProcessor.acceptedTypes(self.context.instance)
         )
     }
 

@@ -4,13 +4,16 @@ import Foundation
 import MediaProcessing
 import Storage
 
-/// Media uploads: stored raw, processed by a job (or at once for the v1 endpoint) with libvips into
-/// a capped, metadata-free original and a 640 px preview with a blurhash.
+/// Media uploads: stored raw, processed by a job (or at once for the v1 endpoint). Pictures go through
+/// libvips into a capped, metadata-free original and a 640 px preview with a blurhash; videos and
+/// sounds through ffmpeg (see `AVProcessor`), a video's still making its preview.
 package struct MediaProcessor: Sendable {
     let context: ProcessingContext
     static let images = ImageProcessor()
-    /// Image processing is CPU-heavy: one at a time, so uploads never starve the API.
+    /// Image and video processing is CPU-heavy: one at a time, so uploads never starve the API.
     static let gate = ProcessingGate(1)
+    /// `ffprobe` at upload, off the cooperative pool; quick, so not behind `gate`.
+    static let probes = ProcessingGate(2)
 
     init(_ context: ProcessingContext) {
         self.context = context
@@ -39,28 +42,42 @@ package struct MediaProcessor: Sendable {
     }
 
     /// Stores an upload and queues its processing; with `processNow` it is processed before returning.
+    ///
+    /// The type is read from the bytes: a picture is checked by libvips, a video or a sound by `ffprobe`, so a
+    /// file that cannot be processed is refused here with 422 rather than failing later in the job.
     package func upload(_ upload: Upload, by viewer: Account.ID, processNow: Bool) async throws -> MediaView {
         guard !upload.data.isEmpty else { throw DomainError.validation("Validation failed: File can't be blank") }
-        guard upload.data.count <= MediaAttachment.maxImageBytes else {
-            throw DomainError.validation("Validation failed: File file size must be less than 16 MB")
-        }
         let description = try Self.checkDescription(upload.description)
         let (focusX, focusY) = try Self.focus(upload.focus)
-        let probe: ImageProbe
-        do {
-            probe = try Self.images.probe(upload.data)
-        } catch let error as MediaError {
-            throw Self.domainError(error)
+        let kind: MediaAttachment.Kind
+        let contentType: String
+        if let container = AVContainer.sniff(upload.data), (try? ImageFormat.sniff(upload.data)) == nil {
+            guard upload.data.count <= MediaAttachment.maxVideoBytes else {
+                throw DomainError.validation("Validation failed: File file size must be less than 99 MB")
+            }
+            let probe = try await self.probe(upload.data, container: container)
+            kind = Self.kind(probe.kind)
+            contentType = probe.output.mimeType(kind: probe.kind)
+        } else {
+            guard upload.data.count <= MediaAttachment.maxImageBytes else {
+                throw DomainError.validation("Validation failed: File file size must be less than 16 MB")
+            }
+            do {
+                contentType = try Self.images.probe(upload.data).format.mimeType
+            } catch let error as MediaError {
+                throw Self.domainError(error)
+            }
+            kind = .image
         }
         let key = LocalMediaStore.newKey(extension: "upload")
         try await self.context.media.put(upload.data, key: key)
         let media = MediaAttachment(
             id: self.context.ids.next(),
             accountID: viewer,
-            kind: .image,
+            kind: kind,
             state: .pending,
             fileKey: key,
-            contentType: "image/\(probe.format.rawValue)",
+            contentType: contentType,
             fileSize: upload.data.count,
             description: description,
             focusX: focusX,
@@ -84,21 +101,107 @@ package struct MediaProcessor: Sendable {
             return
         }
         let raw = try await self.context.media.get(media.fileKey)
-        let result: Result<ProcessedImage, any Error> = await Self.gate.run {
-            Result { try Self.images.process(raw) }
-        }
-        switch result {
-        case .success(let image):
-            let rawKey = media.fileKey
-            try await self.store(image, as: &media)
-            let processed = media
-            try await self.context.db.transaction { try await $0.updateProcessedMedia(processed) }
-            try? await self.context.media.delete(rawKey)
-        case .failure(let error):
+        let rawKey = media.fileKey
+        do {
+            if media.kind == .image {
+                let result: Result<ProcessedImage, any Error> = await Self.gate.run {
+                    Result { try Self.images.process(raw) }
+                }
+                try await self.store(try result.get(), as: &media)
+            } else {
+                try await self.storeClip(raw, as: &media)
+            }
+        } catch let error as MediaError {
             self.context.logger.info("media \(id) could not be processed: \(error)")
             media.state = .failed
             let failed = media
             try await self.context.db.transaction { try await $0.updateProcessedMedia(failed) }
+            return
+        }
+        let processed = media
+        try await self.context.db.transaction { try await $0.updateProcessedMedia(processed) }
+        try? await self.context.media.delete(rawKey)
+    }
+
+    /// What `ffprobe` says of a clip, run off the cooperative pool (it is quick, so it does not wait for
+    /// the processing gate).
+    private func probe(_ data: Data, container: AVContainer) async throws -> AVProcessor.Probe {
+        let av = AVProcessor(directory: self.context.instance.ffmpegDirectory)
+        let result: Result<AVProcessor.Probe, any Error> = await Self.probes.run {
+            Result {
+                try Self.withScratch(data) { file, _ in try av.probe(file: file, container: container) }
+            }
+        }
+        do {
+            return try result.get()
+        } catch let error as MediaError {
+            throw Self.domainError(error)
+        }
+    }
+
+    /// Copies a clip's streams into a clean file, makes a preview from a still of a video, and records
+    /// them with the clip's size, length, bitrate and frame rate on `media`.
+    private func storeClip(_ raw: Data, as media: inout MediaAttachment) async throws {
+        guard let container = AVContainer.sniff(raw) else { throw MediaError.unsupported("not a video or a sound") }
+        let av = AVProcessor(directory: self.context.instance.ffmpegDirectory)
+        let result: Result<(AVProcessor.Probe, AVProcessor.Processed, ProcessedImage?), any Error> =
+            await Self.gate.run {
+                Result {
+                    try Self.withScratch(raw) { file, scratch in
+                        let probe = try av.probe(file: file, container: container)
+                        let clip = try av.process(file: file, probe: probe, scratch: scratch)
+                        return (probe, clip, try clip.still.map { try Self.images.process($0) })
+                    }
+                }
+            }
+        let (probe, clip, still) = try result.get()
+        let key = LocalMediaStore.newKey(extension: clip.output.fileExtension(kind: probe.kind))
+        try await self.context.media.put(clip.file, key: key)
+        if let still {
+            let previewKey = LocalMediaStore.newKey(extension: "jpg")
+            try await self.context.media.put(still.preview, key: previewKey)
+            media.previewKey = previewKey
+            media.previewWidth = still.previewWidth
+            media.previewHeight = still.previewHeight
+            media.blurhash = still.blurhash
+        }
+        media.state = .ready
+        media.kind = Self.kind(probe.kind)
+        media.fileKey = key
+        media.contentType = clip.output.mimeType(kind: probe.kind)
+        media.fileSize = clip.file.count
+        media.width = probe.width
+        media.height = probe.height
+        media.duration = probe.duration
+        media.bitrate = probe.bitrate
+        media.frameRate = probe.frameRate
+    }
+
+    /// Runs `body` with `data` written to a file in a fresh folder, removed afterwards.
+    private static func withScratch<T>(_ data: Data, _ body: (URL, URL) throws -> T) throws -> T {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tern-media-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("in")
+        try data.write(to: file)
+        return try body(file, folder)
+    }
+
+    /// The MIME types uploads may have: pictures, and videos and sounds when ffmpeg is there.
+    static func acceptedTypes(_ settings: InstanceSettings) -> [String] {
+        let pictures = ["image/jpeg", "image/png", "image/gif", "image/webp", "image/heic", "image/avif"]
+        guard AVProcessor(directory: settings.ffmpegDirectory).isAvailable else { return pictures }
+        return pictures + [
+            "video/mp4", "video/quicktime", "video/webm", "audio/mpeg", "audio/mp4", "audio/aac", "audio/ogg",
+            "audio/webm", "audio/flac",
+        ]
+    }
+
+    static func kind(_ kind: AVKind) -> MediaAttachment.Kind {
+        switch kind {
+        case .video: .video
+        case .silentVideo: .gifv
+        case .audio: .audio
         }
     }
 
@@ -194,6 +297,10 @@ package struct MediaProcessor: Sendable {
 
     static func domainError(_ error: MediaError) -> DomainError {
         switch error {
+        case .unsupported(let reason) where reason.contains("ffmpeg"):
+            .validation("Validation failed: Video and audio uploads are not supported on this server")
+        case .unsupported(let reason) where reason.contains("codec") || reason.contains("frames per second"):
+            .validation("Validation failed: File \(reason)")
         case .unsupported: .validation("Validation failed: File content type is invalid")
         case .tooManyPixels: .validation("Validation failed: File dimensions are too large")
         case .corrupt, .processingFailed: .validation("Validation failed: File could not be read")

@@ -240,6 +240,104 @@ import Testing
     }
 
     @Test(
+        "a video and a sound: 202, then processed by the job into clean files with length, frame rate and a still",
+        arguments: TestDatabase.available
+    )
+    func videoAndSound(db: TestDatabase) async throws {
+        try await TestApp.run(db) { t in
+            let alice = try await t.user("alice")
+            try await t.client { client in
+                let instance = try await client.execute(uri: "/api/v2/instance", method: .get)
+                let configuration = try #require(instance.json["configuration"] as? [String: Any])
+                let media = try #require(configuration["media_attachments"] as? [String: Any])
+                #expect((media["supported_mime_types"] as? [String])?.contains("video/mp4") == true)
+
+                let clips: [(Data, String, String, String)] = [
+                    (try TestClips.mp4(), "clip.mp4", "video", "video/mp4"),
+                    (try TestClips.mp4(silent: true), "loop.mp4", "gifv", "video/mp4"),
+                    (try TestClips.mp3(), "tone.mp3", "audio", "audio/mpeg"),
+                ]
+                for (data, name, type, contentType) in clips {
+                    let response = try await Self.upload(client, alice.token, data, version: 2, filename: name)
+                    #expect(response.status == .accepted, "\(name): \(response.text)")
+                    #expect(response.json["type"] as? String == type)
+                    let id = try #require(response.json["id"] as? String)
+                    #expect(try await t.jobs.drain() == 1)
+                    let done = try await client.execute(
+                        uri: "/api/v1/media/\(id)",
+                        method: .get,
+                        headers: .bearer(alice.token)
+                    )
+                    #expect(done.status == .ok, "\(name): \(done.text)")
+                    #expect(done.json["type"] as? String == type)
+                    let meta = try #require(done.json["meta"] as? [String: Any])
+                    let original = try #require(meta["original"] as? [String: Any], "\(name): \(done.text)")
+                    let duration = try #require(original["duration"] as? Double)
+                    #expect(abs(duration - 2) < 0.3, "\(name)")
+                    #expect((original["bitrate"] as? Int ?? 0) > 0, "\(name)")
+                    if type == "audio" {
+                        #expect(original["width"] == nil && meta["small"] == nil)
+                        #expect(done.json["blurhash"] is NSNull)
+                    } else {
+                        #expect(original["width"] as? Int == 320 && original["height"] as? Int == 240)
+                        #expect(original["frame_rate"] as? String == "10/1")
+                        #expect((meta["small"] as? [String: Any])?["width"] as? Int == 320)
+                        #expect((done.json["blurhash"] as? String)?.count == 28)
+                        #expect(done.json["preview_url"] is String)
+                    }
+                    let url = try #require(done.json["url"] as? String)
+                    let served = try await client.execute(uri: pathAndQuery(url), method: .get)
+                    #expect(served.status == .ok)
+                    #expect(served.headers[.contentType] == contentType)
+                    let bytes = Data(buffer: served.body)
+                    #expect(bytes.range(of: Data("48.8583".utf8)) == nil, "\(name) kept its GPS position")
+                }
+                // A video can be posted.
+                let upload = try await Self.upload(client, alice.token, try TestClips.mp4(), filename: "clip.mp4")
+                #expect(upload.status == .ok, "\(upload.text)")
+                let id = try #require(upload.json["id"] as? String)
+                let posted = try await client.execute(
+                    uri: "/api/v1/statuses",
+                    method: .post,
+                    headers: .bearer(alice.token),
+                    body: formBody([("status", "a clip"), ("media_ids[]", id)])
+                )
+                #expect(posted.status == .ok, "\(posted.text)")
+                let attached = try #require((posted.json["media_attachments"] as? [[String: Any]])?.first)
+                #expect(attached["type"] as? String == "video")
+            }
+        }
+    }
+
+    @Test(
+        "without ffmpeg a video is refused with 422 saying so, and nothing is stored",
+        arguments: TestDatabase.available
+    )
+    func videoWithoutFFmpeg(db: TestDatabase) async throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("tern-no-ffmpeg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let folder = empty.path
+        let body: @Sendable (TestApp) async throws -> Void = { t in
+            let alice = try await t.user("alice")
+            try await t.client { client in
+                let instance = try await client.execute(uri: "/api/v2/instance", method: .get)
+                let configuration = try #require(instance.json["configuration"] as? [String: Any])
+                let media = try #require(configuration["media_attachments"] as? [String: Any])
+                #expect((media["supported_mime_types"] as? [String])?.contains("video/mp4") == false)
+                let response = try await Self.upload(client, alice.token, try TestClips.mp4(), filename: "clip.mp4")
+                #expect(response.status == .unprocessableContent)
+                #expect(
+                    response.json["error"] as? String
+                        == "Validation failed: Video and audio uploads are not supported on this server"
+                )
+                #expect(try await t.db.read { try await $0.mediaCount(of: Account.ID(alice.id)!) } == 0)
+            }
+        }
+        try await TestApp.run(db, configure: { $0.instance.ffmpegDirectory = folder }, body)
+    }
+
+    @Test(
         "what is not an image, a decompression bomb, a long description or a bad focus is refused and stores nothing",
         arguments: TestDatabase.available
     )
