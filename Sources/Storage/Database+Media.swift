@@ -6,6 +6,7 @@ struct MediaAttachmentRow: Decodable {
     var id: Int64
     var accountId: Int64
     var statusId: Int64?
+    var scheduledStatusId: Int64?
     var type: String
     var state: String
     var fileKey: String
@@ -30,6 +31,7 @@ struct MediaAttachmentRow: Decodable {
         case id
         case accountId = "account_id"
         case statusId = "status_id"
+        case scheduledStatusId = "scheduled_status_id"
         case type, state
         case fileKey = "file_key"
         case contentType = "content_type"
@@ -68,6 +70,7 @@ struct MediaAttachmentRow: Decodable {
         media.previewWidth = self.previewWidth
         media.previewHeight = self.previewHeight
         media.blurhash = self.blurhash
+        media.scheduledStatusID = self.scheduledStatusId.map { ScheduledStatus.ID($0) }
         media.duration = self.duration
         media.bitrate = self.bitrate.map { Int($0) }
         media.frameRate = self.frameRate
@@ -147,16 +150,22 @@ extension DBSession {
         return result
     }
 
-    /// Attaches unattached media of `account` to a status; returns how many were attached.
-    package func attachMedia(_ ids: [MediaAttachment.ID], to status: Status.ID, account: Account.ID) async throws -> Int
-    {
+    /// Attaches unattached media of `account` to a status (media held for a scheduled status only when it
+    /// is `scheduled`, which is then publishing them); returns how many were attached.
+    package func attachMedia(
+        _ ids: [MediaAttachment.ID],
+        to status: Status.ID,
+        account: Account.ID,
+        scheduled: ScheduledStatus.ID? = nil
+    ) async throws -> Int {
         var attached = 0
         for id in ids {
             let rows = try await self.sql.raw(
                 """
-                UPDATE media_attachments SET status_id = \(bind: status.rawValue)
+                UPDATE media_attachments SET status_id = \(bind: status.rawValue), scheduled_status_id = NULL
                 WHERE id = \(bind: id.rawValue) AND account_id = \(bind: account.rawValue)
                     AND (status_id IS NULL OR status_id = \(bind: status.rawValue))
+                    AND (scheduled_status_id IS NULL OR scheduled_status_id = \(bind: scheduled?.rawValue ?? 0))
                 RETURNING id
                 """
             ).all()
@@ -179,6 +188,21 @@ extension DBSession {
         }
         try await self.sql.raw(sql).run()
         return try await self.attachMedia(ids, to: status, account: account) == ids.count
+    }
+
+    /// Holds unattached media of `account` for a scheduled status; returns how many were held.
+    package func holdMedia(_ ids: [MediaAttachment.ID], for scheduled: ScheduledStatus.ID, account: Account.ID)
+        async throws -> Int
+    {
+        guard !ids.isEmpty else { return 0 }
+        var sql = SQLQueryString("UPDATE media_attachments SET scheduled_status_id = ")
+        sql.appendInterpolation(bind: scheduled.rawValue)
+        sql.appendLiteral(" WHERE account_id = ")
+        sql.appendInterpolation(bind: account.rawValue)
+        sql.appendLiteral(" AND status_id IS NULL AND scheduled_status_id IS NULL AND id IN (")
+        sql.appendInterpolation(binds: ids.map(\.rawValue))
+        sql.appendLiteral(") RETURNING id")
+        return try await self.sql.raw(sql).all().count
     }
 
     /// Remote attachments with a cached copy whose post is older than `cutoff`, oldest first.

@@ -19,6 +19,8 @@ package struct MediaAttachment: Sendable, Equatable {
     package var id: ID
     package var accountID: Account.ID
     package var statusID: Status.ID?
+    /// The scheduled status this waits for (it cannot be deleted or attached elsewhere meanwhile).
+    package var scheduledStatusID: ScheduledStatus.ID?
     package var kind: Kind
     package var state: State
     /// The processed file's key in the store (the raw upload's key while pending).

@@ -244,6 +244,24 @@ package struct ScheduledStatus: Sendable, Equatable {
         package var language: String?
         package var inReplyToID: Int64?
         package var applicationID: Int64?
+        /// Media held for it (absent in statuses scheduled before media could be).
+        package var mediaIDs: [Int64]?
+        package var poll: Poll?
+
+        /// A poll to post with it (`expiresIn` counts from publishing).
+        package struct Poll: Sendable, Equatable, Codable {
+            package var options: [String]
+            package var expiresIn: Int
+            package var multiple: Bool
+            package var hideTotals: Bool
+
+            package init(options: [String], expiresIn: Int, multiple: Bool, hideTotals: Bool) {
+                self.options = options
+                self.expiresIn = expiresIn
+                self.multiple = multiple
+                self.hideTotals = hideTotals
+            }
+        }
 
         package init(
             text: String,

@@ -6,9 +6,23 @@ import Processing
 
 /// https://docs.joinmastodon.org/entities/ScheduledStatus/
 struct ScheduledStatusEntity: ResponseEncodable, Sendable {
+    struct Poll: Encodable, Sendable {
+        let options: [String]
+        let expiresIn: String
+        let multiple: Bool
+        let hideTotals: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case options
+            case expiresIn = "expires_in"
+            case multiple
+            case hideTotals = "hide_totals"
+        }
+    }
+
     struct Params: Encodable, Sendable {
         let text: String
-        @Nullable var poll: String?
+        @Nullable var poll: Poll?
         @Nullable var mediaIds: [String]?
         @Nullable var sensitive: Bool?
         @Nullable var spoilerText: String?
@@ -38,16 +52,24 @@ struct ScheduledStatusEntity: ResponseEncodable, Sendable {
     let id: String
     let scheduledAt: Date
     let params: Params
-    let mediaAttachments: [String]
+    let mediaAttachments: [MediaAttachmentEntity]
 
-    init(_ scheduled: ScheduledStatus) {
+    init(_ view: ScheduledStatusView) {
+        let scheduled = view.scheduled
         self.id = scheduled.id.description
         self.scheduledAt = scheduled.scheduledAt
         let p = scheduled.params
         self.params = Params(
             text: p.text,
-            poll: nil,
-            mediaIds: nil,
+            poll: p.poll.map {
+                Poll(
+                    options: $0.options,
+                    expiresIn: String($0.expiresIn),
+                    multiple: $0.multiple,
+                    hideTotals: $0.hideTotals
+                )
+            },
+            mediaIds: p.mediaIDs.map { $0.map(String.init) },
             sensitive: p.sensitive,
             spoilerText: p.spoilerText.isEmpty ? nil : p.spoilerText,
             visibility: (p.visibility ?? .public).rawValue,
@@ -58,7 +80,7 @@ struct ScheduledStatusEntity: ResponseEncodable, Sendable {
             idempotency: nil,
             withRateLimit: false
         )
-        self.mediaAttachments = []
+        self.mediaAttachments = view.media.map(MediaAttachmentEntity.init)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -92,8 +114,8 @@ struct ScheduledStatusesController {
         let items = try await self.statuses.scheduled(of: viewer, page: page)
         return try Pagination.response(
             items.map(ScheduledStatusEntity.init),
-            newestID: items.first?.id.rawValue,
-            oldestID: items.last?.id.rawValue,
+            newestID: items.first?.scheduled.id.rawValue,
+            oldestID: items.last?.scheduled.id.rawValue,
             request: request,
             urls: self.urls
         )
@@ -101,7 +123,7 @@ struct ScheduledStatusesController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> ScheduledStatusEntity {
         let viewer = try StatusesController.viewer(context, scope: "read:statuses")
-        return ScheduledStatusEntity(try await self.statuses.scheduled(try Self.id(context), of: viewer))
+        return ScheduledStatusEntity(try await self.statuses.scheduledView(try Self.id(context), of: viewer))
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> ScheduledStatusEntity {

@@ -248,7 +248,7 @@ package struct MediaProcessor: Sendable {
     /// Deletes an attachment not used by a status, and its files.
     package func delete(_ id: MediaAttachment.ID, by viewer: Account.ID) async throws {
         let media = try await self.show(id, by: viewer).attachment
-        guard media.statusID == nil else {
+        guard media.statusID == nil, media.scheduledStatusID == nil else {
             throw DomainError.unprocessable("Media attachment is currently used by a status")
         }
         try await self.context.db.transaction { try await $0.deleteMedia(id) }
@@ -256,17 +256,22 @@ package struct MediaProcessor: Sendable {
         if let preview = media.previewKey { try? await self.context.media.delete(preview) }
     }
 
-    /// The media a new or edited status attaches: the viewer's own, processed, at most four.
-    func attachable(_ ids: [MediaAttachment.ID], by viewer: Account.ID, status: Status.ID?) async throws
-        -> [MediaAttachment]
-    {
+    /// The media a new, edited or scheduled status attaches: the viewer's own, processed, at most four,
+    /// not on another status and not held for another scheduled one.
+    func attachable(
+        _ ids: [MediaAttachment.ID],
+        by viewer: Account.ID,
+        status: Status.ID?,
+        scheduled: ScheduledStatus.ID? = nil
+    ) async throws -> [MediaAttachment] {
         guard ids.count <= MediaAttachment.maxPerStatus else {
             throw DomainError.validation("Validation failed: Media attachments must be at most 4")
         }
         let found = try await self.context.db.read { try await $0.media(ids: ids) }
         let byID = Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return try ids.map { id in
-            guard let media = byID[id], media.accountID == viewer, media.statusID == nil || media.statusID == status
+            guard let media = byID[id], media.accountID == viewer, media.statusID == nil || media.statusID == status,
+                media.scheduledStatusID == nil || media.scheduledStatusID == scheduled
             else { throw DomainError.validation("Validation failed: Media attachments are not yours or already used") }
             guard media.state == .ready else {
                 throw DomainError.unprocessable(

@@ -2,6 +2,12 @@ import Core
 import Foundation
 import Storage
 
+/// A scheduled status with the media held for it.
+package struct ScheduledStatusView: Sendable {
+    package let scheduled: ScheduledStatus
+    package let media: [MediaView]
+}
+
 extension StatusProcessor {
     /// How soon a status may be scheduled, and how many may wait (Mastodon's limits).
     static let minimumScheduleDelay: TimeInterval = 300
@@ -9,11 +15,16 @@ extension StatusProcessor {
     static let maxScheduledPerDay = 25
 
     /// Schedules a status: stores it and, in the same transaction, the job that publishes it.
-    package func schedule(_ new: NewStatus, at date: Date, by author: Account.ID) async throws -> ScheduledStatus {
+    package func schedule(_ new: NewStatus, at date: Date, by author: Account.ID) async throws -> ScheduledStatusView {
         guard date.timeIntervalSince(self.context.clock.now()) >= Self.minimumScheduleDelay else {
             throw DomainError.validation("Validation failed: Scheduled at must be at least 5 minutes in the future")
         }
-        try self.checkText(new.text, spoiler: new.spoilerText, language: new.language)
+        try self.checkText(new.text, spoiler: new.spoilerText, language: new.language, hasMedia: !new.mediaIDs.isEmpty)
+        try new.poll?.check()
+        if new.poll != nil && !new.mediaIDs.isEmpty {
+            throw DomainError.validation("Validation failed: Polls cannot have media attachments")
+        }
+        let media = try await MediaProcessor(self.context).attachable(new.mediaIDs, by: author, status: nil)
         let counts = try await self.context.db.read { try await $0.scheduledCounts(of: author, around: date) }
         guard counts.total < Self.maxScheduled, counts.sameDay < Self.maxScheduledPerDay else {
             throw DomainError.validation("Validation failed: You have exceeded the limit of scheduled statuses")
@@ -21,7 +32,7 @@ extension StatusProcessor {
         if let parent = new.inReplyToID {
             _ = try await self.show(parent, for: author)
         }
-        let scheduled = ScheduledStatus(
+        var scheduled = ScheduledStatus(
             id: self.context.ids.next(),
             accountID: author,
             scheduledAt: date,
@@ -35,20 +46,49 @@ extension StatusProcessor {
                 applicationID: new.applicationID?.rawValue
             )
         )
+        scheduled.params.mediaIDs = media.isEmpty ? nil : media.map(\.id.rawValue)
+        scheduled.params.poll = new.poll.map {
+            .init(options: $0.options, expiresIn: $0.expiresIn, multiple: $0.multiple, hideTotals: $0.hideTotals)
+        }
+        let saved = scheduled
         try await self.context.db.transaction { session in
-            try await session.saveScheduledStatus(scheduled)
+            try await session.saveScheduledStatus(saved)
+            // Held inside the transaction: media another post took first fails this one.
+            guard try await session.holdMedia(media.map(\.id), for: saved.id, account: author) == media.count else {
+                throw DomainError.validation("Validation failed: Media attachments are not yours or already used")
+            }
             try await session.enqueue(
-                .publishScheduledStatus(id: scheduled.id.rawValue),
+                .publishScheduledStatus(id: saved.id.rawValue),
                 id: self.context.ids.next(),
                 runAt: date
             )
         }
-        return scheduled
+        return try await self.views([saved])[0]
     }
 
     /// The viewer's scheduled statuses.
-    package func scheduled(of viewer: Account.ID, page: PageRequest) async throws -> [ScheduledStatus] {
-        try await self.context.db.read { try await $0.scheduledStatuses(of: viewer, page: page) }
+    package func scheduled(of viewer: Account.ID, page: PageRequest) async throws -> [ScheduledStatusView] {
+        try await self.views(try await self.context.db.read { try await $0.scheduledStatuses(of: viewer, page: page) })
+    }
+
+    /// One of the viewer's scheduled statuses, with its media.
+    package func scheduledView(_ id: ScheduledStatus.ID, of viewer: Account.ID) async throws -> ScheduledStatusView {
+        try await self.views([try await self.scheduled(id, of: viewer)])[0]
+    }
+
+    /// Scheduled statuses with the media held for them, in one query.
+    private func views(_ items: [ScheduledStatus]) async throws -> [ScheduledStatusView] {
+        let ids = items.flatMap { ($0.params.mediaIDs ?? []).map { MediaAttachment.ID($0) } }
+        let media = ids.isEmpty ? [] : try await self.context.db.read { try await $0.media(ids: ids) }
+        let byID = Dictionary(media.map { ($0.id.rawValue, $0) }, uniquingKeysWith: { a, _ in a })
+        return items.map { item in
+            ScheduledStatusView(
+                scheduled: item,
+                media: (item.params.mediaIDs ?? []).compactMap { byID[$0] }
+                    .filter { $0.scheduledStatusID == item.id }
+                    .map { MediaProcessor.view($0, store: self.context.media) }
+            )
+        }
     }
 
     /// One of the viewer's scheduled statuses.
@@ -62,7 +102,7 @@ extension StatusProcessor {
 
     /// Moves a scheduled status; the job enqueued for the old time finds it moved and does nothing.
     package func reschedule(_ id: ScheduledStatus.ID, to date: Date, by viewer: Account.ID) async throws
-        -> ScheduledStatus
+        -> ScheduledStatusView
     {
         var scheduled = try await self.scheduled(id, of: viewer)
         guard date.timeIntervalSince(self.context.clock.now()) >= Self.minimumScheduleDelay else {
@@ -78,7 +118,7 @@ extension StatusProcessor {
                 runAt: date
             )
         }
-        return moved
+        return try await self.views([moved])[0]
     }
 
     /// Cancels a scheduled status.
@@ -100,6 +140,11 @@ extension StatusProcessor {
         new.inReplyToID = scheduled.params.inReplyToID.map { Status.ID($0) }
         new.applicationID = scheduled.params.applicationID.map { OAuthApplication.ID($0) }
         new.idempotencyKey = "scheduled-\(id)"
+        new.mediaIDs = (scheduled.params.mediaIDs ?? []).map { MediaAttachment.ID($0) }
+        new.scheduledID = id
+        new.poll = scheduled.params.poll.map {
+            NewPoll(options: $0.options, expiresIn: $0.expiresIn, multiple: $0.multiple, hideTotals: $0.hideTotals)
+        }
         do {
             _ = try await self.post(new, by: scheduled.accountID)
         } catch let error as DomainError {

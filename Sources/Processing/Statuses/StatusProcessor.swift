@@ -28,6 +28,8 @@ package struct StatusProcessor: Sendable {
         package var applicationID: OAuthApplication.ID?
         package var poll: NewPoll?
         package var mediaIDs: [MediaAttachment.ID] = []
+        /// The scheduled status being published, whose held media this may attach.
+        package var scheduledID: ScheduledStatus.ID?
 
         package init(text: String) {
             self.text = text
@@ -92,7 +94,12 @@ package struct StatusProcessor: Sendable {
         if new.poll != nil && !new.mediaIDs.isEmpty {
             throw DomainError.validation("Validation failed: Polls cannot have media attachments")
         }
-        let media = try await MediaProcessor(self.context).attachable(new.mediaIDs, by: author, status: nil)
+        let media = try await MediaProcessor(self.context).attachable(
+            new.mediaIDs,
+            by: author,
+            status: nil,
+            scheduled: new.scheduledID
+        )
         if new.spoilerText.count > self.context.instance.maxCharacters {
             throw DomainError.validation("Validation failed: Spoiler text is too long")
         }
@@ -150,7 +157,10 @@ package struct StatusProcessor: Sendable {
             }
             if !media.isEmpty {
                 // Attached inside the transaction: an attachment another post took first fails this one.
-                guard try await session.attachMedia(media.map(\.id), to: id, account: author) == media.count else {
+                guard
+                    try await session.attachMedia(media.map(\.id), to: id, account: author, scheduled: new.scheduledID)
+                        == media.count
+                else {
                     throw DomainError.validation("Validation failed: Media attachments are not yours or already used")
                 }
             }

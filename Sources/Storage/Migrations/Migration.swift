@@ -45,7 +45,7 @@ package enum Migrations {
         M0027_CreateImports(),
         M0028_AddMovedAt(),
         M0029_CreateAccountDomainBlocks(),
-        M0030_AddMediaDuration(),
+        M0030_ExtendMediaAttachments(),
     ]
 }
 
