@@ -63,6 +63,8 @@ package struct JobProcessor: Sendable {
             }
         case .cacheRemoteMedia(let id):
             try await RemoteMediaCache(self.context).cache(MediaAttachment.ID(id))
+        case .cacheProfileImages(let id):
+            try await RemoteMediaCache(self.context).cacheProfileImages(of: Account.ID(id))
         case .moveFollowers(let from, let to):
             try await MigrationProcessor(self.context).moveFollowers(from: Account.ID(from), to: Account.ID(to))
         case .runImport(let id):

@@ -148,9 +148,10 @@ struct AccountRow: Decodable {
             account.fetchedAt = self.fetchedAt.map(Date.init(millisecondsSince1970:))
         } else {
             if let type = self.actorType { account.actorType = type }
-            account.avatarKey = self.avatarKey
-            account.headerKey = self.headerKey
         }
+        // A local account's pictures, or a remote account's cached copies.
+        account.avatarKey = self.avatarKey
+        account.headerKey = self.headerKey
         if let aliases = self.alsoKnownAs, aliases != "[]" {
             account.alsoKnownAs = (try? JSONDecoder().decode([String].self, from: Data(aliases.utf8))) ?? []
         }

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import TestSupport
@@ -264,5 +265,62 @@ import Testing
                 try await p.alpha.processor.mediaCache.prune(olderThan: Date().addingTimeInterval(86_400)).files == 0
             )
         }
+    }
+
+    @Test(
+        "a remote avatar and header are cached here, processed, and replaced when they change",
+        arguments: TestDatabase.available
+    )
+    func profileImages(db: TestDatabase) async throws {
+        try await Pair.run(db) { p in
+            let alice = try await p.alpha.user("alice")
+            let bob = try await p.beta.user("bob")
+            func setAvatar(_ png: Data) async throws {
+                var headers = HTTPFields()
+                headers[.contentType] = "multipart/form-data; boundary=\(TestImages.boundary)"
+                headers[.authorization] = "Bearer \(bob.token)"
+                let response = try await p.b.client.execute(
+                    uri: "/api/v1/accounts/update_credentials",
+                    method: .patch,
+                    headers: headers,
+                    body: TestImages.multipart(
+                        file: png,
+                        filename: "me.png",
+                        fields: [("display_name", "Bob")],
+                        fileField: "avatar"
+                    )
+                )
+                #expect(response.status == .ok, "\(response.text)")
+            }
+            try await setAvatar(TestImages.png(width: 800, height: 800, gradient: true))
+            let bobID = try await p.followFromAlpha("bob@beta.test", alice.token)
+            try await p.settle()
+            let seen = try await p.a.get("/api/v1/accounts/\(bobID)", alice.token)
+            let avatar = try #require(seen.json["avatar"] as? String)
+            #expect(avatar.hasPrefix("http://alpha.test/system/"), "\(avatar)")
+            let path = String(avatar.dropFirst("http://alpha.test".count))
+            let served = try await p.a.get(path)
+            #expect(served.status == .ok)
+            let size = ProfileImageSize.png(Data(buffer: served.body))
+            #expect(size?.0 == 400 && size?.1 == 400, "the cached avatar is processed to 400 px")
+
+            // A new avatar reaches alpha with an Update; the new one is cached and the old copy removed.
+            try await setAvatar(TestImages.png(width: 500, height: 500, rgb: (10, 200, 10)))
+            try await p.settle()
+            let again = try await p.a.get("/api/v1/accounts/\(bobID)", alice.token)
+            let newAvatar = try #require(again.json["avatar"] as? String)
+            #expect(newAvatar.hasPrefix("http://alpha.test/system/") && newAvatar != avatar, "\(newAvatar)")
+            #expect(try await p.a.get(path).status == .notFound)
+        }
+    }
+}
+
+/// The size a PNG's header gives.
+enum ProfileImageSize {
+    static func png(_ data: Data) -> (Int, Int)? {
+        let bytes = [UInt8](data)
+        guard bytes.count > 24, bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) else { return nil }
+        func int(_ at: Int) -> Int { bytes[at..<(at + 4)].reduce(0) { $0 << 8 | Int($1) } }
+        return (int(16), int(20))
     }
 }

@@ -49,10 +49,12 @@ package struct Account: Sendable, Equatable {
     package var actorType = "Person"
     /// Where a remote actor receives and publishes; empty for local accounts (see `URLBuilder`).
     package var endpoints = ActorEndpoints()
-    /// A remote actor's avatar and header as published (fetched by the media issue's cache).
+    /// A remote actor's avatar and header as published (shown until the `cache_profile_images` job has
+    /// kept copies).
     package var avatarRemoteURL: String?
     package var headerRemoteURL: String?
-    /// A local account's uploaded avatar and header: keys in the media store (nil: the defaults).
+    /// Keys in the media store of a local account's uploaded avatar and header, or of a remote account's
+    /// cached copies (nil: the defaults, or the remote URLs).
     package var avatarKey: String?
     package var headerKey: String?
     /// Actor URIs this account says it also is (account migration).

@@ -31,6 +31,8 @@ package enum Job: Sendable, Equatable {
     case runImport(id: Int64)
     /// Fetches a remote attachment into the media cache and processes it.
     case cacheRemoteMedia(id: Int64)
+    /// Fetches a remote account's avatar and header into the media cache and processes them.
+    case cacheProfileImages(accountID: Int64)
     /// Lets the cached copies of remote pictures of posts older than this many seconds go.
     case pruneMediaCache(olderThanSeconds: Int64)
     /// Moves the local followers of an account that moved to its new account, telling each.
@@ -53,6 +55,7 @@ package enum Job: Sendable, Equatable {
         case .runImport: "run_import"
         case .moveFollowers: "move_followers"
         case .cacheRemoteMedia: "cache_remote_media"
+        case .cacheProfileImages: "cache_profile_images"
         case .pruneMediaCache: "prune_media_cache"
         }
     }
@@ -70,7 +73,7 @@ package enum Job: Sendable, Equatable {
         case .moveFollowers(let from, let to): "{\"from\":\(from),\"to\":\(to)}"
         case .pruneMediaCache(let seconds): "{\"seconds\":\(seconds)}"
         case .webPush(let id), .processMedia(let id), .verifyLinks(let id), .runImport(let id),
-            .cacheRemoteMedia(let id):
+            .cacheRemoteMedia(let id), .cacheProfileImages(let id):
             "{\"id\":\(id)}"
         }
     }
@@ -99,6 +102,9 @@ package enum Job: Sendable, Equatable {
         case "cache_remote_media":
             struct Payload: Decodable { let id: Int64 }
             self = .cacheRemoteMedia(id: try JSONDecoder().decode(Payload.self, from: Data(payload.utf8)).id)
+        case "cache_profile_images":
+            struct Payload: Decodable { let id: Int64 }
+            self = .cacheProfileImages(accountID: try JSONDecoder().decode(Payload.self, from: Data(payload.utf8)).id)
         case "move_followers":
             let payload: [String: Int64] = try Self.decode(payload)
             guard let from = payload["from"], let to = payload["to"] else { return nil }

@@ -145,7 +145,9 @@ package struct Resolver: Sendable {
         try await self.db.transaction { session in
             var account = remote.account
             var previousFields: [Account.Field] = []
+            var previousImages: [String?] = [nil, nil]
             if let existing = try await session.account(uri: account.uri) {
+                previousImages = [existing.avatarRemoteURL, existing.headerRemoteURL]
                 account.id = existing.id
                 account.username = existing.username
                 // Unchanged field values keep their verification; new ones are checked again below.
@@ -170,6 +172,11 @@ package struct Resolver: Sendable {
             let newValues = Set(account.fields.map(\.valueHTML)).subtracting(previousFields.map(\.valueHTML))
             if newValues.contains(where: { $0.contains("http") }) {
                 try await session.enqueue(.verifyLinks(accountID: account.id.rawValue), id: self.ids.next())
+            }
+            // New or changed pictures are fetched into the media cache; until then they show from their server.
+            let images = [account.avatarRemoteURL, account.headerRemoteURL]
+            if images != previousImages {
+                try await session.enqueue(.cacheProfileImages(accountID: account.id.rawValue), id: self.ids.next())
             }
             try await session.updateRemoteCounts(
                 account.id,
