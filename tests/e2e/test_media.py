@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import subprocess
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -32,6 +33,37 @@ def test_status_with_a_picture(server: TernServer) -> None:
     assert preview.status_code == 200 and preview.headers["Content-Type"] == "image/jpeg"
     ranged = requests.get(status.media_attachments[0].url, headers={"Range": "bytes=0-99"}, timeout=10)
     assert ranged.status_code == 206 and len(ranged.content) == 100
+
+
+def clip(tmp_path: Path) -> bytes:
+    """A two-second H.264 MP4 with sound and a GPS tag, made by Debian's ffmpeg."""
+    out = tmp_path / "clip.mp4"
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=duration=2:size=320x240:rate=10",
+         "-f", "lavfi", "-i", "sine=frequency=440:duration=2", "-c:v", "libx264", "-preset", "ultrafast",
+         "-c:a", "aac", "-shortest", "-metadata", "location=+48.8583+002.2945/", str(out)],
+        check=True,
+    )
+    return out.read_bytes()
+
+
+def test_status_with_a_video(server: TernServer, tmp_path: Path) -> None:
+    alice = person(server, "alice")
+    data = clip(tmp_path)
+    assert b"loci" in data  # the MP4 box that holds the GPS position
+    # Mastodon.py waits for the 202 of /api/v2/media to turn into 200.
+    media = alice.api.media_post(data, mime_type="video/mp4", description="a test card", synchronous=True)
+    assert media.type == "video"
+    assert media.meta.original.width == 320 and media.meta.original.frame_rate == "10/1"
+    assert abs(media.meta.original.duration - 2) < 0.3
+    assert media.preview_url and media.blurhash
+
+    status = alice.api.status_post("a moving picture", media_ids=[media.id])
+    assert status.media_attachments[0].type == "video"
+    served = requests.get(status.media_attachments[0].url, timeout=10)
+    assert served.status_code == 200 and served.headers["Content-Type"] == "video/mp4"
+    assert b"loci" not in served.content
+    assert b"ftyp" in served.content[:16]
 
 
 def test_not_a_picture_is_refused(server: TernServer) -> None:
