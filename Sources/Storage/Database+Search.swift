@@ -154,6 +154,21 @@ extension DBSession {
         ).all().map { try $0.decode(column: "name", as: String.self) }
     }
 
+    /// Public original posts of the last `days` days by discoverable, unsuspended accounts that people
+    /// favourited or boosted, the most favoured first.
+    package func trendingStatuses(days: Int, limit: Int, offset: Int) async throws -> [Status.ID] {
+        let since = self.nowMillis - Int64(days) * 86_400_000
+        return try await self.sql.raw(
+            """
+            SELECT s.id AS id FROM statuses s JOIN accounts a ON a.id = s.account_id
+            WHERE s.visibility = 'public' AND s.reblog_of_id IS NULL AND s.created_at >= \(bind: since)
+                AND s.favourites_count + s.reblogs_count > 0 AND a.discoverable AND a.suspended_at IS NULL
+            ORDER BY s.favourites_count + s.reblogs_count DESC, s.id DESC
+            LIMIT \(bind: limit) OFFSET \(bind: offset)
+            """
+        ).all().map { Status.ID(try $0.decode(column: "id", as: Int64.self)) }
+    }
+
     /// Follows or unfollows a tag by name (the tag is made when followed before anyone used it).
     package func setTagFollow(_ name: String, account: Account.ID, following: Bool, tagID: Int64) async throws {
         let tag = name.lowercased()

@@ -51,7 +51,6 @@ struct SearchController {
         v1.get("followed_tags", use: self.followed)
         v1.get("trends/tags", use: self.trends)
         v1.get("trends", use: self.trends)
-        v1.get("trends/statuses", use: self.emptyList)
         v1.get("trends/links", use: self.emptyList)
     }
 
@@ -123,6 +122,6 @@ struct SearchController {
         return views.map { TagEntity($0, urls: self.urls) }
     }
 
-    /// Trending statuses and links are not computed: an empty list is the true answer.
+    /// Trending links need preview cards, which Tern does not make: an empty list is the true answer.
     @Sendable func emptyList(_ request: Request, context: AppRequestContext) async throws -> [String] { [] }
 }

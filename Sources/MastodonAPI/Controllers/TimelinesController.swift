@@ -16,6 +16,19 @@ struct TimelinesController {
         group.get("timelines/link", use: self.link)
         group.get("favourites", use: self.favourites)
         group.get("bookmarks", use: self.bookmarks)
+        group.get("trends/statuses", use: self.trendingStatuses)
+    }
+
+    /// `GET /api/v1/trends/statuses`: `limit` (20, at most 40) and `offset`, signed in or not.
+    @Sendable func trendingStatuses(_ request: Request, context: AppRequestContext) async throws -> [StatusEntity] {
+        let viewer = try StatusesController.optionalViewer(context)
+        let params = try await request.parameters(context: context)
+        let views = try await self.timelines.trending(
+            for: viewer,
+            limit: try params.int("limit") ?? 20,
+            offset: try params.int("offset") ?? 0
+        )
+        return views.map { StatusEntity($0, urls: self.urls) }
     }
 
     func respond(_ page: Page<StatusView>, _ request: Request) throws -> Response {

@@ -79,6 +79,16 @@ package struct TimelineProcessor: Sendable {
         return try await self.page(ids, for: viewer, filterContext: .account)
     }
 
+    /// Public posts of the last two days that people favourited or boosted most (Mastodon's trending
+    /// statuses, by plain counts), as the viewer may see them: blocked and muted authors and filtered
+    /// posts left out.
+    package func trending(for viewer: Account.ID?, limit: Int, offset: Int) async throws -> [StatusView] {
+        let ids = try await self.context.db.read {
+            try await $0.trendingStatuses(days: 2, limit: max(1, min(limit, 40)), offset: max(0, offset))
+        }
+        return try await self.page(ids, for: viewer, timeline: true, filterContext: .public).items
+    }
+
     /// The statuses an account pinned, as the viewer may see them.
     package func pinned(_ account: Account.ID, for viewer: Account.ID?) async throws -> Page<StatusView> {
         let ids = try await self.context.db.read { session -> [Status.ID] in

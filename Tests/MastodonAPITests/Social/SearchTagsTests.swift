@@ -304,6 +304,60 @@ extension SocialAPI {
             }
         }
     }
+
+    @Test(
+        "trending statuses: recent public posts by favourites and boosts, without blocked authors or hidden posts",
+        arguments: TestDatabase.available
+    )
+    func trendingStatuses(db: TestDatabase) async throws {
+        let clock = TestClock()
+        try await TestApp.run(db, clock: clock.clock) { t in
+            let alice = try await t.user("alice")
+            let bob = try await t.user("bob")
+            let carol = try await t.user("carol")
+            let dave = try await t.user("dave")
+            try await t.client { client in
+                let api = SocialAPI(client)
+                let old = try await api.status(alice.token, "three days ago")
+                for user in [bob, carol, dave] {
+                    _ = try await api.post("/api/v1/statuses/\(old)/favourite", user.token)
+                }
+                clock.advance(by: 3 * 86_400)
+
+                let top = try await api.status(alice.token, "most liked")
+                let second = try await api.status(dave.token, "boosted once")
+                let quiet = try await api.status(alice.token, "nobody cares")
+                let unlisted = try await api.status(alice.token, "unlisted", visibility: "unlisted")
+                let hidden = try await api.status(carol.token, "not discoverable")
+                for user in [bob, carol, dave] {
+                    _ = try await api.post("/api/v1/statuses/\(top)/favourite", user.token)
+                }
+                _ = try await api.post("/api/v1/statuses/\(second)/reblog", bob.token)
+                for user in [bob, dave] {
+                    _ = try await api.post("/api/v1/statuses/\(unlisted)/favourite", user.token)
+                    _ = try await api.post("/api/v1/statuses/\(hidden)/favourite", user.token)
+                }
+                let patched = try await client.execute(
+                    uri: "/api/v1/accounts/update_credentials",
+                    method: .patch,
+                    headers: .bearer(carol.token, contentType: "application/x-www-form-urlencoded"),
+                    body: ByteBuffer(string: "discoverable=false")
+                )
+                #expect(patched.status == .ok)
+
+                #expect(try await api.ids("/api/v1/trends/statuses") == [top, second])
+                #expect(!(try await api.ids("/api/v1/trends/statuses")).contains(quiet))
+                #expect(try await api.ids("/api/v1/trends/statuses?limit=1") == [top])
+                #expect(try await api.ids("/api/v1/trends/statuses?limit=1&offset=1") == [second])
+                // Signed in, blocked authors are left out.
+                _ = try await api.post("/api/v1/accounts/\(dave.id)/block", bob.token)
+                #expect(try await api.ids("/api/v1/trends/statuses", bob.token) == [top])
+                #expect(try await api.ids("/api/v1/trends/statuses", alice.token) == [top, second])
+                #expect(try await api.get("/api/v1/trends/links").jsonArray.isEmpty)
+                expectError(try await api.get("/api/v1/trends/statuses?limit=many"), .unprocessableContent)
+            }
+        }
+    }
 }
 
 @Suite struct APIFallbackTests {
