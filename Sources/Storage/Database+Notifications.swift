@@ -9,6 +9,7 @@ struct NotificationRow: Decodable {
     var type: String
     var statusId: Int64?
     var createdAt: Int64
+    var filtered: Bool
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -17,13 +18,14 @@ struct NotificationRow: Decodable {
         case type
         case statusId = "status_id"
         case createdAt = "created_at"
+        case filtered
     }
 
     func notification() throws -> Core.Notification {
         guard let kind = Core.Notification.Kind(rawValue: self.type) else {
             throw StorageError.corruptRow("notifications.type of \(self.id)")
         }
-        return Core.Notification(
+        var notification = Core.Notification(
             id: Core.Notification.ID(self.id),
             accountID: Account.ID(self.accountId),
             fromAccountID: Account.ID(self.fromAccountId),
@@ -31,21 +33,39 @@ struct NotificationRow: Decodable {
             statusID: self.statusId.map { Status.ID($0) },
             createdAt: Date(millisecondsSince1970: self.createdAt)
         )
+        notification.filtered = self.filtered
+        return notification
     }
 }
 
 extension DBSession {
-    /// Records a notification; the same (recipient, sender, type, status) is recorded once.
-    package func insertNotification(_ notification: Core.Notification) async throws {
-        try await self.sql.raw(
+    /// Records a notification; the same (recipient, sender, type, status) is recorded once. The
+    /// recipient's notification policy is applied here, where every notification passes: a dropped one
+    /// is not recorded, a filtered one is recorded as such under a notification request (without a
+    /// stream event or a push).
+    package func insertNotification(_ proposed: Core.Notification) async throws {
+        var notification = proposed
+        switch try await self.policyAction(for: notification) {
+        case .drop: return
+        case .filter: notification.filtered = true
+        case .accept: break
+        }
+        let inserted = try await self.sql.raw(
             """
-            INSERT INTO notifications (id, account_id, from_account_id, type, status_id, created_at)
+            INSERT INTO notifications (id, account_id, from_account_id, type, status_id, created_at, filtered)
             VALUES (\(bind: notification.id.rawValue), \(bind: notification.accountID.rawValue),
                 \(bind: notification.fromAccountID.rawValue), \(bind: notification.kind.rawValue),
-                \(bind: notification.statusID?.rawValue), \(bind: notification.createdAt.millisecondsSince1970))
+                \(bind: notification.statusID?.rawValue), \(bind: notification.createdAt.millisecondsSince1970),
+                \(bind: notification.filtered))
             ON CONFLICT DO NOTHING
+            RETURNING id
             """
-        ).run()
+        ).all()
+        guard !inserted.isEmpty else { return }
+        if notification.filtered {
+            try await self.fileNotificationRequest(for: notification)
+            return
+        }
         self.emit(.notification(notification.id, account: notification.accountID))
         // A push for each notification of an account with a push subscription, in the same transaction.
         // The job reuses the notification's id (ids are unique across tables).
@@ -67,10 +87,12 @@ extension DBSession {
         types: [Core.Notification.Kind]?,
         excludeTypes: [Core.Notification.Kind],
         from sender: Account.ID?,
+        includeFiltered: Bool = false,
         page: PageRequest
     ) async throws -> [Core.Notification] {
         var query = SQLQueryString("SELECT * FROM notifications WHERE account_id = ")
         query.appendInterpolation(bind: account.rawValue)
+        if !includeFiltered { query.appendLiteral(" AND filtered = FALSE") }
         if let types {
             guard !types.isEmpty else { return [] }
             query.appendLiteral(" AND type IN (")
@@ -137,7 +159,7 @@ extension DBSession {
         try await self.sql.raw(
             """
             SELECT COUNT(*) AS n FROM (SELECT id FROM notifications WHERE account_id = \(bind: account.rawValue)
-            AND id > \(bind: after ?? 0) LIMIT \(bind: limit)) recent
+            AND filtered = FALSE AND id > \(bind: after ?? 0) LIMIT \(bind: limit)) recent
             """
         ).first()?.decode(column: "n", as: Int.self) ?? 0
     }

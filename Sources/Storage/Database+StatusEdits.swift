@@ -5,11 +5,14 @@ import SQLKit
 extension DBSession {
     /// Saves a version of a status in its history.
     package func insertStatusVersion(_ version: StatusVersion, id: Int64, status: Status.ID) async throws {
+        let media =
+            version.media.isEmpty ? nil : String(decoding: try JSONEncoder().encode(version.media), as: UTF8.self)
         try await self.sql.raw(
             """
-            INSERT INTO status_edits (id, status_id, text, content, spoiler_text, sensitive, created_at)
+            INSERT INTO status_edits (id, status_id, text, content, spoiler_text, sensitive, created_at, media)
             VALUES (\(bind: id), \(bind: status.rawValue), \(bind: version.text), \(bind: version.content),
-                \(bind: version.spoilerText), \(bind: version.sensitive), \(bind: version.createdAt.millisecondsSince1970))
+                \(bind: version.spoilerText), \(bind: version.sensitive), \(bind: version.createdAt.millisecondsSince1970),
+                \(bind: media))
             """
         ).run()
     }
@@ -18,17 +21,22 @@ extension DBSession {
     package func statusVersions(of status: Status.ID) async throws -> [StatusVersion] {
         try await self.sql.raw(
             """
-            SELECT text, content, spoiler_text, sensitive, created_at FROM status_edits
+            SELECT text, content, spoiler_text, sensitive, created_at, media FROM status_edits
             WHERE status_id = \(bind: status.rawValue) ORDER BY id
             """
         ).all().map { row in
-            StatusVersion(
+            var version = StatusVersion(
                 text: try row.decode(column: "text", as: String.self),
                 content: try row.decode(column: "content", as: String.self),
                 spoilerText: try row.decode(column: "spoiler_text", as: String.self),
                 sensitive: try row.decode(column: "sensitive", as: Bool.self),
                 createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self))
             )
+            if let media = try row.decode(column: "media", as: String?.self) {
+                version.media =
+                    (try? JSONDecoder().decode([StatusVersion.Attachment].self, from: Data(media.utf8))) ?? []
+            }
+            return version
         }
     }
 

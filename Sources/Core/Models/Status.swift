@@ -130,6 +130,8 @@ package struct Notification: Sendable, Equatable {
     package var kind: Kind
     package var statusID: Status.ID?
     package var createdAt: Date
+    /// Filed away by the recipient's notification policy (shown only through notification requests).
+    package var filtered = false
 
     package init(
         id: ID,
@@ -171,11 +173,24 @@ package enum PublicTimelineScope: Sendable {
 
 /// One version of a status: what it said at `createdAt`.
 package struct StatusVersion: Sendable, Equatable {
+    /// An attachment as the version had it: which, and its alt text then.
+    package struct Attachment: Sendable, Equatable, Codable {
+        package let id: Int64
+        package let description: String?
+
+        package init(id: Int64, description: String?) {
+            self.id = id
+            self.description = description
+        }
+    }
+
     package let text: String
     package let content: String
     package let spoilerText: String
     package let sensitive: Bool
     package let createdAt: Date
+    /// The attachments, in order (empty for versions saved before attachments were kept).
+    package var media: [Attachment] = []
 
     package init(text: String, content: String, spoilerText: String, sensitive: Bool, createdAt: Date) {
         self.text = text

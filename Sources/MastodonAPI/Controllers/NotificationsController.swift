@@ -13,6 +13,12 @@ struct NotificationsController {
         group.get("notifications", use: self.list)
         group.get("notifications/unread_count", use: self.unreadCount)
         group.get("notifications/requests", use: self.requests)
+        group.get("notifications/requests/merged", use: self.merged)
+        group.post("notifications/requests/accept", use: self.acceptMany)
+        group.post("notifications/requests/dismiss", use: self.dismissMany)
+        group.get("notifications/requests/:id", use: self.showRequest)
+        group.post("notifications/requests/:id/accept", use: self.acceptOne)
+        group.post("notifications/requests/:id/dismiss", use: self.dismissOne)
         group.post("notifications/clear", use: self.clear)
         group.get("notifications/:id", use: self.show)
         group.post("notifications/:id/dismiss", use: self.dismiss)
@@ -37,6 +43,7 @@ struct NotificationsController {
             types: try Self.kinds(params, "types"),
             excludeTypes: try Self.kinds(params, "exclude_types") ?? [],
             from: from,
+            includeFiltered: try params.bool("include_filtered") ?? false,
             page: page
         )
         return try Pagination.response(
@@ -91,27 +98,9 @@ struct NotificationsController {
         return MastodonErrorMiddleware.json(.ok, ["count": count])
     }
 
-    /// Mentions from strangers are not held back for review here, so there are no requests.
-    @Sendable func requests(_ request: Request, context: AppRequestContext) async throws -> [String] {
-        _ = try StatusesController.viewer(context, scope: "read:notifications")
-        return []
-    }
-
-    /// The filtering policy: every kind of sender is accepted, because no filtering exists yet.
-    @Sendable func policy(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try StatusesController.viewer(context, scope: "read:notifications")
-        return MastodonErrorMiddleware.json(
-            .ok,
-            [
-                "for_not_following": "accept", "for_not_followers": "accept", "for_new_accounts": "accept",
-                "for_private_mentions": "accept", "for_limited_accounts": "accept",
-                "summary": ["pending_requests_count": 0, "pending_notifications_count": 0],
-            ]
-        )
-    }
-
     func addV2Routes(to group: RouterGroup<AppRequestContext>) {
         group.get("notifications/policy", use: self.policy)
+        group.patch("notifications/policy", use: self.updatePolicy)
         group.get("notifications/unread_count", use: self.unreadCount)
     }
 }

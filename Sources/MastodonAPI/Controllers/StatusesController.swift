@@ -240,7 +240,7 @@ struct StatusesController {
         let createdAt: Date
         let account: AccountEntity
         @Nullable var poll: String?
-        let mediaAttachments: [String]
+        let mediaAttachments: [MediaAttachmentEntity]
         let emojis: [String]
 
         enum CodingKeys: String, CodingKey {
@@ -262,13 +262,13 @@ struct StatusesController {
         let account = AccountEntity(view.author)
         let entities = versions.map {
             StatusEditEntity(
-                content: $0.content,
-                spoilerText: $0.spoilerText,
-                sensitive: $0.sensitive,
-                createdAt: $0.createdAt,
+                content: $0.version.content,
+                spoilerText: $0.version.spoilerText,
+                sensitive: $0.version.sensitive,
+                createdAt: $0.version.createdAt,
                 account: account,
                 poll: nil,
-                mediaAttachments: [],
+                mediaAttachments: $0.media.map(MediaAttachmentEntity.init),
                 emojis: []
             )
         }

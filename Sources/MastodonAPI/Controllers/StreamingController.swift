@@ -28,7 +28,7 @@ struct StreamingController {
         }
         for path in [
             "user", "user/notification", "public", "public/local", "public/remote", "hashtag", "hashtag/local",
-            "direct",
+            "direct", "list",
         ] {
             group.get("streaming/\(path)") { request, context in
                 try await self.stream(path.replacingOccurrences(of: "/", with: ":"), request: request, context: context)
@@ -37,8 +37,9 @@ struct StreamingController {
     }
 
     func stream(_ name: String, request: Request, context: AppRequestContext) async throws -> Response {
-        guard let stream = StreamName(name, tag: request.uri.queryParameters.get("tag")) else {
-            throw DomainError.validation("Unknown stream type or missing tag")
+        let query = request.uri.queryParameters
+        guard let stream = StreamName(name, tag: query.get("tag"), list: query.get("list")) else {
+            throw DomainError.validation("Unknown stream type, or a missing tag or list")
         }
         var viewer = context.viewer
         if viewer == nil, let token = request.uri.queryParameters.get("access_token"), !token.isEmpty {
@@ -55,6 +56,7 @@ struct StreamingController {
                 throw DomainError.forbidden("This action is outside the authorized scopes")
             }
         }
+        guard try await self.streams.permits(stream, viewer: viewer?.accountID) else { throw DomainError.notFound }
         let (id, messages) = await self.streams.subscribe(viewer: viewer?.accountID, streams: [stream])
         let hub = self.streams
         let urls = self.urls

@@ -37,9 +37,10 @@ package struct StreamingWebSocket: Sendable {
         } onUpgrade: { inbound, outbound, context in
             let viewer = try await self.viewer(context.request)
             var initial: Set<StreamName> = []
-            if let name = context.request.uri.queryParameters.get("stream"),
-                let stream = StreamName(name, tag: context.request.uri.queryParameters.get("tag")),
-                self.allowed(stream, viewer: viewer)
+            let query = context.request.uri.queryParameters
+            if let name = query.get("stream"),
+                let stream = StreamName(name, tag: query.get("tag"), list: query.get("list")),
+                await self.allowed(stream, viewer: viewer)
             {
                 initial.insert(stream)
             }
@@ -79,21 +80,30 @@ package struct StreamingWebSocket: Sendable {
         return viewer
     }
 
-    func allowed(_ stream: StreamName, viewer: Viewer?) -> Bool {
-        !stream.isPersonal || viewer?.accountID != nil
+    /// Personal streams need a signed-in viewer; a list, its owner.
+    func allowed(_ stream: StreamName, viewer: Viewer?) async -> Bool {
+        guard !stream.isPersonal || viewer?.accountID != nil else { return false }
+        return (try? await self.streams.permits(stream, viewer: viewer?.accountID)) ?? false
     }
 
     /// A `subscribe` or `unsubscribe` message; anything else is ignored, as Mastodon's server does.
     func handle(_ text: String, subscription: UUID, viewer: Viewer?) async {
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
             let type = object["type"] as? String, let name = object["stream"] as? String,
-            let stream = StreamName(name, tag: object["tag"] as? String), self.allowed(stream, viewer: viewer)
+            let stream = StreamName(name, tag: object["tag"] as? String, list: Self.listID(object["list"])),
+            await self.allowed(stream, viewer: viewer)
         else { return }
         switch type {
         case "subscribe": await self.streams.change(subscription, adding: [stream])
         case "unsubscribe": await self.streams.change(subscription, removing: [stream])
         default: return
         }
+    }
+
+    /// A list id sent as a string or as a number.
+    static func listID(_ value: Any?) -> String? {
+        if let text = value as? String { return text }
+        return (value as? NSNumber).map { $0.stringValue }
     }
 
     /// The WebSocket frame of an event: its payload is JSON inside a string, as Mastodon sends it.

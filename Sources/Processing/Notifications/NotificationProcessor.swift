@@ -18,10 +18,18 @@ package struct NotificationProcessor: Sendable {
         types: [Notification.Kind]?,
         excludeTypes: [Notification.Kind],
         from: Account.ID?,
+        includeFiltered: Bool = false,
         page: PageRequest
     ) async throws -> Page<NotificationView> {
         let notifications = try await self.context.db.read {
-            try await $0.notifications(of: viewer, types: types, excludeTypes: excludeTypes, from: from, page: page)
+            try await $0.notifications(
+                of: viewer,
+                types: types,
+                excludeTypes: excludeTypes,
+                from: from,
+                includeFiltered: includeFiltered,
+                page: page
+            )
         }
         let views = try await self.hydrate(notifications, for: viewer)
         return Page(items: views, newestID: notifications.first?.id.rawValue, oldestID: notifications.last?.id.rawValue)

@@ -68,12 +68,20 @@ extension StatusProcessor {
         updated.language = edit.language ?? current.language
         updated.editedAt = now
         let changed = updated
+        let newDescriptions = Dictionary(described.map { ($0.0.id, $0.1) }, uniquingKeysWith: { a, _ in a })
+        let after = attachments.map {
+            StatusVersion.Attachment(
+                id: $0.id.rawValue,
+                description: newDescriptions.keys.contains($0.id) ? newDescriptions[$0.id] ?? nil : $0.description
+            )
+        }
         try await self.context.db.transaction { session in
             try await Self.recordEdit(
                 of: current,
                 to: changed,
                 mentions: mentioned.map(\.id),
                 tags: rendered.hashtags,
+                media: after,
                 at: now,
                 ids: self.context.ids,
                 in: session
@@ -95,41 +103,42 @@ extension StatusProcessor {
     }
 
     /// Writes an edit: the first one also records the original, so the history starts where the post
-    /// did; local accounts that reblogged the status are told.
+    /// did; local accounts that reblogged the status are told. Each version keeps its attachments with
+    /// their alt text then: `media` after the edit (nil: unchanged), read before it is applied.
     static func recordEdit(
         of current: Status,
         to changed: Status,
         mentions: [Account.ID],
         tags: [String],
+        media: [StatusVersion.Attachment]? = nil,
         at now: Date,
         ids: IDGenerator,
         in session: DBSession
     ) async throws {
+        let before = (try await session.media(of: [current.id])[current.id] ?? []).map {
+            StatusVersion.Attachment(id: $0.id.rawValue, description: $0.description)
+        }
         if try await session.statusVersions(of: current.id).isEmpty {
-            try await session.insertStatusVersion(
-                StatusVersion(
-                    text: current.text,
-                    content: current.content,
-                    spoilerText: current.spoilerText,
-                    sensitive: current.sensitive,
-                    createdAt: current.createdAt
-                ),
-                id: ids.next(),
-                status: current.id
+            var original = StatusVersion(
+                text: current.text,
+                content: current.content,
+                spoilerText: current.spoilerText,
+                sensitive: current.sensitive,
+                createdAt: current.createdAt
             )
+            original.media = before
+            try await session.insertStatusVersion(original, id: ids.next(), status: current.id)
         }
         try await session.updateStatusText(changed, mentions: mentions, tags: tags) { ids.next() }
-        try await session.insertStatusVersion(
-            StatusVersion(
-                text: changed.text,
-                content: changed.content,
-                spoilerText: changed.spoilerText,
-                sensitive: changed.sensitive,
-                createdAt: now
-            ),
-            id: ids.next(),
-            status: current.id
+        var version = StatusVersion(
+            text: changed.text,
+            content: changed.content,
+            spoilerText: changed.spoilerText,
+            sensitive: changed.sensitive,
+            createdAt: now
         )
+        version.media = media ?? before
+        try await session.insertStatusVersion(version, id: ids.next(), status: current.id)
         let rebloggers = try await session.reblogAuthors(of: current.id).filter { $0 != current.accountID }
         for account in try await session.accounts(ids: rebloggers) where account.isLocal {
             try await session.insertNotification(
@@ -145,25 +154,43 @@ extension StatusProcessor {
         }
     }
 
+    /// A saved version with its attachments as they were (alt text of then; attachments deleted since
+    /// are left out).
+    package struct VersionView: Sendable {
+        package let version: StatusVersion
+        package let media: [MediaView]
+    }
+
     /// The versions of a status the viewer can see, oldest first; a never-edited status has one.
-    package func history(_ id: Status.ID, for viewer: Account.ID?) async throws -> (StatusView, [StatusVersion]) {
+    package func history(_ id: Status.ID, for viewer: Account.ID?) async throws -> (StatusView, [VersionView]) {
         let view = try await self.show(id, for: viewer)
         let versions = try await self.context.db.read { try await $0.statusVersions(of: id) }
-        if versions.isEmpty {
+        guard !versions.isEmpty else {
             let status = view.status
-            return (
-                view,
-                [
-                    StatusVersion(
-                        text: status.text,
-                        content: status.content,
-                        spoilerText: status.spoilerText,
-                        sensitive: status.sensitive,
-                        createdAt: status.createdAt
-                    )
-                ]
+            let only = StatusVersion(
+                text: status.text,
+                content: status.content,
+                spoilerText: status.spoilerText,
+                sensitive: status.sensitive,
+                createdAt: status.createdAt
             )
+            return (view, [VersionView(version: only, media: view.media)])
         }
-        return (view, versions)
+        let ids = Set(versions.flatMap { $0.media.map { MediaAttachment.ID($0.id) } })
+        let stored = ids.isEmpty ? [] : try await self.context.db.read { try await $0.media(ids: Array(ids)) }
+        let byID = Dictionary(stored.map { ($0.id.rawValue, $0) }, uniquingKeysWith: { a, _ in a })
+        return (
+            view,
+            versions.map { version in
+                VersionView(
+                    version: version,
+                    media: version.media.compactMap { kept in
+                        guard var media = byID[kept.id], media.accountID == view.status.accountID else { return nil }
+                        media.description = kept.description
+                        return MediaProcessor.view(media, store: self.context.media)
+                    }
+                )
+            }
+        )
     }
 }

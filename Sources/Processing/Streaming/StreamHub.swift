@@ -12,9 +12,12 @@ package enum StreamName: Hashable, Sendable {
     case hashtag(String)
     case hashtagLocal(String)
     case direct
+    /// One of the viewer's lists, by id.
+    case list(Int64)
 
-    /// Reads a stream name (`user`, `public:local`, `hashtag` with its tag…); nil for unknown ones.
-    package init?(_ name: String, tag: String? = nil) {
+    /// Reads a stream name (`user`, `public:local`, `hashtag` with its tag, `list` with its id…); nil for
+    /// unknown ones.
+    package init?(_ name: String, tag: String? = nil, list: String? = nil) {
         let tag = tag?.trimmingCharacters(in: .whitespaces).lowercased()
         switch name {
         case "user": self = .user
@@ -23,6 +26,9 @@ package enum StreamName: Hashable, Sendable {
         case "public:local": self = .publicLocal
         case "public:remote": self = .publicRemote
         case "direct": self = .direct
+        case "list":
+            guard let id = list.flatMap({ Int64($0.trimmingCharacters(in: .whitespaces)) }) else { return nil }
+            self = .list(id)
         case "hashtag":
             guard let tag, !tag.isEmpty else { return nil }
             self = .hashtag(tag)
@@ -44,13 +50,14 @@ package enum StreamName: Hashable, Sendable {
         case .hashtag(let tag): ["hashtag", tag]
         case .hashtagLocal(let tag): ["hashtag:local", tag]
         case .direct: ["direct"]
+        case .list(let id): ["list", String(id)]
         }
     }
 
     /// Whether the stream is about the signed-in user (and so needs a token).
     package var isPersonal: Bool {
         switch self {
-        case .user, .userNotification, .direct: true
+        case .user, .userNotification, .direct, .list: true
         default: false
         }
     }
@@ -109,6 +116,13 @@ package actor StreamHub {
         )
         self.subscribers[id] = Subscriber(viewer: viewer, streams: streams, continuation: continuation)
         return (id, stream)
+    }
+
+    /// Whether the viewer may listen to a stream: a list only its owner.
+    package func permits(_ stream: StreamName, viewer: Account.ID?) async throws -> Bool {
+        guard case .list(let id) = stream else { return true }
+        guard let viewer else { return false }
+        return try await self.context.db.read { try await $0.list(id: AccountList.ID(id), of: viewer) } != nil
     }
 
     /// Adds or removes streams of a connected client (the WebSocket `subscribe`/`unsubscribe` messages).
@@ -187,6 +201,7 @@ package actor StreamHub {
                 Set(try await session.mentions(of: [id])[id] ?? [])
             )
         }
+        let lists = try await self.lists(containing: id, among: candidates.values)
         let isPublic = status.visibility == .public && !status.isReblog
         var views: [Account.ID?: StatusView?] = [:]
         for (_, subscriber) in candidates {
@@ -197,7 +212,8 @@ package actor StreamHub {
                     isPublic: isPublic,
                     tags: tags,
                     feeds: feeds,
-                    mentioned: mentioned
+                    mentioned: mentioned,
+                    lists: lists
                 )
             else { continue }
             let view: StatusView?
@@ -212,6 +228,26 @@ package actor StreamHub {
         }
     }
 
+    /// The lists listened to whose timeline holds the status (by the list timeline's own query, so the
+    /// replies policy applies as when reading the list).
+    func lists(containing id: Status.ID, among subscribers: some Sequence<Subscriber>) async throws -> Set<Int64> {
+        var owners: [Int64: Account.ID] = [:]
+        for subscriber in subscribers {
+            guard let viewer = subscriber.viewer else { continue }
+            for case .list(let list) in subscriber.streams { owners[list] = viewer }
+        }
+        guard !owners.isEmpty else { return [] }
+        return try await self.context.db.read { session in
+            var found: Set<Int64> = []
+            for (list, owner) in owners {
+                guard let stored = try await session.list(id: AccountList.ID(list), of: owner) else { continue }
+                let around = PageRequest(maxID: id.rawValue + 1, sinceID: id.rawValue - 1, limit: 1)
+                if try await session.listTimeline(stored, page: around).contains(id) { found.insert(list) }
+            }
+            return found
+        }
+    }
+
     /// The first of a subscriber's streams a status belongs in, if any.
     static func stream(
         for status: Status,
@@ -219,7 +255,8 @@ package actor StreamHub {
         isPublic: Bool,
         tags: Set<String>,
         feeds: Set<Account.ID>,
-        mentioned: Set<Account.ID>
+        mentioned: Set<Account.ID>,
+        lists: Set<Int64> = []
     ) -> StreamName? {
         for stream in subscriber.streams {
             switch stream {
@@ -241,6 +278,8 @@ package actor StreamHub {
                 {
                     return stream
                 }
+            case .list(let id):
+                if lists.contains(id) { return stream }
             case .userNotification:
                 continue
             }

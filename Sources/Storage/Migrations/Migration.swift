@@ -46,6 +46,8 @@ package enum Migrations {
         M0028_AddMovedAt(),
         M0029_CreateAccountDomainBlocks(),
         M0030_ExtendMediaAttachments(),
+        M0031_CreateNotificationPolicies(),
+        M0032_AddEditMedia(),
     ]
 }
 

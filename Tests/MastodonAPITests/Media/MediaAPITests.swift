@@ -121,6 +121,30 @@ import Testing
                 let kept = try #require(shown.json["media_attachments"] as? [[String: Any]])
                 #expect(kept.compactMap { $0["id"] as? String } == [ids[1], ids[2]])
                 #expect(kept.first?["description"] is NSNull)
+
+                // The history keeps each version's attachments with their alt text of then.
+                let relabelled = try await edit([
+                    ("status", "relabelled"), ("media_attributes[][id]", ids[2]),
+                    ("media_attributes[][description]", "a crimson square"),
+                ])
+                #expect(relabelled.status == .ok, "\(relabelled.text)")
+                let history = try await api.get("/api/v1/statuses/\(posted)/history", alice.token)
+                #expect(history.status == .ok)
+                let versions = history.jsonArray.map { version in
+                    ((version["media_attachments"] as? [[String: Any]]) ?? []).map {
+                        "\($0["id"] as? String ?? "?"):\($0["description"] as? String ?? "-")"
+                    }
+                }
+                #expect(
+                    versions == [
+                        ["\(ids[0]):-"],
+                        ["\(ids[1]):-", "\(ids[2]):a red square"],
+                        ["\(ids[1]):-", "\(ids[2]):a crimson square"],
+                    ],
+                    "\(history.text)"
+                )
+                let first = try #require(history.jsonArray.first?["media_attachments"] as? [[String: Any]]).first
+                #expect((first?["url"] as? String)?.hasPrefix("http://tern.test/system/") == true)
             }
         }
     }

@@ -111,6 +111,66 @@ import Testing
     }
 
     @Test(
+        "a list stream gets its members' posts (by its replies policy) and only its owner may listen",
+        arguments: TestDatabase.available
+    )
+    func listStream(db: TestDatabase) async throws {
+        try await TestApp.run(db) { t in
+            let alice = try await t.user("alice")
+            let bob = try await t.user("bob")
+            let carol = try await t.user("carol")
+            try await t.client { client in
+                let api = SocialAPI(client)
+                try await api.follow(alice.token, bob.id)
+                try await api.follow(alice.token, carol.id)
+                let made = try await api.post(
+                    "/api/v1/lists",
+                    alice.token,
+                    [("title", "Bob"), ("replies_policy", "none")]
+                )
+                let list = try #require(made.json["id"] as? String)
+                let added = try await api.post(
+                    "/api/v1/lists/\(list)/accounts",
+                    alice.token,
+                    [("account_ids[]", bob.id)]
+                )
+                #expect(added.status == .ok)
+                let listID = try #require(Int64(list))
+                let hub = t.processor.streams
+                #expect(try await hub.permits(.list(listID), viewer: Account.ID(alice.id)))
+                #expect(!(try await hub.permits(.list(listID), viewer: Account.ID(carol.id))))
+                #expect(!(try await hub.permits(.list(listID), viewer: nil)))
+
+                let (_, stream) = await hub.subscribe(viewer: Account.ID(alice.id), streams: [.list(listID)])
+                var messages = stream.makeAsyncIterator()
+                let carols = try await api.status(carol.token, "carol is not on the list")
+                _ = try await api.status(bob.token, "@carol a reply the list leaves out", [("in_reply_to_id", carols)])
+                _ = try await api.status(bob.token, "bob on the list")
+                let message = await Self.next(&messages)
+                #expect(Self.statusText(message) == "bob on the list")
+                #expect(message?.stream == ["list", list])
+                #expect(message?.event == "update")
+
+                // Over HTTP: the owner's stream opens; someone else's answers 404; no list id is 422.
+                let other = try await client.execute(
+                    uri: "/api/v1/streaming/list?list=\(list)",
+                    method: .get,
+                    headers: .bearer(carol.token)
+                )
+                #expect(other.status == .notFound)
+                let missing = try await client.execute(
+                    uri: "/api/v1/streaming/list",
+                    method: .get,
+                    headers: .bearer(alice.token)
+                )
+                #expect(missing.status == .unprocessableContent)
+                let anonymous = try await client.execute(uri: "/api/v1/streaming/list?list=\(list)", method: .get)
+                #expect(anonymous.status == .unauthorized)
+            }
+        }
+    }
+
+    @Test(
         "the SSE endpoints: health, unknown stream 422, personal stream without a token 401",
         arguments: TestDatabase.available
     )
