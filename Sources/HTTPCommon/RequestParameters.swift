@@ -113,6 +113,21 @@ package struct RequestParameters: Sendable, Equatable {
         }
     }
 
+    /// Strings at any depth of nested lists: Mastodon.py sends `id[][]=1&id[][]=2` for a list it already
+    /// named `id[]`, which reads as a list of lists.
+    package func flatStrings(_ key: String) throws -> [String]? {
+        func flatten(_ value: ParamValue) throws -> [String] {
+            switch value {
+            case .array(let items): return try items.flatMap(flatten)
+            case .null: return []
+            default: return try Self.string(value, key: key).map { [$0] } ?? []
+            }
+        }
+        guard let value = self.values[key] else { return nil }
+        if case .array = value { return try flatten(value) }
+        return try self.strings(key)
+    }
+
     /// A list of objects: a JSON array of objects, or a Rails hash keyed by index (`key[0][name]=...`).
     package func objects(_ key: String) throws -> [RequestParameters]? {
         guard let value = self.values[key] else { return nil }

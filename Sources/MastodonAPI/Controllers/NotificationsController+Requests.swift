@@ -160,7 +160,7 @@ extension NotificationsController {
 
     private static func ids(_ request: Request, _ context: AppRequestContext) async throws -> [NotificationRequest.ID] {
         let params = try await request.parameters(context: context)
-        let raw = try params.strings("id") ?? []
+        let raw = try params.flatStrings("id") ?? []
         guard raw.count <= 100 else { throw DomainError.validation("Validation failed: at most 100 ids") }
         return try raw.map {
             guard let id = NotificationRequest.ID($0) else {

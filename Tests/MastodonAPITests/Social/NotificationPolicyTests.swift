@@ -115,12 +115,13 @@ import Testing
                 _ = try await api.status(dave.token, "@alice psst", visibility: "direct")
                 #expect(try await api.notifications(alice.token).count == 2)
 
-                // Dismissed (in bulk, an unknown id skipped): the filtered notification is gone.
+                // Dismissed (in bulk, as Mastodon.py sends it, `id[][]`; an unknown id skipped): the filtered
+                // notification is gone.
                 let id = try #require(requests.first?["id"] as? String)
                 let dismissed = try await api.post(
                     "/api/v1/notifications/requests/dismiss",
                     alice.token,
-                    [("id[]", id), ("id[]", "12345")]
+                    [("id[][]", id), ("id[][]", "12345")]
                 )
                 #expect(dismissed.status == .ok)
                 #expect(try await api.ids("/api/v1/notifications/requests", alice.token).isEmpty)
