@@ -264,6 +264,7 @@ package struct MediaProcessor: Sendable {
         status: Status.ID?,
         scheduled: ScheduledStatus.ID? = nil
     ) async throws -> [MediaAttachment] {
+        guard !ids.isEmpty else { return [] }  // most posts: no read at all
         guard ids.count <= MediaAttachment.maxPerStatus else {
             throw DomainError.validation("Validation failed: Media attachments must be at most 4")
         }
