@@ -201,6 +201,22 @@ package struct StatusVersion: Sendable, Equatable {
     }
 }
 
+/// A poll as a client asks for it, before it exists: on a new status, or waiting in a scheduled one.
+package struct PollDraft: Sendable, Equatable, Codable {
+    package var options: [String]
+    /// Seconds from posting.
+    package var expiresIn: Int
+    package var multiple: Bool
+    package var hideTotals: Bool
+
+    package init(options: [String], expiresIn: Int, multiple: Bool, hideTotals: Bool) {
+        self.options = options
+        self.expiresIn = expiresIn
+        self.multiple = multiple
+        self.hideTotals = hideTotals
+    }
+}
+
 /// A list of followed accounts with its own timeline.
 package struct AccountList: Sendable, Equatable {
     package typealias ID = EntityID<AccountList>
@@ -261,22 +277,8 @@ package struct ScheduledStatus: Sendable, Equatable {
         package var applicationID: Int64?
         /// Media held for it (absent in statuses scheduled before media could be).
         package var mediaIDs: [Int64]?
-        package var poll: Poll?
-
         /// A poll to post with it (`expiresIn` counts from publishing).
-        package struct Poll: Sendable, Equatable, Codable {
-            package var options: [String]
-            package var expiresIn: Int
-            package var multiple: Bool
-            package var hideTotals: Bool
-
-            package init(options: [String], expiresIn: Int, multiple: Bool, hideTotals: Bool) {
-                self.options = options
-                self.expiresIn = expiresIn
-                self.multiple = multiple
-                self.hideTotals = hideTotals
-            }
-        }
+        package var poll: PollDraft?
 
         package init(
             text: String,

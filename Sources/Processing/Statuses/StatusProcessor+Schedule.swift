@@ -47,9 +47,7 @@ extension StatusProcessor {
             )
         )
         scheduled.params.mediaIDs = media.isEmpty ? nil : media.map(\.id.rawValue)
-        scheduled.params.poll = new.poll.map {
-            .init(options: $0.options, expiresIn: $0.expiresIn, multiple: $0.multiple, hideTotals: $0.hideTotals)
-        }
+        scheduled.params.poll = new.poll
         let saved = scheduled
         try await self.context.db.transaction { session in
             try await session.saveScheduledStatus(saved)
@@ -142,9 +140,7 @@ extension StatusProcessor {
         new.idempotencyKey = "scheduled-\(id)"
         new.mediaIDs = (scheduled.params.mediaIDs ?? []).map { MediaAttachment.ID($0) }
         new.scheduledID = id
-        new.poll = scheduled.params.poll.map {
-            NewPoll(options: $0.options, expiresIn: $0.expiresIn, multiple: $0.multiple, hideTotals: $0.hideTotals)
-        }
+        new.poll = scheduled.params.poll
         do {
             _ = try await self.post(new, by: scheduled.accountID)
         } catch let error as DomainError {

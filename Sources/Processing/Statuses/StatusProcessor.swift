@@ -37,37 +37,7 @@ package struct StatusProcessor: Sendable {
     }
 
     /// A poll to attach to a new status.
-    package struct NewPoll: Sendable {
-        package var options: [String]
-        package var expiresIn: Int
-        package var multiple: Bool
-        package var hideTotals: Bool
-
-        package init(options: [String], expiresIn: Int, multiple: Bool, hideTotals: Bool) {
-            self.options = options
-            self.expiresIn = expiresIn
-            self.multiple = multiple
-            self.hideTotals = hideTotals
-        }
-
-        /// Mastodon's rules: 2 to 4 distinct options of at most 50 characters, 5 minutes to a month.
-        func check() throws {
-            guard Poll.optionCount.contains(self.options.count) else {
-                throw DomainError.validation("Validation failed: Poll must have 2 to 4 options")
-            }
-            guard
-                self.options.allSatisfy({
-                    !$0.trimmingCharacters(in: .whitespaces).isEmpty && $0.count <= Poll.maxOptionLength
-                })
-            else { throw DomainError.validation("Validation failed: Poll options must be 1 to 50 characters") }
-            guard Set(self.options).count == self.options.count else {
-                throw DomainError.validation("Validation failed: Poll options must be different")
-            }
-            guard Poll.duration.contains(self.expiresIn) else {
-                throw DomainError.validation("Validation failed: Poll duration must be between 5 minutes and a month")
-            }
-        }
-    }
+    package typealias NewPoll = PollDraft
 
     /// The view of a status if `viewer` may see it; 404 otherwise (never 403: that would reveal it exists).
     package func show(_ id: Status.ID, for viewer: Account.ID?) async throws -> StatusView {
@@ -288,5 +258,25 @@ extension Optional {
     func asyncMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
         guard let value = self else { return nil }
         return try await transform(value)
+    }
+}
+
+extension PollDraft {
+    /// Mastodon's rules: 2 to 4 distinct options of at most 50 characters, 5 minutes to a month.
+    func check() throws {
+        guard Poll.optionCount.contains(self.options.count) else {
+            throw DomainError.validation("Validation failed: Poll must have 2 to 4 options")
+        }
+        guard
+            self.options.allSatisfy({
+                !$0.trimmingCharacters(in: .whitespaces).isEmpty && $0.count <= Poll.maxOptionLength
+            })
+        else { throw DomainError.validation("Validation failed: Poll options must be 1 to 50 characters") }
+        guard Set(self.options).count == self.options.count else {
+            throw DomainError.validation("Validation failed: Poll options must be different")
+        }
+        guard Poll.duration.contains(self.expiresIn) else {
+            throw DomainError.validation("Validation failed: Poll duration must be between 5 minutes and a month")
+        }
     }
 }
