@@ -45,7 +45,7 @@ extension AccountProcessor {
             case .failure(let error as MediaError): throw MediaProcessor.domainError(error)
             case .failure(let error): throw error
             }
-            let ext = image.originalFormat == .jpeg ? "jpg" : image.originalFormat.rawValue
+            let ext = image.originalFormat.fileExtension
             let key = LocalMediaStore.newKey(extension: ext)
             try await self.context.media.put(image.original, key: key)
             newKey = key

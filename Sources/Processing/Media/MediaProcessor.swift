@@ -208,14 +208,14 @@ package struct MediaProcessor: Sendable {
     /// Writes a processed picture's original and preview to the media store under new keys and records
     /// them, its size and its blurhash on `media`, now ready (the caller saves the row).
     func store(_ image: ProcessedImage, as media: inout MediaAttachment) async throws {
-        let ext = image.originalFormat == .jpeg ? "jpg" : image.originalFormat.rawValue
+        let ext = image.originalFormat.fileExtension
         let originalKey = LocalMediaStore.newKey(extension: ext)
         let previewKey = LocalMediaStore.newKey(extension: "jpg")
         try await self.context.media.put(image.original, key: originalKey)
         try await self.context.media.put(image.preview, key: previewKey)
         media.state = .ready
         media.fileKey = originalKey
-        media.contentType = "image/\(image.originalFormat.rawValue)"
+        media.contentType = image.originalFormat.mimeType
         media.fileSize = image.original.count
         media.width = image.width
         media.height = image.height

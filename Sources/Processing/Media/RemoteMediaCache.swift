@@ -72,9 +72,7 @@ package struct RemoteMediaCache: Sendable {
             self.context.logger.info("remote picture \(url) is not a picture Tern can process; shown from its server")
             return nil
         }
-        let key = LocalMediaStore.newKey(
-            extension: image.originalFormat == .jpeg ? "jpg" : image.originalFormat.rawValue
-        )
+        let key = LocalMediaStore.newKey(extension: image.originalFormat.fileExtension)
         try await self.context.media.put(image.original, key: key)
         return key
     }
