@@ -33,7 +33,7 @@ enum Pagination {
         request: Request,
         urls: URLBuilder
     ) throws -> Response {
-        let data = try MastodonJSONEncoder.make().encode(items)
+        let data = try StreamingJSONEncoder.encode(items)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let newestID, let oldestID {
             let base = urls.base + request.uri.path

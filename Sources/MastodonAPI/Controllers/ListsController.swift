@@ -154,12 +154,7 @@ struct ListsController {
                 updatedAt: marker.updatedAt
             )
         }
-        let data = try MastodonJSONEncoder.make().encode(entities)
-        return Response(
-            status: .ok,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data))
-        )
+        return try MastodonJSONEncoder.response(entities)
     }
 
     @Sendable func markers(_ request: Request, context: AppRequestContext) async throws -> Response {

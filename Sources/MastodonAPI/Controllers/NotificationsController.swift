@@ -61,12 +61,7 @@ struct NotificationsController {
             throw DomainError.notFound
         }
         let view = try await self.notifications.show(id, for: viewer)
-        let data = try MastodonJSONEncoder.make().encode(NotificationEntity(view, urls: self.urls))
-        return Response(
-            status: .ok,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data))
-        )
+        return try MastodonJSONEncoder.response(NotificationEntity(view, urls: self.urls))
     }
 
     @Sendable func dismiss(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -272,12 +272,7 @@ struct StatusesController {
                 emojis: []
             )
         }
-        let data = try MastodonJSONEncoder.make().encode(entities)
-        return Response(
-            status: .ok,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data))
-        )
+        return try MastodonJSONEncoder.response(entities)
     }
 
     @Sendable func pin(_ request: Request, context: AppRequestContext) async throws -> StatusEntity {

@@ -107,7 +107,7 @@ struct StreamingController {
     }
 
     static func json(_ value: some Encodable) -> String {
-        guard let data = try? MastodonJSONEncoder.make().encode(value) else { return "{}" }
+        guard let data = try? StreamingJSONEncoder.encode(value) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }
 }
