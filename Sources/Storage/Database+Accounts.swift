@@ -3,7 +3,7 @@ import Foundation
 import SQLKit
 
 /// An `accounts` row as stored.
-struct AccountRow: Decodable {
+struct AccountRow: PositionalRow {
     var id: Int64
     var username: String
     var domain: String?
@@ -42,38 +42,53 @@ struct AccountRow: Decodable {
     var movedToUri: String?
     var fetchedAt: Int64?
 
-    enum CodingKeys: String, CodingKey {
-        case id, username, domain
-        case displayName = "display_name"
-        case note
-        case noteHtml = "note_html"
-        case fields, locked, bot
-        case discoverable, indexable
-        case hideCollections = "hide_collections"
-        case uri, url
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
-        case suspendedAt = "suspended_at"
-        case deletedAt = "deleted_at"
-        case movedAt = "moved_at"
-        case followersCount = "followers_count"
-        case followingCount = "following_count"
-        case statusesCount = "statuses_count"
-        case lastStatusAt = "last_status_at"
-        case actorType = "actor_type"
-        case inboxUrl = "inbox_url"
-        case sharedInboxUrl = "shared_inbox_url"
-        case outboxUrl = "outbox_url"
-        case followersUrl = "followers_url"
-        case followingUrl = "following_url"
-        case featuredUrl = "featured_url"
-        case avatarRemoteUrl = "avatar_remote_url"
-        case headerRemoteUrl = "header_remote_url"
-        case avatarKey = "avatar_key"
-        case headerKey = "header_key"
-        case alsoKnownAs = "also_known_as"
-        case movedToUri = "moved_to_uri"
-        case fetchedAt = "fetched_at"
+    static let columnNames = [
+        "id", "username", "domain", "display_name", "note", "note_html", "fields", "locked", "bot", "discoverable",
+        "indexable", "hide_collections", "uri", "url", "created_at", "updated_at", "suspended_at", "deleted_at",
+        "moved_at", "followers_count", "following_count", "statuses_count", "last_status_at", "actor_type",
+        "inbox_url", "shared_inbox_url", "outbox_url", "followers_url", "following_url", "featured_url",
+        "avatar_remote_url", "header_remote_url", "avatar_key", "header_key", "also_known_as", "moved_to_uri",
+        "fetched_at",
+    ]
+
+    init(_ row: ColumnReader, at start: Int = 0) throws {
+        self.id = try row.int64(start + 0)
+        self.username = try row.string(start + 1)
+        self.domain = try row.optionalString(start + 2)
+        self.displayName = try row.string(start + 3)
+        self.note = try row.string(start + 4)
+        self.noteHtml = try row.string(start + 5)
+        self.fields = try row.string(start + 6)
+        self.locked = try row.bool(start + 7)
+        self.bot = try row.bool(start + 8)
+        self.discoverable = try row.bool(start + 9)
+        self.indexable = try row.bool(start + 10)
+        self.hideCollections = try row.bool(start + 11)
+        self.uri = try row.string(start + 12)
+        self.url = try row.optionalString(start + 13)
+        self.createdAt = try row.int64(start + 14)
+        self.updatedAt = try row.int64(start + 15)
+        self.suspendedAt = try row.optionalInt64(start + 16)
+        self.deletedAt = try row.optionalInt64(start + 17)
+        self.movedAt = try row.optionalInt64(start + 18)
+        self.followersCount = try row.int(start + 19)
+        self.followingCount = try row.int(start + 20)
+        self.statusesCount = try row.int(start + 21)
+        self.lastStatusAt = try row.optionalInt64(start + 22)
+        self.actorType = try row.optionalString(start + 23)
+        self.inboxUrl = try row.optionalString(start + 24)
+        self.sharedInboxUrl = try row.optionalString(start + 25)
+        self.outboxUrl = try row.optionalString(start + 26)
+        self.followersUrl = try row.optionalString(start + 27)
+        self.followingUrl = try row.optionalString(start + 28)
+        self.featuredUrl = try row.optionalString(start + 29)
+        self.avatarRemoteUrl = try row.optionalString(start + 30)
+        self.headerRemoteUrl = try row.optionalString(start + 31)
+        self.avatarKey = try row.optionalString(start + 32)
+        self.headerKey = try row.optionalString(start + 33)
+        self.alsoKnownAs = try row.optionalString(start + 34)
+        self.movedToUri = try row.optionalString(start + 35)
+        self.fetchedAt = try row.optionalInt64(start + 36)
     }
 
     /// Profile fields as JSON: dates as milliseconds.
@@ -97,9 +112,11 @@ struct AccountRow: Decodable {
     }
 
     func account() throws -> Account {
-        let fieldRows: [FieldRow]
+        var fieldRows: [FieldRow] = []
         do {
-            fieldRows = try JSONDecoder().decode([FieldRow].self, from: Data(self.fields.utf8))
+            if self.fields != "[]" {
+                fieldRows = try JSONDecoder().decode([FieldRow].self, from: Data(self.fields.utf8))
+            }
         } catch {
             throw StorageError.corruptRow("accounts.fields of \(self.id)")
         }
@@ -167,42 +184,46 @@ struct AccountRow: Decodable {
     }
 }
 
-extension SQLRow {
-    func decodeAccount() throws -> Account {
-        try self.decode(model: AccountRow.self).account()
+extension DBSession {
+    /// The accounts `query` reads; it selects `AccountRow.columnList` first (any other columns after).
+    func accounts(_ query: SQLQueryString) async throws -> [Account] {
+        try await self.rows(query) { try AccountRow($0).account() }
     }
 }
 
 extension DBSession {
     /// The account with this id, if any.
     package func account(id: Account.ID) async throws -> Account? {
-        try await self.sql.raw("SELECT * FROM accounts WHERE id = \(bind: id.rawValue)").first()?.decodeAccount()
+        try await self.accounts(
+            "SELECT \(unsafeRaw: AccountRow.columnList) FROM accounts WHERE id = \(bind: id.rawValue)"
+        )
+        .first
     }
 
     /// Accounts by id, in no particular order; unknown ids are skipped.
     package func accounts(ids: [Account.ID]) async throws -> [Account] {
         guard !ids.isEmpty else { return [] }
-        return try await self.sql.select().column("*").from("accounts")
-            .where("id", .in, ids.map(\.rawValue))
-            .all().map { try $0.decodeAccount() }
+        return try await self.accounts(
+            "SELECT \(unsafeRaw: AccountRow.columnList) FROM accounts WHERE id IN (\(binds: ids.map(\.rawValue)))"
+        )
     }
 
     /// The account with this username on this domain (`nil` = local), case-insensitively.
     package func account(username: String, domain: String?) async throws -> Account? {
-        let row: (any SQLRow)?
         if let domain {
-            row = try await self.sql.raw(
+            return try await self.accounts(
                 """
-                SELECT * FROM accounts WHERE lower(username) = \(bind: username.lowercased())
+                SELECT \(unsafeRaw: AccountRow.columnList) FROM accounts WHERE lower(username) = \(bind: username.lowercased())
                 AND lower(domain) = \(bind: domain.lowercased())
                 """
-            ).first()
-        } else {
-            row = try await self.sql.raw(
-                "SELECT * FROM accounts WHERE lower(username) = \(bind: username.lowercased()) AND domain IS NULL"
-            ).first()
+            ).first
         }
-        return try row?.decodeAccount()
+        return try await self.accounts(
+            """
+            SELECT \(unsafeRaw: AccountRow.columnList) FROM accounts
+            WHERE lower(username) = \(bind: username.lowercased()) AND domain IS NULL
+            """
+        ).first
     }
 
     /// Inserts a new account. Throws `StorageError.duplicate` when the username or URI is taken.
@@ -277,10 +298,7 @@ extension DBSession {
     package func localAccounts(_ query: LocalAccountQuery) async throws -> [(Account, User)] {
         var sql = SQLQueryString(
             """
-            SELECT a.*, u.id AS u_id, u.account_id AS u_account_id, u.email AS u_email,
-                u.password_hash AS u_password_hash, u.role AS u_role, u.confirmed_at AS u_confirmed_at,
-                u.approved AS u_approved, u.reason AS u_reason, u.locale AS u_locale, u.settings AS u_settings,
-                u.created_at AS u_created_at
+            SELECT \(unsafeRaw: AccountRow.columns("a")), \(unsafeRaw: UserRow.columns("u"))
             FROM accounts a JOIN users u ON u.account_id = a.id WHERE a.domain IS NULL
             """
         )
@@ -306,11 +324,8 @@ extension DBSession {
         }
         sql.appendLiteral(query.oldestFirst ? " ORDER BY a.id ASC LIMIT " : " ORDER BY a.id DESC LIMIT ")
         sql.appendInterpolation(bind: query.limit)
-        return try await self.sql.raw(sql).all().map { row in
-            (
-                try row.decodeAccount(),
-                try row.decode(model: UserRow.self, prefix: "u_").user()
-            )
+        return try await self.rows(sql) { row in
+            (try AccountRow(row).account(), try UserRow(row, at: AccountRow.columnNames.count).user())
         }
     }
 

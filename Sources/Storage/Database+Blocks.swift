@@ -151,7 +151,7 @@ extension DBSession {
         Int64, Account
     )] {
         var query = SQLQueryString(
-            "SELECT b.id AS page_id, a.* FROM \(unsafeRaw: blocks ? "blocks" : "mutes") b JOIN accounts a ON a.id = b.target_account_id WHERE b.account_id = "
+            "SELECT \(unsafeRaw: AccountRow.columns("a")), b.id FROM \(unsafeRaw: blocks ? "blocks" : "mutes") b JOIN accounts a ON a.id = b.target_account_id WHERE b.account_id = "
         )
         query.appendInterpolation(bind: account.rawValue)
         if !blocks {
@@ -159,10 +159,7 @@ extension DBSession {
             query.appendInterpolation(bind: self.nowMillis)
             query.appendLiteral(")")
         }
-        let rows = try await self.sql.raw(Self.paged(query, column: "b.id", page: page)).all()
-        return try Self.ordered(rows, page: page).map {
-            (try $0.decode(column: "page_id", as: Int64.self), try $0.decodeAccount())
-        }
+        return try await self.accountPage(query, column: "b.id", page: page)
     }
 
     /// When a mute of `target` by `account` ends (nil: never), if there is one.

@@ -53,14 +53,16 @@ extension DBSession {
 
     /// The account whose ActivityPub id is `uri`.
     package func account(uri: String) async throws -> Account? {
-        try await self.sql.raw("SELECT * FROM accounts WHERE uri = \(bind: uri)").first()?.decodeAccount()
+        try await self.accounts("SELECT \(unsafeRaw: AccountRow.columnList) FROM accounts WHERE uri = \(bind: uri)")
+            .first
     }
 
     /// Accounts by ActivityPub id; unknown ones are skipped.
     package func accounts(uris: [String]) async throws -> [Account] {
         guard !uris.isEmpty else { return [] }
-        return try await self.sql.select().column("*").from("accounts").where("uri", .in, uris)
-            .all().map { try $0.decodeAccount() }
+        return try await self.accounts(
+            "SELECT \(unsafeRaw: AccountRow.columnList) FROM accounts WHERE uri IN (\(binds: uris))"
+        )
     }
 
     /// Rewrites what a remote actor document says about an account (not its counters or username).
@@ -250,7 +252,8 @@ extension DBSession {
 
     /// The status whose ActivityPub id is `uri`.
     package func status(uri: String) async throws -> Status? {
-        try await self.sql.raw("SELECT * FROM statuses WHERE uri = \(bind: uri)").first()?.decodeStatus()
+        try await self.statuses("SELECT \(unsafeRaw: StatusRow.columnList) FROM statuses WHERE uri = \(bind: uri)")
+            .first
     }
 
     // MARK: Peers

@@ -58,13 +58,10 @@ extension DBSession {
     /// A page of accounts waiting for `target` to accept them, newest first, paged by request id.
     package func followRequestPage(to target: Account.ID, page: PageRequest) async throws -> [(Int64, Account)] {
         var query = SQLQueryString(
-            "SELECT r.id AS page_id, a.* FROM follow_requests r JOIN accounts a ON a.id = r.account_id WHERE r.target_account_id = "
+            "SELECT \(unsafeRaw: AccountRow.columns("a")), r.id FROM follow_requests r JOIN accounts a ON a.id = r.account_id WHERE r.target_account_id = "
         )
         query.appendInterpolation(bind: target.rawValue)
-        let rows = try await self.sql.raw(Self.paged(query, column: "r.id", page: page)).all()
-        return try Self.ordered(rows, page: page).map {
-            (try $0.decode(column: "page_id", as: Int64.self), try $0.decodeAccount())
-        }
+        return try await self.accountPage(query, column: "r.id", page: page)
     }
 
     /// How many requests wait for `target` (`source.follow_requests_count`).

@@ -132,14 +132,11 @@ extension DBSession {
     {
         let (mine, other) = followers ? ("target_account_id", "account_id") : ("account_id", "target_account_id")
         var query = SQLQueryString(
-            "SELECT f.id AS follow_id, a.* FROM follows f JOIN accounts a ON a.id = f.\(unsafeRaw: other) WHERE f.\(unsafeRaw: mine) = "
+            "SELECT \(unsafeRaw: AccountRow.columns("a")), f.id FROM follows f JOIN accounts a ON a.id = f.\(unsafeRaw: other) WHERE f.\(unsafeRaw: mine) = "
         )
         query.appendInterpolation(bind: account.rawValue)
         query.appendLiteral(" AND a.suspended_at IS NULL")
-        let rows = try await self.sql.raw(Self.paged(query, column: "f.id", page: page)).all()
-        return try Self.ordered(rows, page: page).map {
-            (try $0.decode(column: "follow_id", as: Int64.self), try $0.decodeAccount())
-        }
+        return try await self.accountPage(query, column: "f.id", page: page)
     }
 
     /// Appends keyset pagination to a query: `max_id`/`since_id` newest first, `min_id` oldest first.
@@ -165,8 +162,17 @@ extension DBSession {
     }
 
     /// Rows of a `paged` query newest first (a `min_id` page is read oldest first, then reversed).
-    static func ordered(_ rows: [any SQLRow], page: PageRequest) -> [any SQLRow] {
+    static func ordered<Row>(_ rows: [Row], page: PageRequest) -> [Row] {
         page.minID != nil ? rows.reversed() : rows
+    }
+
+    /// A page of the accounts `base` reads, newest first: it selects `AccountRow.columnList` then the paging id
+    /// `column`, and ends in a WHERE clause that `paged` extends.
+    func accountPage(_ base: SQLQueryString, column: String, page: PageRequest) async throws -> [(Int64, Account)] {
+        let rows = try await self.rows(Self.paged(base, column: column, page: page)) {
+            (try $0.int64(AccountRow.columnNames.count), try AccountRow($0).account())
+        }
+        return Self.ordered(rows, page: page)
     }
 
 }
@@ -184,14 +190,14 @@ extension DBSession {
 
     /// Accounts the viewer follows that also follow `target` (`familiar_followers`), at most `limit`.
     package func familiarFollowers(of target: Account.ID, viewer: Account.ID, limit: Int) async throws -> [Account] {
-        try await self.sql.raw(
+        try await self.accounts(
             """
-            SELECT a.* FROM follows mine JOIN follows theirs ON theirs.account_id = mine.target_account_id
+            SELECT \(unsafeRaw: AccountRow.columns("a")) FROM follows mine JOIN follows theirs ON theirs.account_id = mine.target_account_id
             JOIN accounts a ON a.id = mine.target_account_id
             WHERE mine.account_id = \(bind: viewer.rawValue) AND theirs.target_account_id = \(bind: target.rawValue)
             AND a.suspended_at IS NULL
             ORDER BY a.followers_count DESC, a.id LIMIT \(bind: limit)
             """
-        ).all().map { try $0.decodeAccount() }
+        )
     }
 }

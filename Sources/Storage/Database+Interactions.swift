@@ -131,25 +131,19 @@ extension DBSession {
     /// A page of accounts that favourited a status, newest first, paged by favourite id.
     package func favouritedBy(_ status: Status.ID, page: PageRequest) async throws -> [(Int64, Account)] {
         var query = SQLQueryString(
-            "SELECT f.id AS page_id, a.* FROM favourites f JOIN accounts a ON a.id = f.account_id WHERE f.status_id = "
+            "SELECT \(unsafeRaw: AccountRow.columns("a")), f.id FROM favourites f JOIN accounts a ON a.id = f.account_id WHERE f.status_id = "
         )
         query.appendInterpolation(bind: status.rawValue)
-        let rows = try await self.sql.raw(Self.paged(query, column: "f.id", page: page)).all()
-        return try Self.ordered(rows, page: page).map {
-            (try $0.decode(column: "page_id", as: Int64.self), try $0.decodeAccount())
-        }
+        return try await self.accountPage(query, column: "f.id", page: page)
     }
 
     /// A page of accounts that reblogged a status, newest first, paged by reblog id.
     package func rebloggedBy(_ status: Status.ID, page: PageRequest) async throws -> [(Int64, Account)] {
         var query = SQLQueryString(
-            "SELECT s.id AS page_id, a.* FROM statuses s JOIN accounts a ON a.id = s.account_id WHERE s.reblog_of_id = "
+            "SELECT \(unsafeRaw: AccountRow.columns("a")), s.id FROM statuses s JOIN accounts a ON a.id = s.account_id WHERE s.reblog_of_id = "
         )
         query.appendInterpolation(bind: status.rawValue)
-        let rows = try await self.sql.raw(Self.paged(query, column: "s.id", page: page)).all()
-        return try Self.ordered(rows, page: page).map {
-            (try $0.decode(column: "page_id", as: Int64.self), try $0.decodeAccount())
-        }
+        return try await self.accountPage(query, column: "s.id", page: page)
     }
 
     /// A page of an account's favourites or bookmarks: (row id for paging, status id), newest first.

@@ -97,13 +97,10 @@ extension DBSession {
     /// A page of a list's members, paged by membership id.
     package func listMembers(_ list: AccountList.ID, page: PageRequest) async throws -> [(Int64, Account)] {
         var query = SQLQueryString(
-            "SELECT la.id AS page_id, a.* FROM list_accounts la JOIN accounts a ON a.id = la.account_id WHERE la.list_id = "
+            "SELECT \(unsafeRaw: AccountRow.columns("a")), la.id FROM list_accounts la JOIN accounts a ON a.id = la.account_id WHERE la.list_id = "
         )
         query.appendInterpolation(bind: list.rawValue)
-        let rows = try await self.sql.raw(Self.paged(query, column: "la.id", page: page)).all()
-        return try Self.ordered(rows, page: page).map {
-            (try $0.decode(column: "page_id", as: Int64.self), try $0.decodeAccount())
-        }
+        return try await self.accountPage(query, column: "la.id", page: page)
     }
 
     /// The owner's lists that contain `member`.

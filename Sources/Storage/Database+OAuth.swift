@@ -35,7 +35,7 @@ struct ApplicationRow: Decodable {
     }
 }
 
-struct TokenRow: Decodable {
+struct TokenRow: PositionalRow {
     var id: Int64
     var applicationId: Int64?
     var userId: Int64?
@@ -43,13 +43,17 @@ struct TokenRow: Decodable {
     var createdAt: Int64
     var revokedAt: Int64?
 
-    enum CodingKeys: String, CodingKey {
-        case id
-        case applicationId = "application_id"
-        case userId = "user_id"
-        case scopes
-        case createdAt = "created_at"
-        case revokedAt = "revoked_at"
+    static let columnNames = [
+        "id", "application_id", "user_id", "scopes", "created_at", "revoked_at",
+    ]
+
+    init(_ row: ColumnReader, at start: Int = 0) throws {
+        self.id = try row.int64(start + 0)
+        self.applicationId = try row.optionalInt64(start + 1)
+        self.userId = try row.optionalInt64(start + 2)
+        self.scopes = try row.string(start + 3)
+        self.createdAt = try row.int64(start + 4)
+        self.revokedAt = try row.optionalInt64(start + 5)
     }
 
     func token() -> AccessToken {
@@ -149,27 +153,25 @@ extension DBSession {
 
     /// The unrevoked token with this hash, with its user and account (one query).
     package func tokenGrant(hash: String) async throws -> TokenGrant? {
-        guard
-            let row = try await self.sql.raw(
-                """
-                SELECT t.id AS t_id, t.application_id AS t_application_id, t.user_id AS t_user_id,
-                    t.scopes AS t_scopes, t.created_at AS t_created_at, t.revoked_at AS t_revoked_at,
-                    u.id AS u_id, u.account_id AS u_account_id, u.email AS u_email,
-                    u.password_hash AS u_password_hash, u.role AS u_role, u.confirmed_at AS u_confirmed_at,
-                    u.approved AS u_approved, u.reason AS u_reason, u.locale AS u_locale, u.settings AS u_settings,
-                    u.created_at AS u_created_at, a.*
-                FROM oauth_access_tokens t
-                LEFT JOIN users u ON u.id = t.user_id
-                LEFT JOIN accounts a ON a.id = u.account_id
-                WHERE t.token_hash = \(bind: hash) AND t.revoked_at IS NULL
-                """
-            ).first()
-        else { return nil }
-        let token = try row.decode(model: TokenRow.self, prefix: "t_")
-            .token()
-        guard token.userID != nil else { return TokenGrant(token: token, user: nil, account: nil) }
-        let user = try row.decode(model: UserRow.self, prefix: "u_").user()
-        return TokenGrant(token: token, user: user, account: try row.decodeAccount())
+        try await self.row(
+            """
+            SELECT \(unsafeRaw: TokenRow.columns("t")), \(unsafeRaw: UserRow.columns("u")),
+                \(unsafeRaw: AccountRow.columns("a"))
+            FROM oauth_access_tokens t
+            LEFT JOIN users u ON u.id = t.user_id
+            LEFT JOIN accounts a ON a.id = u.account_id
+            WHERE t.token_hash = \(bind: hash) AND t.revoked_at IS NULL
+            """
+        ) { row in
+            let token = try TokenRow(row).token()
+            guard token.userID != nil else { return TokenGrant(token: token, user: nil, account: nil) }
+            let userStart = TokenRow.columnNames.count
+            return TokenGrant(
+                token: token,
+                user: try UserRow(row, at: userStart).user(),
+                account: try AccountRow(row, at: userStart + UserRow.columnNames.count).account()
+            )
+        }
     }
 
     /// Revokes the token with this hash if it belongs to the application; returns whether one was revoked.
@@ -245,9 +247,12 @@ extension DBSession {
 
     /// The user of a browser session, if the session exists.
     package func webSessionUser(hash: String) async throws -> User? {
-        try await self.sql.raw(
-            "SELECT u.* FROM web_sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = \(bind: hash)"
-        ).first()?.decode(model: UserRow.self).user()
+        try await self.users(
+            """
+            SELECT \(unsafeRaw: UserRow.columns("u")) FROM web_sessions s JOIN users u ON u.id = s.user_id
+            WHERE s.token_hash = \(bind: hash)
+            """
+        ).first
     }
 
     /// Ends a browser session.

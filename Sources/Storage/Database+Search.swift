@@ -65,7 +65,9 @@ extension DBSession {
         }
         guard !term.isEmpty else { return [] }
         let pattern = Self.likePrefix(term)
-        var sql = SQLQueryString("SELECT a.* FROM accounts a WHERE a.suspended_at IS NULL AND (lower(a.username) LIKE ")
+        var sql = SQLQueryString(
+            "SELECT \(unsafeRaw: AccountRow.columns("a")) FROM accounts a WHERE a.suspended_at IS NULL AND (lower(a.username) LIKE "
+        )
         sql.appendInterpolation(bind: pattern)
         sql.appendLiteral(" ESCAPE '\\' OR lower(a.display_name) LIKE ")
         sql.appendInterpolation(bind: pattern)
@@ -88,7 +90,7 @@ extension DBSession {
         sql.appendInterpolation(bind: limit)
         sql.appendLiteral(" OFFSET ")
         sql.appendInterpolation(bind: offset)
-        return try await self.sql.raw(sql).all().map { try $0.decodeAccount() }
+        return try await self.accounts(sql)
     }
 
     /// Tag names starting with `prefix`, shortest first.

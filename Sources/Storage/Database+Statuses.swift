@@ -2,7 +2,7 @@ import Core
 import Foundation
 import SQLKit
 
-struct StatusRow: Decodable {
+struct StatusRow: PositionalRow {
     var id: Int64
     var accountId: Int64
     var uri: String
@@ -25,24 +25,34 @@ struct StatusRow: Decodable {
     var reblogsCount: Int
     var favouritesCount: Int
 
-    enum CodingKeys: String, CodingKey {
-        case id
-        case accountId = "account_id"
-        case uri, url, text, content
-        case spoilerText = "spoiler_text"
-        case sensitive
-        case visibility, language
-        case inReplyToId = "in_reply_to_id"
-        case inReplyToAccountId = "in_reply_to_account_id"
-        case reblogOfId = "reblog_of_id"
-        case conversationId = "conversation_id"
-        case applicationId = "application_id"
-        case local
-        case createdAt = "created_at"
-        case editedAt = "edited_at"
-        case repliesCount = "replies_count"
-        case reblogsCount = "reblogs_count"
-        case favouritesCount = "favourites_count"
+    static let columnNames = [
+        "id", "account_id", "uri", "url", "text", "content", "spoiler_text", "sensitive", "visibility", "language",
+        "in_reply_to_id", "in_reply_to_account_id", "reblog_of_id", "conversation_id", "application_id", "local",
+        "created_at", "edited_at", "replies_count", "reblogs_count", "favourites_count",
+    ]
+
+    init(_ row: ColumnReader, at start: Int = 0) throws {
+        self.id = try row.int64(start + 0)
+        self.accountId = try row.int64(start + 1)
+        self.uri = try row.string(start + 2)
+        self.url = try row.optionalString(start + 3)
+        self.text = try row.string(start + 4)
+        self.content = try row.string(start + 5)
+        self.spoilerText = try row.string(start + 6)
+        self.sensitive = try row.bool(start + 7)
+        self.visibility = try row.string(start + 8)
+        self.language = try row.optionalString(start + 9)
+        self.inReplyToId = try row.optionalInt64(start + 10)
+        self.inReplyToAccountId = try row.optionalInt64(start + 11)
+        self.reblogOfId = try row.optionalInt64(start + 12)
+        self.conversationId = try row.optionalInt64(start + 13)
+        self.applicationId = try row.optionalInt64(start + 14)
+        self.local = try row.bool(start + 15)
+        self.createdAt = try row.int64(start + 16)
+        self.editedAt = try row.optionalInt64(start + 17)
+        self.repliesCount = try row.int(start + 18)
+        self.reblogsCount = try row.int(start + 19)
+        self.favouritesCount = try row.int(start + 20)
     }
 
     func status() throws -> Status {
@@ -76,24 +86,28 @@ struct StatusRow: Decodable {
     }
 }
 
-extension SQLRow {
-    func decodeStatus() throws -> Status {
-        try self.decode(model: StatusRow.self).status()
+extension DBSession {
+    /// The statuses `query` reads; it selects `StatusRow.columnList` first.
+    func statuses(_ query: SQLQueryString) async throws -> [Status] {
+        try await self.rows(query) { try StatusRow($0).status() }
     }
 }
 
 extension DBSession {
     /// The status with this id.
     package func status(id: Status.ID) async throws -> Status? {
-        try await self.sql.raw("SELECT * FROM statuses WHERE id = \(bind: id.rawValue)").first()?.decodeStatus()
+        try await self.statuses(
+            "SELECT \(unsafeRaw: StatusRow.columnList) FROM statuses WHERE id = \(bind: id.rawValue)"
+        )
+        .first
     }
 
     /// Statuses by id, in no particular order.
     package func statuses(ids: [Status.ID]) async throws -> [Status] {
         guard !ids.isEmpty else { return [] }
-        return try await self.sql.select().column("*").from("statuses")
-            .where("id", .in, ids.map(\.rawValue))
-            .all().map { try $0.decodeStatus() }
+        return try await self.statuses(
+            "SELECT \(unsafeRaw: StatusRow.columnList) FROM statuses WHERE id IN (\(binds: ids.map(\.rawValue)))"
+        )
     }
 
     /// Inserts a status with its mentions and tags, and counts it on its author (and its parent).
@@ -177,12 +191,12 @@ extension DBSession {
 
     /// The reblog of `original` by `account`, if any.
     package func reblog(of original: Status.ID, by account: Account.ID) async throws -> Status? {
-        try await self.sql.raw(
+        try await self.statuses(
             """
-            SELECT * FROM statuses WHERE reblog_of_id = \(bind: original.rawValue)
+            SELECT \(unsafeRaw: StatusRow.columnList) FROM statuses WHERE reblog_of_id = \(bind: original.rawValue)
             AND account_id = \(bind: account.rawValue)
             """
-        ).first()?.decodeStatus()
+        ).first
     }
 
     /// Mentioned accounts of each status.
@@ -218,16 +232,17 @@ extension DBSession {
 
     /// Replies to `id`, all the way down, oldest first; at most `limit`.
     package func descendants(of id: Status.ID, limit: Int) async throws -> [Status] {
-        try await self.sql.raw(
+        try await self.statuses(
             """
             WITH RECURSIVE thread (id, depth) AS (
                 SELECT id, 1 FROM statuses WHERE in_reply_to_id = \(bind: id.rawValue)
                 UNION ALL
                 SELECT s.id, t.depth + 1 FROM statuses s JOIN thread t ON s.in_reply_to_id = t.id WHERE t.depth < 64
             )
-            SELECT s.* FROM statuses s JOIN thread t ON t.id = s.id ORDER BY s.id LIMIT \(bind: limit)
+            SELECT \(unsafeRaw: StatusRow.columns("s")) FROM statuses s JOIN thread t ON t.id = s.id
+            ORDER BY s.id LIMIT \(bind: limit)
             """
-        ).all().map { try $0.decodeStatus() }
+        )
     }
 
     /// Remembers which status an `Idempotency-Key` produced.

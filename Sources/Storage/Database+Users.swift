@@ -3,7 +3,7 @@ import Foundation
 import SQLKit
 
 /// A `users` row as stored.
-struct UserRow: Decodable {
+struct UserRow: PositionalRow {
     var id: Int64
     var accountId: Int64
     var email: String
@@ -16,15 +16,23 @@ struct UserRow: Decodable {
     var settings: String
     var createdAt: Int64
 
-    enum CodingKeys: String, CodingKey {
-        case id
-        case accountId = "account_id"
-        case email
-        case passwordHash = "password_hash"
-        case role
-        case confirmedAt = "confirmed_at"
-        case approved, reason, locale, settings
-        case createdAt = "created_at"
+    static let columnNames = [
+        "id", "account_id", "email", "password_hash", "role", "confirmed_at", "approved", "reason", "locale",
+        "settings", "created_at",
+    ]
+
+    init(_ row: ColumnReader, at start: Int = 0) throws {
+        self.id = try row.int64(start + 0)
+        self.accountId = try row.int64(start + 1)
+        self.email = try row.string(start + 2)
+        self.passwordHash = try row.string(start + 3)
+        self.role = try row.string(start + 4)
+        self.confirmedAt = try row.optionalInt64(start + 5)
+        self.approved = try row.bool(start + 6)
+        self.reason = try row.optionalString(start + 7)
+        self.locale = try row.string(start + 8)
+        self.settings = try row.string(start + 9)
+        self.createdAt = try row.int64(start + 10)
     }
 
     func user() throws -> User {
@@ -46,22 +54,28 @@ struct UserRow: Decodable {
 }
 
 extension DBSession {
+    /// The users `query` reads; it selects `UserRow.columnList`.
+    func users(_ query: SQLQueryString) async throws -> [User] {
+        try await self.rows(query) { try UserRow($0).user() }
+    }
+
     /// The user with this id.
     package func user(id: User.ID) async throws -> User? {
-        try await self.sql.raw("SELECT * FROM users WHERE id = \(bind: id.rawValue)").first()?
-            .decode(model: UserRow.self).user()
+        try await self.users("SELECT \(unsafeRaw: UserRow.columnList) FROM users WHERE id = \(bind: id.rawValue)").first
     }
 
     /// The user of a local account.
     package func user(accountID: Account.ID) async throws -> User? {
-        try await self.sql.raw("SELECT * FROM users WHERE account_id = \(bind: accountID.rawValue)").first()?
-            .decode(model: UserRow.self).user()
+        try await self.users(
+            "SELECT \(unsafeRaw: UserRow.columnList) FROM users WHERE account_id = \(bind: accountID.rawValue)"
+        ).first
     }
 
     /// The user with this email, case-insensitively.
     package func user(email: String) async throws -> User? {
-        try await self.sql.raw("SELECT * FROM users WHERE lower(email) = \(bind: email.lowercased())").first()?
-            .decode(model: UserRow.self).user()
+        try await self.users(
+            "SELECT \(unsafeRaw: UserRow.columnList) FROM users WHERE lower(email) = \(bind: email.lowercased())"
+        ).first
     }
 
     /// Inserts a user. Throws `StorageError.duplicate` when the email is taken.

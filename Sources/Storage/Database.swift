@@ -20,6 +20,8 @@ package enum DatabaseDialect: String, Sendable {
 /// escape it.
 package struct DBSession: Sendable {
     package let sql: any SQLDatabase
+    /// The connection `sql` runs on, for the reads that take columns by position (`ColumnReader`).
+    let connection: SessionConnection
     package let dialect: DatabaseDialect
     package let clock: Core.Clock
     /// What this transaction did, for listeners after the commit (nil for reads).
@@ -222,13 +224,13 @@ package final class Database: Service, Sendable {
             guard let pool else {
                 // One in-memory connection: reads wait for writes so they never see half a transaction.
                 return try await self.writeLock.withLock {
-                    try await body(self.session(writer.sql()))
+                    try await body(self.session(.sqlite(writer)))
                 }
             }
-            return try await pool.with { connection in try await body(self.session(connection.sql())) }
+            return try await pool.with { connection in try await body(self.session(.sqlite(connection))) }
         case .postgres(let client):
             return try await client.withConnection { connection in
-                try await body(self.session(connection.sql()))
+                try await body(self.session(.postgres(connection, self.logger)))
             }
         }
     }
@@ -258,10 +260,11 @@ package final class Database: Service, Sendable {
         switch self.backend {
         case .sqlite(let writer, _, _, _):
             return try await self.writeLock.withLock {
-                let sql = writer.sql()
+                let session = self.session(.sqlite(writer), events: events)
+                let sql = session.sql
                 try await sql.raw("BEGIN IMMEDIATE").run()
                 do {
-                    let value = try await body(self.session(sql, events: events))
+                    let value = try await body(session)
                     try await sql.raw("COMMIT").run()
                     return value
                 } catch {
@@ -271,10 +274,11 @@ package final class Database: Service, Sendable {
             }
         case .postgres(let client):
             return try await client.withConnection { connection in
-                let sql = connection.sql()
+                let session = self.session(.postgres(connection, self.logger), events: events)
+                let sql = session.sql
                 try await sql.raw("BEGIN").run()
                 do {
-                    let value = try await body(self.session(sql, events: events))
+                    let value = try await body(session)
                     try await sql.raw("COMMIT").run()
                     return value
                 } catch {
@@ -285,8 +289,13 @@ package final class Database: Service, Sendable {
         }
     }
 
-    private func session(_ sql: any SQLDatabase, events: CommitEvents? = nil) -> DBSession {
-        DBSession(sql: sql, dialect: self.dialect, clock: self.clock, events: events)
+    private func session(_ connection: SessionConnection, events: CommitEvents? = nil) -> DBSession {
+        let sql: any SQLDatabase =
+            switch connection {
+            case .sqlite(let connection): connection.sql()
+            case .postgres(let connection, _): connection.sql()
+            }
+        return DBSession(sql: sql, connection: connection, dialect: self.dialect, clock: self.clock, events: events)
     }
 
     /// Turns unique-constraint failures into `StorageError.duplicate`; leaves everything else alone.
