@@ -20,7 +20,8 @@ package enum StreamingJSONEncoder {
 }
 
 /// The writer behind `StreamingJSONEncoder`: one per document, and the `Encoder` for every value in it.
-final class JSONStreamWriter: Encoder {
+/// The hottest entities skip the `Codable` containers and write their members through `object(_:)`.
+package final class JSONStreamWriter: Encoder {
     private(set) var bytes: [UInt8] = []
     /// The closing byte of each open object or array, innermost last.
     private var closers: [UInt8] = []
@@ -29,8 +30,8 @@ final class JSONStreamWriter: Encoder {
     /// A value was asked for and nothing of it is written yet.
     private var pending = false
 
-    var codingPath: [any CodingKey] { [] }
-    var userInfo: [CodingUserInfoKey: Any] { [:] }
+    package var codingPath: [any CodingKey] { [] }
+    package var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     init() {
         self.bytes.reserveCapacity(16_384)
@@ -38,18 +39,26 @@ final class JSONStreamWriter: Encoder {
 
     // MARK: Encoder
 
-    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+    package func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         if self.pending { self.open(UInt8(ascii: "{"), UInt8(ascii: "}")) }
         return KeyedEncodingContainer(KeyedJSONStream<Key>(writer: self, depth: self.closers.count))
     }
 
-    func unkeyedContainer() -> any UnkeyedEncodingContainer {
+    package func unkeyedContainer() -> any UnkeyedEncodingContainer {
         if self.pending { self.open(UInt8(ascii: "["), UInt8(ascii: "]")) }
         return UnkeyedJSONStream(writer: self, depth: self.closers.count)
     }
 
-    func singleValueContainer() -> any SingleValueEncodingContainer {
+    package func singleValueContainer() -> any SingleValueEncodingContainer {
         SingleJSONStream(writer: self)
+    }
+
+    /// Writes an object, in the value position this writer is at, whose members `body` writes.
+    package func object(_ body: (JSONObjectWriter) throws -> Void) rethrows {
+        self.open(UInt8(ascii: "{"), UInt8(ascii: "}"))
+        let depth = self.closers.count
+        try body(JSONObjectWriter(writer: self, depth: depth))
+        self.close(to: depth - 1)
     }
 
     // MARK: Structure
@@ -75,6 +84,16 @@ final class JSONStreamWriter: Encoder {
         let index = depth - 1
         if self.counts[index] > 0 { self.bytes.append(UInt8(ascii: ",")) }
         self.counts[index] += 1
+    }
+
+    /// How many objects and arrays are open.
+    fileprivate var depth: Int { self.closers.count }
+
+    /// A key written in source (plain ASCII, nothing to escape), with its colon.
+    fileprivate func rawKey(_ key: StaticString) {
+        self.bytes.append(UInt8(ascii: "\""))
+        self.bytes.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+        self.bytes.append(contentsOf: "\":".utf8)
     }
 
     fileprivate func key(_ key: some CodingKey, in depth: Int) {
@@ -196,6 +215,62 @@ final class JSONStreamWriter: Encoder {
             self.bytes.append(hex[Int(byte >> 4)])
             self.bytes.append(hex[Int(byte & 0x0F)])
         }
+    }
+}
+
+/// The members of an object being written by hand: each call writes one key and its value.
+package struct JSONObjectWriter {
+    fileprivate let writer: JSONStreamWriter
+    fileprivate let depth: Int
+
+    private func key(_ key: StaticString) {
+        self.writer.member(of: self.depth)
+        self.writer.rawKey(key)
+    }
+
+    package func string(_ key: StaticString, _ value: String) {
+        self.key(key)
+        self.writer.string(value)
+    }
+
+    /// The string, or `null`.
+    package func string(_ key: StaticString, _ value: String?) {
+        self.key(key)
+        if let value { self.writer.string(value) } else { self.writer.null() }
+    }
+
+    package func int(_ key: StaticString, _ value: Int) {
+        self.key(key)
+        self.writer.integer(value)
+    }
+
+    package func bool(_ key: StaticString, _ value: Bool) {
+        self.key(key)
+        self.writer.bool(value)
+    }
+
+    /// The date, or `null`.
+    package func date(_ key: StaticString, _ value: Date?) {
+        self.key(key)
+        if let value { self.writer.string(MastodonJSONEncoder.timestamp(value)) } else { self.writer.null() }
+    }
+
+    /// Any value, through its `encode(to:)` (`nil` as `null`).
+    package func value<T: Encodable>(_ key: StaticString, _ value: T?) throws {
+        self.key(key)
+        if let value { try self.writer.value(value) } else { self.writer.null() }
+    }
+
+    /// A list of values, each through its `encode(to:)`.
+    package func array<T: Encodable>(_ key: StaticString, _ values: [T]) throws {
+        self.key(key)
+        self.writer.open(UInt8(ascii: "["), UInt8(ascii: "]"))
+        let depth = self.writer.depth
+        for value in values {
+            self.writer.member(of: depth)
+            try self.writer.value(value)
+        }
+        self.writer.close(to: depth - 1)
     }
 }
 

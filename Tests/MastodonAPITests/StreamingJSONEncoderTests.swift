@@ -59,6 +59,27 @@ import Testing
         }
     }
 
+    /// Writes its members by hand, as the hottest entities do.
+    struct HandWritten: Encodable {
+        var name: String?
+        var count: Int
+        var when: Date?
+        var leaves: [Leaf]
+        var flag: Bool?
+
+        func encode(to encoder: any Encoder) throws {
+            let json = try #require(encoder as? JSONStreamWriter)
+            try json.object { o in
+                o.string("name", self.name)
+                o.int("count", self.count)
+                o.date("when", self.when)
+                try o.array("leaves", self.leaves)
+                try o.value("first", self.leaves.first)
+                if let flag = self.flag { o.bool("flag", flag) }
+            }
+        }
+    }
+
     static func tree(depth: Int) -> Tree {
         Tree(
             id: "\(depth)",
@@ -130,6 +151,22 @@ import Testing
                 + #"{"first":"one","inner":{"first":2},"list":[true,null,-7],"after":3.25}]"#
         )
         #expect(try Self.parsed(streamed) == Self.parsed(Self.reference([Custom(), Custom()])))
+    }
+
+    @Test("hand-written members nest inside Codable containers and hold Codable values")
+    func handWritten() throws {
+        let leaf = Leaf(text: "a\"b", number: -1, optional: nil, nullable: nil, flag: false)
+        let values = [
+            ["x": HandWritten(name: nil, count: 0, when: nil, leaves: [], flag: nil)],
+            ["x": HandWritten(name: "n", count: 7, when: Date(timeIntervalSince1970: 1), leaves: [leaf, leaf], flag: true)],
+        ]
+        let leafJSON = #"{"text":"a\"b","number":-1,"nullable":null,"flag":false}"#
+        #expect(
+            try Self.streamed(values)
+                == #"[{"x":{"name":null,"count":0,"when":null,"leaves":[],"first":null}},"#
+                + #"{"x":{"name":"n","count":7,"when":"1970-01-01T00:00:01.000Z","leaves":["#
+                + leafJSON + "," + leafJSON + #"],"first":"# + leafJSON + #","flag":true}}]"#
+        )
     }
 
     @Test("numbers JSON cannot hold are refused, as JSONEncoder refuses them")

@@ -140,21 +140,54 @@ struct AccountEntity: ResponseEncodable, Sendable {
         }
     }
 
-    enum CodingKeys: String, CodingKey {
-        case id, username, acct
-        case displayName = "display_name"
-        case locked, bot, discoverable, indexable, group
-        case createdAt = "created_at"
-        case note, url, uri, avatar
-        case avatarStatic = "avatar_static"
-        case header
-        case headerStatic = "header_static"
-        case followersCount = "followers_count"
-        case followingCount = "following_count"
-        case statusesCount = "statuses_count"
-        case lastStatusAt = "last_status_at"
-        case hideCollections = "hide_collections"
-        case noindex, emojis, roles, fields, source, role, moved
+    /// Written member by member, not through `Codable` containers: every status carries one.
+    func encode(to encoder: any Encoder) throws {
+        guard let json = encoder as? JSONStreamWriter else { throw StreamOnlyEntity.error(self, encoder) }
+        try json.object { o in
+            o.string("id", self.id)
+            o.string("username", self.username)
+            o.string("acct", self.acct)
+            o.string("display_name", self.displayName)
+            o.bool("locked", self.locked)
+            o.bool("bot", self.bot)
+            o.bool("discoverable", self.discoverable)
+            o.bool("indexable", self.indexable)
+            o.bool("group", self.group)
+            o.date("created_at", self.createdAt)
+            o.string("note", self.note)
+            o.string("url", self.url)
+            o.string("uri", self.uri)
+            o.string("avatar", self.avatar)
+            o.string("avatar_static", self.avatarStatic)
+            o.string("header", self.header)
+            o.string("header_static", self.headerStatic)
+            o.int("followers_count", self.followersCount)
+            o.int("following_count", self.followingCount)
+            o.int("statuses_count", self.statusesCount)
+            o.string("last_status_at", self.lastStatusAt)
+            o.bool("hide_collections", self.hideCollections)
+            o.bool("noindex", self.noindex)
+            try o.array("emojis", self.emojis)
+            try o.array("roles", self.roles)
+            try o.array("fields", self.fields)
+            // The owner's extras, and `moved` only for an account that moved (as Mastodon leaves it out).
+            if let source = self.source { try o.value("source", source) }
+            if let role = self.role { try o.value("role", role) }
+            if let moved = self.moved { try o.value("moved", moved) }
+        }
+    }
+}
+
+/// The error for an entity that writes itself into a `JSONStreamWriter` and was handed another encoder.
+enum StreamOnlyEntity {
+    static func error(_ value: Any, _ encoder: any Encoder) -> EncodingError {
+        EncodingError.invalidValue(
+            value,
+            .init(
+                codingPath: encoder.codingPath,
+                debugDescription: "\(type(of: value)) is written by StreamingJSONEncoder"
+            )
+        )
     }
 }
 
