@@ -158,7 +158,15 @@ import Testing
         let leaf = Leaf(text: "a\"b", number: -1, optional: nil, nullable: nil, flag: false)
         let values = [
             ["x": HandWritten(name: nil, count: 0, when: nil, leaves: [], flag: nil)],
-            ["x": HandWritten(name: "n", count: 7, when: Date(timeIntervalSince1970: 1), leaves: [leaf, leaf], flag: true)],
+            [
+                "x": HandWritten(
+                    name: "n",
+                    count: 7,
+                    when: Date(timeIntervalSince1970: 1),
+                    leaves: [leaf, leaf],
+                    flag: true
+                )
+            ],
         ]
         let leafJSON = #"{"text":"a\"b","number":-1,"nullable":null,"flag":false}"#
         #expect(
