@@ -5,9 +5,9 @@ import HummingbirdTesting
 import TestSupport
 import Testing
 
-/// Every key Mastodon sends is snake_case. Entities spell their keys out in `CodingKeys`, so this
-/// walks real responses and fails on any key with an uppercase letter: a new entity that forgot
-/// its `CodingKeys` shows up here.
+/// Every key Mastodon sends is snake_case. Entities spell their keys out (in `CodingKeys`, or by hand
+/// for statuses and accounts), so this walks real responses and fails on any key with an uppercase
+/// letter: a new entity that forgot its `CodingKeys` shows up here.
 @Suite struct JSONKeysTests {
     static func camelCaseKeys(_ value: Any, path: String = "") -> [String] {
         switch value {
