@@ -3,6 +3,19 @@ import PackageDescription
 
 let settings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
+// Debian's multiarch folder, where glib keeps its configuration header (glibconfig.h).
+#if arch(arm64)
+    let multiarch = "aarch64-linux-gnu"
+#else
+    let multiarch = "x86_64-linux-gnu"
+#endif
+
+/// libvips's headers (Debian: libvips-dev) for CVipsShim. Not through pkg-config, whose libraries would be linked:
+/// the shim opens libvips on first use instead (see its vips_symbols.h).
+let vipsHeaders: [CSetting] = [
+    .unsafeFlags(["-I/usr/include/glib-2.0", "-I/usr/lib/\(multiarch)/glib-2.0/include"])
+]
+
 let package = Package(
     name: "Tern",
     platforms: [.macOS(.v15)],
@@ -32,8 +45,7 @@ let package = Package(
         .target(name: "Core", swiftSettings: settings),
         .systemLibrary(name: "CGumbo", pkgConfig: "gumbo", providers: [.apt(["libgumbo-dev"])]),
         .target(name: "HTMLSanitizer", dependencies: ["CGumbo"], swiftSettings: settings),
-        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
-        .target(name: "CVipsShim", dependencies: ["CVips"]),
+        .target(name: "CVipsShim", cSettings: vipsHeaders),
         .target(name: "MediaProcessing", dependencies: ["CVipsShim"], swiftSettings: settings),
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .target(name: "QRCode", dependencies: ["CQREncode"], swiftSettings: settings),

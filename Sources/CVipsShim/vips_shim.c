@@ -1,9 +1,13 @@
 // Wraps libvips's variadic calls in fixed-signature functions (see include/CVipsShim.h).
 #include "CVipsShim.h"
 
+#include <dlfcn.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <vips/vips.h>
+
+#include "vips_symbols.h"
 
 // MARK: Start-up and errors
 
@@ -17,10 +21,27 @@ static void tern_ignore_log(const gchar *domain, GLogLevelFlags level, const gch
 static pthread_mutex_t tern_init_lock = PTHREAD_MUTEX_INITIALIZER;
 static int tern_init_state = 0;  // 0: not tried, 1: ready, -1: failed
 
+// Opens libvips and fills the table of vips_symbols.h; 0 on success. The library stays open for the process.
+static int tern_vips_open(void) {
+    const char *names[] = {"libvips.so.42", "libvips.so"};
+    void *library = NULL;
+    for (size_t i = 0; i < sizeof names / sizeof names[0] && !library; i++) {
+        library = dlopen(names[i], RTLD_NOW | RTLD_GLOBAL);
+    }
+    if (!library) return -1;
+    // dlsym on the library's handle also searches its dependencies, where the glib functions live.
+#define TERN_VIPS_RESOLVE(name)                                         \
+    tern_vips.p_##name = (__typeof__(tern_vips.p_##name))dlsym(library, #name); \
+    if (!tern_vips.p_##name) return -1;
+    TERN_VIPS_SYMBOLS(TERN_VIPS_RESOLVE)
+#undef TERN_VIPS_RESOLVE
+    return 0;
+}
+
 int tern_vips_init(int concurrency) {
     pthread_mutex_lock(&tern_init_lock);
     if (tern_init_state == 0) {
-        if (vips_init("tern") != 0) {
+        if (tern_vips_open() != 0 || vips_init("tern") != 0) {
             tern_init_state = -1;
         } else {
             // No operation cache: buffer loaders are keyed by address, and cached pipelines only cost memory here.
@@ -41,12 +62,21 @@ int tern_vips_init(int concurrency) {
     return state == 1 ? 0 : -1;
 }
 
+static int tern_vips_ready(void) {
+    pthread_mutex_lock(&tern_init_lock);
+    int ready = tern_init_state == 1;
+    pthread_mutex_unlock(&tern_init_lock);
+    return ready;
+}
+
 char *tern_vips_take_error(void) {
+    if (!tern_vips_ready()) return strdup("libvips is not loaded");
     char *text = vips_error_buffer_copy();
     return text ? text : g_strdup("");
 }
 
-void tern_vips_free(void *pointer) { g_free(pointer); }
+// glib's g_free is free(); plain free() also covers the text above when libvips never loaded.
+void tern_vips_free(void *pointer) { free(pointer); }
 
 void tern_vips_unref(TernVipsImage *image) {
     if (image) g_object_unref(image);

@@ -8,11 +8,12 @@ enum Vips {
     /// per pipeline keeps memory (and CPU contention) proportional to the number of uploads in flight.
     static let concurrency: Int32 = 1
 
-    /// Starts libvips exactly once (Swift runs this initialiser once, thread-safely; the C side is idempotent too).
+    /// Opens and starts libvips exactly once, on the first picture (Swift runs this initialiser once, thread-safely;
+    /// the C side is idempotent too).
     private static let started: Bool = tern_vips_init(concurrency) == 0
 
     static func start() throws(MediaError) {
-        guard started else { throw .processingFailed("libvips failed to start") }
+        guard started else { throw .processingFailed("libvips could not be loaded or started (Debian: libvips42)") }
     }
 
     /// Takes libvips's accumulated error text. The buffer is process-wide, so under concurrent failures it may hold
