@@ -54,46 +54,47 @@ extension DBSession {
         ).run()
     }
 
-    /// What the account did with `statuses`: favourited, reblogged, bookmarked, and which of `threads` it
-    /// muted, in one query.
-    package func interactions(of account: Account.ID, with statuses: [Status.ID], threads: [Status.ID] = [])
-        async throws
-        -> (
-            favourited: Set<Status.ID>, reblogged: Set<Status.ID>, bookmarked: Set<Status.ID>,
-            mutedThreads: Set<Status.ID>
-        )
-    {
-        guard !statuses.isEmpty else { return ([], [], [], []) }
+    /// What the account did with `statuses` (favourited, reblogged, bookmarked), which of `threads` it muted, which
+    /// of `authors` it follows and which of `own` (its statuses) it pinned, in one query: a hydration asks all of
+    /// these for every page, and each separate query costs a parse and a round trip.
+    package func interactions(
+        of account: Account.ID,
+        with statuses: [Status.ID],
+        threads: [Status.ID] = [],
+        following authors: [Account.ID] = [],
+        pinned own: [Status.ID] = []
+    ) async throws -> Interactions {
+        guard !statuses.isEmpty else { return Interactions() }
+        let me = account.rawValue
         let ids = statuses.map(\.rawValue)
-        let threadIDs = threads.isEmpty ? [Int64(0)] : threads.map(\.rawValue)
-        let rows = try await self.sql.raw(
+        // An empty IN list is not valid SQL; 0 is never an id.
+        func list(_ values: [Int64]) -> [Int64] { values.isEmpty ? [0] : values }
+        let rows = try await self.rows(
             """
-            SELECT 'f' AS kind, status_id AS id FROM favourites
-            WHERE account_id = \(bind: account.rawValue) AND status_id IN (\(binds: ids))
+            SELECT 'f', status_id FROM favourites WHERE account_id = \(bind: me) AND status_id IN (\(binds: ids))
             UNION ALL
-            SELECT 'r', reblog_of_id FROM statuses
-            WHERE account_id = \(bind: account.rawValue) AND reblog_of_id IN (\(binds: ids))
+            SELECT 'r', reblog_of_id FROM statuses WHERE account_id = \(bind: me) AND reblog_of_id IN (\(binds: ids))
             UNION ALL
-            SELECT 'b', status_id FROM bookmarks
-            WHERE account_id = \(bind: account.rawValue) AND status_id IN (\(binds: ids))
+            SELECT 'b', status_id FROM bookmarks WHERE account_id = \(bind: me) AND status_id IN (\(binds: ids))
             UNION ALL
             SELECT 'm', conversation_id FROM status_mutes
-            WHERE account_id = \(bind: account.rawValue) AND conversation_id IN (\(binds: threadIDs))
+            WHERE account_id = \(bind: me) AND conversation_id IN (\(binds: list(threads.map(\.rawValue))))
+            UNION ALL
+            SELECT 'F', target_account_id FROM follows
+            WHERE account_id = \(bind: me) AND target_account_id IN (\(binds: list(authors.map(\.rawValue))))
+            UNION ALL
+            SELECT 'p', status_id FROM status_pins WHERE status_id IN (\(binds: list(own.map(\.rawValue))))
             """
-        ).all()
-        var result:
-            (
-                favourited: Set<Status.ID>, reblogged: Set<Status.ID>, bookmarked: Set<Status.ID>,
-                mutedThreads: Set<Status.ID>
-            ) =
-                ([], [], [], [])
-        for row in rows {
-            let id = Status.ID(try row.decode(column: "id", as: Int64.self))
-            switch try row.decode(column: "kind", as: String.self) {
-            case "f": result.favourited.insert(id)
-            case "r": result.reblogged.insert(id)
-            case "m": result.mutedThreads.insert(id)
-            default: result.bookmarked.insert(id)
+        ) { (try $0.string(0), try $0.int64(1)) }
+        var result = Interactions()
+        for (kind, id) in rows {
+            switch kind {
+            case "f": result.favourited.insert(Status.ID(id))
+            case "r": result.reblogged.insert(Status.ID(id))
+            case "b": result.bookmarked.insert(Status.ID(id))
+            case "m": result.mutedThreads.insert(Status.ID(id))
+            case "F": result.following.insert(Account.ID(id))
+            default: result.pinned.insert(Status.ID(id))
             }
         }
         return result
@@ -159,4 +160,19 @@ extension DBSession {
             (try $0.decode(column: "id", as: Int64.self), Status.ID(try $0.decode(column: "status_id", as: Int64.self)))
         }
     }
+}
+
+/// What one account did with a set of statuses and their authors (`DBSession.interactions`).
+package struct Interactions: Sendable {
+    package var favourited: Set<Status.ID> = []
+    package var reblogged: Set<Status.ID> = []
+    package var bookmarked: Set<Status.ID> = []
+    /// The conversations (threads) it muted.
+    package var mutedThreads: Set<Status.ID> = []
+    /// The authors it follows.
+    package var following: Set<Account.ID> = []
+    /// Its own statuses it pinned.
+    package var pinned: Set<Status.ID> = []
+
+    package init() {}
 }

@@ -113,18 +113,6 @@ extension DBSession {
         ).all().map { try $0.decode(model: ListRow.self).list() }
     }
 
-    /// Members of the owner's exclusive lists (their posts stay out of home).
-    package func exclusiveListMembers(of owner: Account.ID) async throws -> Set<Account.ID> {
-        Set(
-            try await self.sql.raw(
-                """
-                SELECT DISTINCT la.account_id AS a FROM list_accounts la JOIN lists l ON l.id = la.list_id
-                WHERE l.account_id = \(bind: owner.rawValue) AND l.exclusive = TRUE
-                """
-            ).all().map { Account.ID(try $0.decode(column: "a", as: Int64.self)) }
-        )
-    }
-
     /// A page of status ids by a list's members, newest first, following its replies policy.
     package func listTimeline(_ list: AccountList, page: PageRequest) async throws -> [Status.ID] {
         var query = SQLQueryString(

@@ -76,10 +76,17 @@ extension DBSession {
         ).run()
     }
 
-    /// A page of status ids from an account's home feed, newest first: one range scan of the primary key.
+    /// A page of status ids from an account's home feed, newest first: one range scan of the primary key, without
+    /// the posts of members of the account's exclusive lists.
     package func homeFeed(of account: Account.ID, page: PageRequest) async throws -> [Status.ID] {
-        var query = SQLQueryString("SELECT status_id FROM home_feed WHERE account_id = ")
-        query.appendInterpolation(bind: account.rawValue)
+        // Members of the account's exclusive lists are read in their lists, not at home.
+        let query: SQLQueryString = """
+            SELECT status_id FROM home_feed h WHERE h.account_id = \(bind: account.rawValue)
+            AND NOT EXISTS (
+                SELECT 1 FROM lists l JOIN list_accounts la ON la.list_id = l.id JOIN statuses s ON s.account_id = la.account_id
+                WHERE l.account_id = \(bind: account.rawValue) AND l.exclusive = TRUE AND s.id = h.status_id
+            )
+            """
         let rows = try await self.sql.raw(Self.paged(query, column: "status_id", page: page)).all()
         return try Self.ordered(rows, page: page).map { Status.ID(try $0.decode(column: "status_id", as: Int64.self)) }
     }

@@ -29,21 +29,18 @@ struct StatusHydrator: Sendable {
                 try await session.accounts(ids: Array(accountIDs)).map { ($0.id, $0) },
                 uniquingKeysWith: { a, _ in a }
             )
-            var following: Set<Account.ID> = []
             var safety = SafetyFilter()
-            var pinned: Set<Status.ID> = []
-            var flags:
-                (
-                    favourited: Set<Status.ID>, reblogged: Set<Status.ID>, bookmarked: Set<Status.ID>,
-                    mutedThreads: Set<Status.ID>
-                ) = ([], [], [], [])
+            var flags = Interactions()
             if let viewer {
-                let authors = Array(Set(all.filter { $0.visibility == .private }.map(\.accountID)))
-                following = Set(try await session.follows(from: viewer, to: authors).keys)
-                flags = try await session.interactions(of: viewer, with: allIDs, threads: Array(Set(all.map(\.thread))))
+                flags = try await session.interactions(
+                    of: viewer,
+                    with: allIDs,
+                    threads: Array(Set(all.map(\.thread))),
+                    // Whether the viewer follows matters only for followers-only posts.
+                    following: Array(Set(all.filter { $0.visibility == .private }.map(\.accountID))),
+                    pinned: all.filter { $0.accountID == viewer && !$0.isReblog }.map(\.id)
+                )
                 safety = try await session.safetyFilter(for: viewer, among: Array(Set(all.map(\.accountID))))
-                let own = all.filter { $0.accountID == viewer && !$0.isReblog }.map(\.id)
-                pinned = try await session.pinned(among: own)
             }
 
             func view(_ status: Status, reblog: StatusView?) -> StatusView? {
@@ -54,7 +51,7 @@ struct StatusHydrator: Sendable {
                 let visible = VisibilityRule.canSee(
                     status,
                     viewer: viewer,
-                    viewerFollowsAuthor: following.contains(status.accountID),
+                    viewerFollowsAuthor: flags.following.contains(status.accountID),
                     viewerIsMentioned: viewer.map { mentioned.contains($0) } ?? false
                 )
                 guard visible else { return nil }
@@ -72,7 +69,7 @@ struct StatusHydrator: Sendable {
                             favourited: flags.favourited.contains(target),
                             reblogged: flags.reblogged.contains(target),
                             bookmarked: flags.bookmarked.contains(target),
-                            pinned: pinned.contains(target),
+                            pinned: flags.pinned.contains(target),
                             muted: flags.mutedThreads.contains(
                                 (status.reblogOfID.flatMap { byID[$0] } ?? status).thread
                             )

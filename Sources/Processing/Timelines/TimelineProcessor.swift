@@ -16,14 +16,9 @@ package struct TimelineProcessor: Sendable {
 
     /// The viewer's home feed.
     package func home(for viewer: Account.ID, page: PageRequest) async throws -> Page<StatusView> {
-        let (ids, exclusive) = try await self.context.db.read { session in
-            (try await session.homeFeed(of: viewer, page: page), try await session.exclusiveListMembers(of: viewer))
-        }
-        let page = try await self.page(ids, for: viewer, timeline: true, filterContext: .home)
-        guard !exclusive.isEmpty else { return page }
-        // Members of exclusive lists are read in their lists, not at home.
-        let kept = page.items.filter { !exclusive.contains($0.status.accountID) }
-        return Page(items: kept, newestID: page.newestID, oldestID: page.oldestID)
+        // The feed query leaves out members of the viewer's exclusive lists: they are read in their lists.
+        let ids = try await self.context.db.read { try await $0.homeFeed(of: viewer, page: page) }
+        return try await self.page(ids, for: viewer, timeline: true, filterContext: .home)
     }
 
     /// Public statuses: everyone's, local only, or remote only.
