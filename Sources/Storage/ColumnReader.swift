@@ -161,3 +161,26 @@ extension DBSession {
         }
     }
 }
+
+extension DBSession {
+    /// The tables whose rows are read by position, with the columns read: tests keep them in step with the
+    /// migrations (a column added to one of these tables is invisible until its row reads it).
+    package static let positionalTables: [(table: String, columns: [String])] = [
+        ("accounts", AccountRow.columnNames), ("statuses", StatusRow.columnNames), ("users", UserRow.columnNames),
+        ("oauth_access_tokens", TokenRow.columnNames),
+    ]
+
+    /// The column names of `table` as the database has them.
+    package func columnNames(of table: String) async throws -> [String] {
+        let query: SQLQueryString =
+            switch self.dialect {
+            case .sqlite: "SELECT name FROM pragma_table_info(\(bind: table))"
+            case .postgres:
+                """
+                SELECT column_name::text FROM information_schema.columns
+                WHERE table_name = \(bind: table) AND table_schema = current_schema()
+                """
+            }
+        return try await self.rows(query) { try $0.string(0) }
+    }
+}

@@ -264,3 +264,30 @@ import Testing
         }
     }
 }
+
+@Suite struct PositionalRowTests {
+    /// Columns of these tables that their positional rows leave to other queries (two-factor secrets, invite,
+    /// token hash and last use).
+    static let unread: [String: Set<String>] = [
+        "users": ["otp_secret", "otp_pending_secret", "otp_last_step", "otp_recovery_codes", "invite_id"],
+        "oauth_access_tokens": ["token_hash", "last_used_at"],
+    ]
+
+    @Test(
+        "rows read by position name real columns, and every column a migration adds is read or listed as unread",
+        arguments: TestDatabase.available
+    )
+    func columnsMatchTheSchema(_ database: TestDatabase) async throws {
+        try await TestApp.run(database) { t in
+            for (table, columns) in DBSession.positionalTables {
+                let actual = Set(try await t.db.read { try await $0.columnNames(of: table) })
+                #expect(!actual.isEmpty, "\(table)")
+                #expect(Set(columns).subtracting(actual).isEmpty, "\(table) has no \(Set(columns).subtracting(actual))")
+                #expect(
+                    actual.subtracting(columns) == Self.unread[table, default: []],
+                    "\(table): unread \(actual.subtracting(columns))"
+                )
+            }
+        }
+    }
+}
