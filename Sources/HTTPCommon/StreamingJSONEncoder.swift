@@ -53,6 +53,21 @@ package final class JSONStreamWriter: Encoder {
         SingleJSONStream(writer: self)
     }
 
+    /// The writer behind `encoder`, for a `value` that writes its members by hand (and so can be written by
+    /// `StreamingJSONEncoder` only); any other encoder gets an `EncodingError`.
+    package static func writing(_ value: Any, to encoder: any Encoder) throws -> JSONStreamWriter {
+        guard let writer = encoder as? JSONStreamWriter else {
+            throw EncodingError.invalidValue(
+                value,
+                .init(
+                    codingPath: encoder.codingPath,
+                    debugDescription: "\(type(of: value)) is written by StreamingJSONEncoder only"
+                )
+            )
+        }
+        return writer
+    }
+
     /// Writes an object, in the value position this writer is at, whose members `body` writes.
     package func object(_ body: (JSONObjectWriter) throws -> Void) rethrows {
         self.open(UInt8(ascii: "{"), UInt8(ascii: "}"))

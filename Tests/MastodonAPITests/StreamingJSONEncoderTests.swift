@@ -68,8 +68,7 @@ import Testing
         var flag: Bool?
 
         func encode(to encoder: any Encoder) throws {
-            let json = try #require(encoder as? JSONStreamWriter)
-            try json.object { o in
+            try JSONStreamWriter.writing(self, to: encoder).object { o in
                 o.string("name", self.name)
                 o.int("count", self.count)
                 o.date("when", self.when)
@@ -175,6 +174,12 @@ import Testing
                 + #"{"x":{"name":"n","count":7,"when":"1970-01-01T00:00:01.000Z","leaves":["#
                 + leafJSON + "," + leafJSON + #"],"first":"# + leafJSON + #","flag":true}}]"#
         )
+    }
+
+    @Test("a value that writes its members by hand refuses other encoders with an error")
+    func handWrittenNeedsTheStream() {
+        let value = HandWritten(name: nil, count: 1, when: nil, leaves: [], flag: nil)
+        #expect(throws: EncodingError.self) { try MastodonJSONEncoder.make().encode(value) }
     }
 
     @Test("numbers JSON cannot hold are refused, as JSONEncoder refuses them")

@@ -142,8 +142,7 @@ struct AccountEntity: ResponseEncodable, Sendable {
 
     /// Written member by member, not through `Codable` containers: every status carries one.
     func encode(to encoder: any Encoder) throws {
-        guard let json = encoder as? JSONStreamWriter else { throw StreamOnlyEntity.error(self, encoder) }
-        try json.object { o in
+        try JSONStreamWriter.writing(self, to: encoder).object { o in
             o.string("id", self.id)
             o.string("username", self.username)
             o.string("acct", self.acct)
@@ -175,19 +174,6 @@ struct AccountEntity: ResponseEncodable, Sendable {
             if let role = self.role { try o.value("role", role) }
             if let moved = self.moved { try o.value("moved", moved) }
         }
-    }
-}
-
-/// The error for an entity that writes itself into a `JSONStreamWriter` and was handed another encoder.
-enum StreamOnlyEntity {
-    static func error(_ value: Any, _ encoder: any Encoder) -> EncodingError {
-        EncodingError.invalidValue(
-            value,
-            .init(
-                codingPath: encoder.codingPath,
-                debugDescription: "\(type(of: value)) is written by StreamingJSONEncoder"
-            )
-        )
     }
 }
 

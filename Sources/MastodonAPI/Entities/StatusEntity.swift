@@ -109,8 +109,7 @@ struct StatusEntity: ResponseEncodable, Sendable {
     /// Written member by member, not through `Codable` containers: a timeline is mostly statuses, and this is
     /// its hottest loop. Every documented field is written, `null` where empty.
     func encode(to encoder: any Encoder) throws {
-        guard let json = encoder as? JSONStreamWriter else { throw StreamOnlyEntity.error(self, encoder) }
-        try json.object { o in
+        try JSONStreamWriter.writing(self, to: encoder).object { o in
             o.string("id", self.id)
             o.string("uri", self.uri)
             o.string("url", self.url)
