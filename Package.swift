@@ -46,6 +46,7 @@ let package = Package(
         .systemLibrary(name: "CGumbo", pkgConfig: "gumbo", providers: [.apt(["libgumbo-dev"])]),
         .target(name: "HTMLSanitizer", dependencies: ["CGumbo"], swiftSettings: settings),
         .target(name: "CVipsShim", cSettings: vipsHeaders),
+        .target(name: "CSQLiteShim"),
         .target(name: "MediaProcessing", dependencies: ["CVipsShim"], swiftSettings: settings),
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .target(name: "QRCode", dependencies: ["CQREncode"], swiftSettings: settings),
@@ -66,7 +67,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "Core",
+                "Core", "CSQLiteShim",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),

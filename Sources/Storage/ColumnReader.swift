@@ -5,7 +5,7 @@ import SQLiteKit
 
 /// The connection a session runs on, for the reads that take their columns by position.
 enum SessionConnection: Sendable {
-    case sqlite(SQLiteConnection)
+    case sqlite(SQLiteSource)
     case postgres(PostgresConnection, Logger)
 }
 
@@ -16,7 +16,7 @@ enum SessionConnection: Sendable {
 /// NULL and converts it through a generic decoder, and measured at a fifth of a home-timeline request's CPU.
 struct ColumnReader {
     fileprivate enum Cells {
-        case sqlite([SQLiteColumn])
+        case sqlite(SQLiteStatementRow)
         case postgres(PostgresRandomAccessRow)
     }
 
@@ -24,16 +24,16 @@ struct ColumnReader {
 
     func isNull(_ index: Int) -> Bool {
         switch self.cells {
-        case .sqlite(let columns): columns[index].data == .null
+        case .sqlite(let row): row.isNull(index)
         case .postgres(let row): row[index].bytes == nil
         }
     }
 
     func int64(_ index: Int) throws -> Int64 {
         switch self.cells {
-        case .sqlite(let columns):
-            guard case .integer(let value) = columns[index].data else { throw self.mismatch(index, "an integer") }
-            return Int64(value)
+        case .sqlite(let row):
+            guard let value = row.integer(index) else { throw self.mismatch(index, "an integer") }
+            return value
         case .postgres(let row):
             return try row[index].decode(Int64.self)
         }
@@ -45,8 +45,8 @@ struct ColumnReader {
 
     func bool(_ index: Int) throws -> Bool {
         switch self.cells {
-        case .sqlite(let columns):
-            guard case .integer(let value) = columns[index].data else { throw self.mismatch(index, "a boolean") }
+        case .sqlite(let row):
+            guard let value = row.integer(index) else { throw self.mismatch(index, "a boolean") }
             return value != 0
         case .postgres(let row):
             return try row[index].decode(Bool.self)
@@ -55,8 +55,8 @@ struct ColumnReader {
 
     func string(_ index: Int) throws -> String {
         switch self.cells {
-        case .sqlite(let columns):
-            guard case .text(let value) = columns[index].data else { throw self.mismatch(index, "text") }
+        case .sqlite(let row):
+            guard let value = row.text(index) else { throw self.mismatch(index, "text") }
             return value
         case .postgres(let row):
             return try row[index].decode(String.self)
@@ -77,8 +77,8 @@ struct ColumnReader {
 
     private func mismatch(_ index: Int, _ expected: String) -> StorageError {
         switch self.cells {
-        case .sqlite(let columns):
-            .corruptRow("column \(columns[index].name) holds \(columns[index].data), not \(expected)")
+        case .sqlite(let row):
+            .corruptRow("column \(row.describe(index)), not \(expected)")
         case .postgres:
             .corruptRow("column \(index) is not \(expected)")
         }
@@ -110,11 +110,12 @@ extension DBSession {
         var serializer = SQLSerializer(database: self.sql)
         query.serialize(to: &serializer)
         switch self.connection {
-        case .sqlite(let connection):
-            let binds = try serializer.binds.map(Self.sqliteData)
-            return try await connection.query(serializer.sql, binds).map {
-                try read(ColumnReader(cells: .sqlite($0.columns)))
+        case .sqlite(let source):
+            var results: [T] = []
+            try source.query(serializer.sql, try serializer.binds.map(SQLiteSQLDatabase.data)) { row in
+                results.append(try read(ColumnReader(cells: .sqlite(row))))
             }
+            return results
         case .postgres(let connection, let logger):
             var bindings = PostgresBindings(capacity: serializer.binds.count)
             for bind in serializer.binds { try Self.append(bind, to: &bindings) }
@@ -133,18 +134,6 @@ extension DBSession {
     /// The first row of `query`, read by position.
     func row<T>(_ query: SQLQueryString, _ read: (ColumnReader) throws -> T) async throws -> T? {
         try await self.rows(query, read).first
-    }
-
-    /// A bind as SQLite data: the common types directly, anything else through sqlite-kit's encoder (which
-    /// first casts each value to a protocol, measurable with twenty ids per query).
-    private static func sqliteData(_ bind: any Encodable & Sendable) throws -> SQLiteData {
-        switch bind {
-        case let value as Int64: .integer(Int(value))
-        case let value as Int: .integer(value)
-        case let value as String: .text(value)
-        case let value as Bool: .integer(value ? 1 : 0)
-        default: try SQLiteDataEncoder().encode(bind)
-        }
     }
 
     /// The bind types Storage's queries use; anything else is a programming error, reported as such.

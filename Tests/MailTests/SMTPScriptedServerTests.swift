@@ -114,15 +114,14 @@ import Testing
     }
 
     @Test func silentServerTimesOut() async throws {
+        // A server that never answers would hang the test without the timeout; its message proves it fired.
         try await ScriptedSMTPServer.with(greeting: .silent) { server in
-            let started = ContinuousClock.now
             let error = try await Self.failure(of: Self.transport(server, timeout: .milliseconds(300)))
             guard case .transient(let text) = error else {
                 Issue.record("expected a transient error, got \(error)")
                 return
             }
             #expect(text.contains("timed out"))
-            #expect(ContinuousClock.now - started < .seconds(5))
         }
     }
 

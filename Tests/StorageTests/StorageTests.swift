@@ -1,5 +1,7 @@
 import Core
 import Foundation
+import Logging
+import SQLKit
 import Storage
 import TestSupport
 import Testing
@@ -288,6 +290,116 @@ import Testing
                     "\(table): unread \(actual.subtracting(columns))"
                 )
             }
+        }
+    }
+}
+
+/// The SQLite connections themselves, on a database file (the other suites use an in-memory database,
+/// which has no reader connections).
+@Suite struct SQLiteConnectionTests {
+    /// A migrated database in a folder of its own, closed and removed after `body`.
+    func withFileDatabase(_ body: (Database) async throws -> Void) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tern-sqlite-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let logger = Logger(label: "test")
+        let db = try await Database.open(.sqliteFile(folder.appendingPathComponent("tern.sqlite").path), logger: logger)
+        try await db.migrate(logger: logger)
+        do {
+            try await body(db)
+        } catch {
+            await db.close()
+            throw error
+        }
+        await db.close()
+    }
+
+    func count(_ db: Database, _ table: String) async throws -> Int? {
+        try await db.read { session in
+            try await session.sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()?
+                .decode(column: "n", as: Int.self)
+        }
+    }
+
+    @Test("reads on the reader connections see each committed write, also many at once")
+    func readersSeeCommits() async throws {
+        try await self.withFileDatabase { db in
+            try await db.transaction { try await $0.sql.raw("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)").run() }
+            for round in 1...20 {
+                try await db.transaction { session in
+                    try await session.sql.raw("INSERT INTO t (id, v) VALUES (\(bind: round), \(bind: "v\(round)"))")
+                        .run()
+                }
+                #expect(try await self.count(db, "t") == round)
+            }
+            let counts = try await withThrowingTaskGroup(of: Int?.self) { group in
+                for _ in 0..<40 { group.addTask { try await self.count(db, "t") } }
+                return try await group.reduce(into: [Int?]()) { $0.append($1) }
+            }
+            #expect(counts.count == 40)
+            #expect(counts.allSatisfy { $0 == 20 })
+        }
+    }
+
+    @Test("a duplicate key is StorageError.duplicate and the transaction leaves nothing")
+    func duplicate() async throws {
+        try await self.withFileDatabase { db in
+            try await db.transaction {
+                try await $0.sql.raw("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)").run()
+            }
+            try await db.transaction { try await $0.sql.raw("INSERT INTO t (id, v) VALUES (1, 'a')").run() }
+            await #expect(throws: StorageError.self) {
+                try await db.transaction { session in
+                    try await session.sql.raw("INSERT INTO t (id, v) VALUES (2, 'b')").run()
+                    try await session.sql.raw("INSERT INTO t (id, v) VALUES (3, 'a')").run()
+                }
+            }
+            #expect(try await self.count(db, "t") == 1)
+        }
+    }
+
+    @Test("a failing statement reports SQLite's message and leaves the connection working")
+    func failureThenWorks() async throws {
+        try await self.withFileDatabase { db in
+            let error = await #expect(throws: SQLiteFailure.self) {
+                try await db.read { try await $0.sql.raw("SELECT nope FROM nowhere").run() }
+            }
+            #expect(error?.message.contains("nowhere") == true)
+            await #expect(throws: SQLiteFailure.self) {
+                try await db.read { try await $0.sql.raw("SELECT \(bind: 1) + \(unsafeRaw: "?")").run() }
+            }
+            let applied = try await self.count(db, "schema_migrations")
+            #expect(applied == Migrations.all.count)
+        }
+    }
+
+    @Test("more distinct statements than a connection keeps prepared all answer right")
+    func statementCacheOverflow() async throws {
+        try await self.withFileDatabase { db in
+            for n in 0..<300 {
+                let value = try await db.read { session in
+                    try await session.sql.raw("SELECT \(unsafeRaw: String(n)) + \(bind: 1000) AS v").first()?
+                        .decode(column: "v", as: Int.self)
+                }
+                #expect(value == n + 1000)
+            }
+        }
+    }
+
+    @Test("a statement prepared before a schema change reads the new schema after it")
+    func schemaChange() async throws {
+        try await self.withFileDatabase { db in
+            try await db.transaction { try await $0.sql.raw("CREATE TABLE t (id INTEGER PRIMARY KEY)").run() }
+            try await db.transaction { try await $0.sql.raw("INSERT INTO t (id) VALUES (7)").run() }
+            let before = try await db.read { try await $0.sql.raw("SELECT * FROM t").first()?.allColumns }
+            #expect(before == ["id"])
+            try await db.transaction { try await $0.sql.raw("ALTER TABLE t ADD COLUMN extra TEXT DEFAULT 'x'").run() }
+            let after = try await db.read { session in
+                try await session.sql.raw("SELECT * FROM t").first().map {
+                    ($0.allColumns, try $0.decode(column: "extra", as: String.self))
+                }
+            }
+            #expect(after?.0 == ["id", "extra"])
+            #expect(after?.1 == "x")
         }
     }
 }

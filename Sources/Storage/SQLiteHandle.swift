@@ -1,0 +1,220 @@
+import CSQLiteShim
+import Logging
+import NIOCore
+import SQLiteNIO
+import Synchronization
+import VaporCSQLite
+
+/// An error SQLite returned, with its extended result code.
+package struct SQLiteFailure: Error, CustomStringConvertible {
+    /// The extended result code (`SQLITE_CONSTRAINT_UNIQUE` rather than `SQLITE_CONSTRAINT`).
+    package let code: Int32
+    package let message: String
+
+    package var description: String { "SQLite error \(self.code): \(self.message)" }
+
+    /// A UNIQUE or PRIMARY KEY constraint refused the row.
+    var isUniqueViolation: Bool {
+        // SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY: ClangImporter skips the extended codes.
+        self.code == 2067 || self.code == 1555
+    }
+}
+
+/// One SQLite connection, called directly on the caller's thread, with its prepared statements kept.
+///
+/// sqlite-nio (which Tern used before) runs every statement on a thread pool and prepares it afresh
+/// each time. For the small indexed reads a page is made of, the hop to the pool and back and the
+/// parsing cost more than the query: a home-timeline page spent a quarter of its CPU there. A statement
+/// here is prepared once per connection and reset after each use; the call blocks its thread for as
+/// long as SQLite works, which on a reader in WAL mode never includes waiting for a writer.
+///
+/// The handle's lock serialises callers, so a connection is never used by two threads at once.
+package final class SQLiteHandle: @unchecked Sendable {
+    /// More statements than this (queries with `IN` lists of many lengths) empty the cache.
+    private static let cacheLimit = 256
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    private let lock = Mutex(())
+    private var db: OpaquePointer?
+    private var cache: [String: OpaquePointer] = [:]
+    let logger: Logger
+
+    /// Opens (and creates) the database at `path`, or a private in-memory database for ":memory:".
+    package init(path: String, logger: Logger) throws {
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        let opened = sqlite_nio_sqlite3_open_v2(path, &db, flags, nil)
+        guard opened == SQLITE_OK, let db else {
+            let message = db.flatMap { sqlite_nio_sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "cannot open"
+            sqlite_nio_sqlite3_close(db)
+            throw SQLiteFailure(code: opened, message: "\(message) (\(path))")
+        }
+        // Without it, statements whose plan could depend on a bound value (time comparisons, `IS NULL`
+        // alternatives) are prepared again whenever that value changes, which is on nearly every use.
+        let stable = tern_sqlite_enable_qpsg(UnsafeMutableRawPointer(db))
+        guard stable == SQLITE_OK else {
+            sqlite_nio_sqlite3_close(db)
+            throw SQLiteFailure(code: stable, message: "cannot fix query plans (\(path))")
+        }
+        self.db = db
+        self.logger = logger
+    }
+
+    deinit {
+        self.closeLocked()
+    }
+
+    /// Finalises the statements and closes the connection; later calls fail.
+    package func close() {
+        self.lock.withLock { _ in self.closeLocked() }
+    }
+
+    private func closeLocked() {
+        for statement in self.cache.values { sqlite_nio_sqlite3_finalize(statement) }
+        self.cache.removeAll()
+        if let db = self.db { sqlite_nio_sqlite3_close_v2(db) }
+        self.db = nil
+    }
+
+    /// Runs `sql` with `binds`, handing each result row to `onRow` while the statement is on it.
+    ///
+    /// `onRow` reads the row through the statement (`SQLiteStatementRow`); it must not keep it.
+    func query(_ sql: String, _ binds: [SQLiteData], _ onRow: (SQLiteStatementRow) throws -> Void) throws {
+        if self.logger.logLevel <= .debug {
+            self.logger.debug("Executing query", metadata: ["sql": "\(sql)", "binds": "\(binds)"])
+        }
+        try self.lock.withLock { _ in
+            let statement = try self.prepare(sql)
+            // A statement left unreset keeps its read snapshot open: always reset.
+            defer {
+                sqlite_nio_sqlite3_reset(statement)
+                sqlite_nio_sqlite3_clear_bindings(statement)
+            }
+            try self.bind(binds, to: statement)
+            let row = SQLiteStatementRow(statement: statement)
+            while true {
+                let stepped = sqlite_nio_sqlite3_step(statement)
+                if stepped == SQLITE_ROW {
+                    try onRow(row)
+                } else if stepped == SQLITE_DONE {
+                    return
+                } else {
+                    throw self.failure(stepped)
+                }
+            }
+        }
+    }
+
+    /// The statement for `sql`, prepared once. SQLite prepares it again by itself after a schema change.
+    private func prepare(_ sql: String) throws -> OpaquePointer {
+        if let statement = self.cache[sql] { return statement }
+        guard let db = self.db else { throw SQLiteFailure(code: SQLITE_MISUSE, message: "connection is closed") }
+        var statement: OpaquePointer?
+        let flags = UInt32(SQLITE_PREPARE_PERSISTENT)
+        let result = sqlite_nio_sqlite3_prepare_v3(db, sql, -1, flags, &statement, nil)
+        guard result == SQLITE_OK, let statement else { throw self.failure(result) }
+        if self.cache.count >= Self.cacheLimit {
+            for old in self.cache.values { sqlite_nio_sqlite3_finalize(old) }
+            self.cache.removeAll(keepingCapacity: true)
+        }
+        self.cache[sql] = statement
+        return statement
+    }
+
+    private func bind(_ binds: [SQLiteData], to statement: OpaquePointer) throws {
+        let expected = Int(sqlite_nio_sqlite3_bind_parameter_count(statement))
+        guard expected == binds.count else {
+            throw SQLiteFailure(code: SQLITE_RANGE, message: "the query takes \(expected) binds, not \(binds.count)")
+        }
+        for (offset, value) in binds.enumerated() {
+            let index = Int32(offset + 1)
+            let result: Int32 =
+                switch value {
+                case .integer(let integer): sqlite_nio_sqlite3_bind_int64(statement, index, Int64(integer))
+                case .float(let double): sqlite_nio_sqlite3_bind_double(statement, index, double)
+                case .text(let text): sqlite_nio_sqlite3_bind_text(statement, index, text, -1, Self.transient)
+                case .blob(let buffer):
+                    buffer.withUnsafeReadableBytes {
+                        sqlite_nio_sqlite3_bind_blob64(
+                            statement,
+                            index,
+                            $0.baseAddress,
+                            UInt64($0.count),
+                            Self.transient
+                        )
+                    }
+                case .null: sqlite_nio_sqlite3_bind_null(statement, index)
+                }
+            guard result == SQLITE_OK else { throw self.failure(result) }
+        }
+    }
+
+    private func failure(_ code: Int32) -> SQLiteFailure {
+        guard let db = self.db else { return SQLiteFailure(code: code, message: "connection is closed") }
+        let message = sqlite_nio_sqlite3_errmsg(db).map { String(cString: $0) } ?? "unknown error"
+        return SQLiteFailure(code: sqlite_nio_sqlite3_extended_errcode(db), message: message)
+    }
+}
+
+/// The row a statement is on, read in place (valid only inside the `onRow` call that received it).
+struct SQLiteStatementRow {
+    let statement: OpaquePointer
+
+    var count: Int { Int(sqlite_nio_sqlite3_column_count(self.statement)) }
+
+    /// The result's column names (read after a step: a schema change can change them).
+    var columnNames: [String] {
+        (0..<self.count).map(self.name)
+    }
+
+    func name(_ index: Int) -> String {
+        sqlite_nio_sqlite3_column_name(self.statement, Int32(index)).map { String(cString: $0) } ?? ""
+    }
+
+    func isNull(_ index: Int) -> Bool {
+        sqlite_nio_sqlite3_column_type(self.statement, Int32(index)) == SQLITE_NULL
+    }
+
+    /// The column's value, or nil when it is not an integer.
+    func integer(_ index: Int) -> Int64? {
+        guard sqlite_nio_sqlite3_column_type(self.statement, Int32(index)) == SQLITE_INTEGER else { return nil }
+        return sqlite_nio_sqlite3_column_int64(self.statement, Int32(index))
+    }
+
+    /// The column's value, or nil when it is not text.
+    func text(_ index: Int) -> String? {
+        let column = Int32(index)
+        guard sqlite_nio_sqlite3_column_type(self.statement, column) == SQLITE_TEXT,
+            let bytes = sqlite_nio_sqlite3_column_text(self.statement, column)
+        else { return nil }
+        let length = Int(sqlite_nio_sqlite3_column_bytes(self.statement, column))
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: length), as: UTF8.self)
+    }
+
+    /// The column as sqlite-nio's value type, for SQLKit's decoding.
+    func data(_ index: Int) -> SQLiteData {
+        let column = Int32(index)
+        switch sqlite_nio_sqlite3_column_type(self.statement, column) {
+        case SQLITE_INTEGER:
+            return .integer(Int(sqlite_nio_sqlite3_column_int64(self.statement, column)))
+        case SQLITE_FLOAT:
+            return .float(sqlite_nio_sqlite3_column_double(self.statement, column))
+        case SQLITE_TEXT:
+            return self.text(index).map { .text($0) } ?? .null
+        case SQLITE_BLOB:
+            let length = Int(sqlite_nio_sqlite3_column_bytes(self.statement, column))
+            var buffer = ByteBufferAllocator().buffer(capacity: length)
+            if let bytes = sqlite_nio_sqlite3_column_blob(self.statement, column) {
+                buffer.writeBytes(UnsafeRawBufferPointer(start: bytes, count: length))
+            }
+            return .blob(buffer)
+        default:
+            return .null
+        }
+    }
+
+    /// A description of the column's value, for errors.
+    func describe(_ index: Int) -> String {
+        "\(self.name(index)) = \(self.data(index))"
+    }
+}

@@ -1,0 +1,148 @@
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+import SQLiteKit
+import Synchronization
+
+/// Where a session's SQLite statements run: one connection (the writer, or the only connection of an
+/// in-memory database), or whichever reader connection is free.
+enum SQLiteSource: Sendable {
+    case handle(SQLiteHandle)
+    case readers(SQLiteReaders)
+
+    func query(_ sql: String, _ binds: [SQLiteData], _ onRow: (SQLiteStatementRow) throws -> Void) throws {
+        switch self {
+        case .handle(let handle): try handle.query(sql, binds, onRow)
+        case .readers(let readers): try readers.withHandle { try $0.query(sql, binds, onRow) }
+        }
+    }
+}
+
+/// Reader connections for one database file, each taken by one statement at a time.
+///
+/// A statement runs to its end before its connection goes back, so every read starts a fresh snapshot
+/// (a statement started while another steps on the same connection would share that one's snapshot and
+/// could miss a write committed in between). As many connections open as statements run at once, which
+/// the threads running them bound.
+final class SQLiteReaders: Sendable {
+    private let idle = Mutex<[SQLiteHandle]>([])
+    private let path: String
+    private let logger: Logger
+
+    init(path: String, logger: Logger, opening count: Int) throws {
+        self.path = path
+        self.logger = logger
+        let opened = try (0..<count).map { _ in try self.open() }
+        self.idle.withLock { $0 = opened }
+    }
+
+    func withHandle<T>(_ body: (SQLiteHandle) throws -> T) throws -> T {
+        let handle = try self.idle.withLock { $0.popLast() } ?? self.open()
+        defer { self.idle.withLock { $0.append(handle) } }
+        return try body(handle)
+    }
+
+    private func open() throws -> SQLiteHandle {
+        let handle = try SQLiteHandle(path: self.path, logger: self.logger)
+        try SQLiteSQLDatabase.configure(handle, wal: false)
+        return handle
+    }
+
+    func close() {
+        self.idle.withLock { handles in
+            for handle in handles { handle.close() }
+            handles.removeAll()
+        }
+    }
+}
+
+/// SQLKit's view of an SQLite source, so that builder queries and raw SQL run on the same direct
+/// connections as the positional reads.
+struct SQLiteSQLDatabase: SQLDatabase {
+    let source: SQLiteSource
+    let logger: Logger
+
+    var eventLoop: any EventLoop { MultiThreadedEventLoopGroup.singleton.any() }
+    var dialect: any SQLDialect { SQLiteDialect() }
+    /// `SQLiteHandle` logs each statement itself (at debug).
+    var queryLogLevel: Logger.Level? { nil }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<
+        Void
+    > {
+        do {
+            try self.run(query, onRow)
+            return self.eventLoop.makeSucceededVoidFuture()
+        } catch {
+            return self.eventLoop.makeFailedFuture(error)
+        }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        try self.run(query, onRow)
+    }
+
+    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await closure(self)
+    }
+
+    private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> Void) throws {
+        let (sql, binds) = self.serialize(query)
+        var names: [String]?
+        try self.source.query(sql, try binds.map(Self.data)) { row in
+            let columns = names ?? row.columnNames
+            names = columns
+            onRow(SQLiteValuesRow(names: columns, values: (0..<columns.count).map(row.data)))
+        }
+    }
+
+    /// A bind as SQLite data: the common types directly, anything else through sqlite-kit's encoder (which
+    /// first casts each value to a protocol, measurable with twenty ids per query).
+    static func data(_ bind: any Encodable & Sendable) throws -> SQLiteData {
+        switch bind {
+        case let value as Int64: .integer(Int(value))
+        case let value as Int: .integer(value)
+        case let value as String: .text(value)
+        case let value as Bool: .integer(value ? 1 : 0)
+        default: try SQLiteDataEncoder().encode(bind)
+        }
+    }
+
+    /// Runs one statement that returns no rows (PRAGMAs, BEGIN, COMMIT).
+    static func execute(_ sql: String, on handle: SQLiteHandle) throws {
+        try handle.query(sql, []) { _ in }
+    }
+
+    /// The settings every connection gets; `wal` for the first connection to a file.
+    static func configure(_ handle: SQLiteHandle, wal: Bool) throws {
+        if wal {
+            try Self.execute("PRAGMA journal_mode = WAL", on: handle)
+        }
+        try Self.execute("PRAGMA busy_timeout = 5000", on: handle)
+        try Self.execute("PRAGMA foreign_keys = ON", on: handle)
+        try Self.execute("PRAGMA synchronous = NORMAL", on: handle)
+    }
+}
+
+/// A row copied out of its statement, for SQLKit's by-name decoding.
+private struct SQLiteValuesRow: SQLRow {
+    let names: [String]
+    let values: [SQLiteData]
+
+    var allColumns: [String] { self.names }
+
+    func contains(column: String) -> Bool { self.names.contains(column) }
+
+    func decodeNil(column: String) throws -> Bool {
+        guard let index = self.names.firstIndex(of: column) else { return true }
+        return self.values[index] == .null
+    }
+
+    func decode<D: Decodable>(column: String, as: D.Type) throws -> D {
+        guard let index = self.names.firstIndex(of: column) else {
+            throw StorageError.corruptRow("no column \(column) in the result")
+        }
+        return try SQLiteDataDecoder().decode(D.self, from: self.values[index])
+    }
+}
