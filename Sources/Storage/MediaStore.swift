@@ -30,7 +30,7 @@ package struct LocalMediaStore: MediaStore {
     /// A new unguessable key: two levels of folders and 128 random bits.
     package static func newKey(extension ext: String) -> String {
         let bytes = (0..<16).map { _ in UInt8.random(in: 0...255) }
-        let hex = bytes.map { String(format: "%02x", $0) }.joined()
+        let hex = bytes.lowercaseHex
         return "\(hex.prefix(2))/\(hex.dropFirst(2).prefix(2))/\(hex).\(ext)"
     }
 

@@ -1,3 +1,4 @@
+import Core
 import Crypto
 import Foundation
 
@@ -12,7 +13,7 @@ package enum Secrets {
 
     /// Lowercase hex SHA-256: what is stored for a token so a database leak gives no usable credential.
     package static func sha256Hex(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(text.utf8)).lowercaseHex
     }
 
     /// Base64url without padding (RFC 7636's encoding of the PKCE challenge).

@@ -1,0 +1,17 @@
+extension Sequence<UInt8> {
+    /// The bytes as lowercase hexadecimal, two digits each (token hashes, file keys).
+    ///
+    /// Written out by hand: `String(format: "%02x")` per byte measured at 4 % of an authenticated request.
+    package var lowercaseHex: String {
+        let digits: StaticString = "0123456789abcdef"
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(self.underestimatedCount * 2)
+        digits.withUTF8Buffer { table in
+            for byte in self {
+                utf8.append(table[Int(byte >> 4)])
+                utf8.append(table[Int(byte & 0x0F)])
+            }
+        }
+        return String(decoding: utf8, as: UTF8.self)
+    }
+}
