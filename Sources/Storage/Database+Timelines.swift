@@ -43,15 +43,24 @@ extension DBSession {
         try await self.insertIntoHomeFeeds(status, of: [author])
     }
 
-    /// Which of `accounts` have the status in their home feed (who a streamed `update` is for).
+    /// Leaves out home-feed rows (`h`) whose author is in one of the feed owner's exclusive lists: those
+    /// posts are read in the list, not at home.
+    private static let outsideExclusiveLists = """
+        NOT EXISTS (
+            SELECT 1 FROM lists l JOIN list_accounts la ON la.list_id = l.id JOIN statuses s ON s.account_id = la.account_id
+            WHERE l.account_id = h.account_id AND l.exclusive = TRUE AND s.id = h.status_id
+        )
+        """
+
+    /// Which of `accounts` read the status at home (who a streamed `update` is for): as `homeFeed` reads.
     package func homeFeedHolders(of status: Status.ID, among accounts: [Account.ID]) async throws -> Set<Account.ID> {
         guard !accounts.isEmpty else { return [] }
-        return Set(
-            try await self.sql.select().column("account_id").from("home_feed")
-                .where("status_id", .equal, status.rawValue)
-                .where("account_id", .in, accounts.map(\.rawValue))
-                .all().map { Account.ID(try $0.decode(column: "account_id", as: Int64.self)) }
-        )
+        let query: SQLQueryString = """
+            SELECT h.account_id FROM home_feed h
+            WHERE h.status_id = \(bind: status.rawValue) AND h.account_id IN (\(binds: accounts.map(\.rawValue)))
+            AND \(unsafeRaw: Self.outsideExclusiveLists)
+            """
+        return Set(try await self.rows(query) { Account.ID(try $0.int64(0)) })
     }
 
     /// Puts a status in the home feeds of these (local) accounts.
@@ -79,13 +88,9 @@ extension DBSession {
     /// A page of status ids from an account's home feed, newest first: one range scan of the primary key, without
     /// the posts of members of the account's exclusive lists.
     package func homeFeed(of account: Account.ID, page: PageRequest) async throws -> [Status.ID] {
-        // Members of the account's exclusive lists are read in their lists, not at home.
         let query: SQLQueryString = """
             SELECT status_id FROM home_feed h WHERE h.account_id = \(bind: account.rawValue)
-            AND NOT EXISTS (
-                SELECT 1 FROM lists l JOIN list_accounts la ON la.list_id = l.id JOIN statuses s ON s.account_id = la.account_id
-                WHERE l.account_id = \(bind: account.rawValue) AND l.exclusive = TRUE AND s.id = h.status_id
-            )
+            AND \(unsafeRaw: Self.outsideExclusiveLists)
             """
         let rows = try await self.sql.raw(Self.paged(query, column: "status_id", page: page)).all()
         return try Self.ordered(rows, page: page).map { Status.ID(try $0.decode(column: "status_id", as: Int64.self)) }

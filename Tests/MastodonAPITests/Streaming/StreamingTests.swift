@@ -111,6 +111,46 @@ import Testing
     }
 
     @Test(
+        "members of an exclusive list stream to the list, not to home, as the home timeline reads",
+        arguments: TestDatabase.available
+    )
+    func exclusiveListLeavesHome(db: TestDatabase) async throws {
+        try await TestApp.run(db) { t in
+            let alice = try await t.user("alice")
+            let bob = try await t.user("bob")
+            let carol = try await t.user("carol")
+            try await t.client { client in
+                let api = SocialAPI(client)
+                try await api.follow(alice.token, bob.id)
+                try await api.follow(alice.token, carol.id)
+                let list = try await api.list(alice.token, "Bob", [("exclusive", "true")])
+                try await api.addToList(alice.token, list, [bob.id])
+                let listID = try #require(Int64(list))
+                let (home, homeStream) = await t.processor.streams.subscribe(
+                    viewer: Account.ID(alice.id),
+                    streams: [.user]
+                )
+                let (listen, listStream) = await t.processor.streams.subscribe(
+                    viewer: Account.ID(alice.id),
+                    streams: [.list(listID)]
+                )
+                var homeMessages = homeStream.makeAsyncIterator()
+                var listMessages = listStream.makeAsyncIterator()
+                _ = try await api.status(bob.token, "bob, for the list only")
+                _ = try await api.status(carol.token, "carol, at home")
+                #expect(Self.statusText(await Self.next(&listMessages)) == "bob, for the list only")
+                #expect(Self.statusText(await Self.next(&homeMessages)) == "carol, at home")
+                let timeline = try await api.get("/api/v1/timelines/home", alice.token)
+                let texts = timeline.jsonArray.compactMap { $0["content"] as? String }
+                #expect(texts.count == 1)
+                #expect(texts.first?.contains("carol, at home") == true)
+                await t.processor.streams.unsubscribe(home)
+                await t.processor.streams.unsubscribe(listen)
+            }
+        }
+    }
+
+    @Test(
         "a list stream gets its members' posts (by its replies policy) and only its owner may listen",
         arguments: TestDatabase.available
     )
