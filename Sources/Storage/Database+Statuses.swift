@@ -202,31 +202,26 @@ extension DBSession {
     /// Mentioned accounts of each status.
     package func mentions(of statusIDs: [Status.ID]) async throws -> [Status.ID: [Account.ID]] {
         guard !statusIDs.isEmpty else { return [:] }
-        let rows = try await self.sql.select().column("status_id").column("account_id").from("mentions")
-            .where("status_id", .in, statusIDs.map(\.rawValue)).all()
+        let rows = try await self.rows(
+            "SELECT status_id, account_id FROM mentions WHERE status_id IN (\(binds: statusIDs.map(\.rawValue)))"
+        ) { (Status.ID(try $0.int64(0)), Account.ID(try $0.int64(1))) }
         var result: [Status.ID: [Account.ID]] = [:]
-        for row in rows {
-            let status = Status.ID(try row.decode(column: "status_id", as: Int64.self))
-            result[status, default: []].append(Account.ID(try row.decode(column: "account_id", as: Int64.self)))
-        }
+        for (status, account) in rows { result[status, default: []].append(account) }
         return result
     }
 
     /// Tag names of each status.
     package func tags(of statusIDs: [Status.ID]) async throws -> [Status.ID: [String]] {
         guard !statusIDs.isEmpty else { return [:] }
-        let rows = try await self.sql.raw(
+        let rows = try await self.rows(
             """
-            SELECT st.status_id AS status_id, t.name AS name FROM status_tags st JOIN tags t ON t.id = st.tag_id
+            SELECT st.status_id, t.name FROM status_tags st JOIN tags t ON t.id = st.tag_id
             WHERE st.status_id IN (\(binds: statusIDs.map(\.rawValue)))
             ORDER BY t.name
             """
-        ).all()
+        ) { (Status.ID(try $0.int64(0)), try $0.string(1)) }
         var result: [Status.ID: [String]] = [:]
-        for row in rows {
-            let status = Status.ID(try row.decode(column: "status_id", as: Int64.self))
-            result[status, default: []].append(try row.decode(column: "name", as: String.self))
-        }
+        for (status, name) in rows { result[status, default: []].append(name) }
         return result
     }
 

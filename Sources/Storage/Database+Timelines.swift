@@ -92,8 +92,7 @@ extension DBSession {
             SELECT status_id FROM home_feed h WHERE h.account_id = \(bind: account.rawValue)
             AND \(unsafeRaw: Self.outsideExclusiveLists)
             """
-        let rows = try await self.sql.raw(Self.paged(query, column: "status_id", page: page)).all()
-        return try Self.ordered(rows, page: page).map { Status.ID(try $0.decode(column: "status_id", as: Int64.self)) }
+        return try await self.statusIDPage(query, column: "status_id", page: page)
     }
 
     /// A page of public, non-reblog status ids (the public timelines), newest first.
@@ -104,8 +103,14 @@ extension DBSession {
         case .local: query.appendLiteral(" AND local = TRUE")
         case .remote: query.appendLiteral(" AND local = FALSE")
         }
-        let rows = try await self.sql.raw(Self.paged(query, column: "id", page: page)).all()
-        return try Self.ordered(rows, page: page).map { Status.ID(try $0.decode(column: "id", as: Int64.self)) }
+        return try await self.statusIDPage(query, column: "id", page: page)
+    }
+
+    /// A page of the status ids `base` selects (as its only column, `column`), newest first; `base` ends in
+    /// a WHERE clause that `paged` extends.
+    func statusIDPage(_ base: SQLQueryString, column: String, page: PageRequest) async throws -> [Status.ID] {
+        let ids = try await self.rows(Self.paged(base, column: column, page: page)) { Status.ID(try $0.int64(0)) }
+        return Self.ordered(ids, page: page)
     }
 
     /// A page of public statuses with a tag (any of `any`, all of `all`, none of `none`), newest first.
@@ -138,8 +143,7 @@ extension DBSession {
             query.appendInterpolation(binds: none.map { $0.lowercased() })
             query.appendLiteral("))")
         }
-        let rows = try await self.sql.raw(Self.paged(query, column: "s.id", page: page)).all()
-        return try Self.ordered(rows, page: page).map { Status.ID(try $0.decode(column: "id", as: Int64.self)) }
+        return try await self.statusIDPage(query, column: "s.id", page: page)
     }
 
     /// Options of `GET /api/v1/accounts/:id/statuses`.
@@ -184,7 +188,6 @@ extension DBSession {
             query.appendInterpolation(bind: tag.lowercased())
             query.appendLiteral(")")
         }
-        let rows = try await self.sql.raw(Self.paged(query, column: "s.id", page: page)).all()
-        return try Self.ordered(rows, page: page).map { Status.ID(try $0.decode(column: "id", as: Int64.self)) }
+        return try await self.statusIDPage(query, column: "s.id", page: page)
     }
 }
