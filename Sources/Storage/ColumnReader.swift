@@ -117,6 +117,10 @@ extension DBSession {
             }
             return results
         case .postgres(let connection, let logger):
+            if logger.logLevel <= .debug {
+                // As SQLKit logs the queries it runs (SQLite's are logged by `SQLiteHandle`).
+                logger.debug("Executing query", metadata: ["sql": "\(serializer.sql)", "binds": "\(serializer.binds)"])
+            }
             var bindings = PostgresBindings(capacity: serializer.binds.count)
             for bind in serializer.binds { try Self.append(bind, to: &bindings) }
             var results: [T] = []
