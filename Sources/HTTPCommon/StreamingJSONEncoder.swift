@@ -21,14 +21,18 @@ package enum StreamingJSONEncoder {
 
 /// The writer behind `StreamingJSONEncoder`: one per document, and the `Encoder` for every value in it.
 /// The hottest entities skip the `Codable` containers and write their members through `object(_:)`.
+///
+/// Its state is marked `@exclusivity(unchecked)`: a writer belongs to one document on one task, and its
+/// accesses never overlap, but the runtime's check of each access to a class's property (taken on every
+/// byte appended) measured at 5 % of a timeline request's CPU.
 package final class JSONStreamWriter: Encoder {
-    private(set) var bytes: [UInt8] = []
+    @exclusivity(unchecked) private(set) var bytes: [UInt8] = []
     /// The closing byte of each open object or array, innermost last.
-    private var closers: [UInt8] = []
+    @exclusivity(unchecked) private var closers: [UInt8] = []
     /// How many members each open container holds so far (to place the commas).
-    private var counts: [Int] = []
+    @exclusivity(unchecked) private var counts: [Int] = []
     /// A value was asked for and nothing of it is written yet.
-    private var pending = false
+    @exclusivity(unchecked) private var pending = false
 
     package var codingPath: [any CodingKey] { [] }
     package var userInfo: [CodingUserInfoKey: Any] { [:] }
