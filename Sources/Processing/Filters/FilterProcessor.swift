@@ -150,29 +150,33 @@ package struct FilterProcessor: Sendable {
         try await self.context.db.transaction { try await $0.deleteFilter(filter.id) }
     }
 
-    /// Marks what matched on each view and drops the views a `hide` filter matches.
-    package func apply(_ views: [StatusView], for viewer: Account.ID?, in context: ContentFilter.Context) async throws
-        -> [StatusView]
+    /// Marks what matched on each view and drops the views a `hide` filter matches. The views are changed
+    /// in place: copying one costs a retain of each of its many references.
+    package func apply(_ views: consuming [StatusView], for viewer: Account.ID?, in context: ContentFilter.Context)
+        async throws -> [StatusView]
     {
         guard let viewer, !views.isEmpty else { return views }
         let filters = try await self.context.db.read { try await $0.filters(of: viewer, activeOnly: true) }
             .filter { $0.contexts.contains(context) }
-        return views.compactMap { view in
-            var view = view
-            let target = view.reblog ?? view
-            let text = Self.plainText(target.status) + "\n" + target.status.spoilerText
+        var hidden = false
+        for index in views.indices {
             var matches: [FilterMatch] = []
-            for filter in filters {
-                let keywords = filter.matches(in: text)
-                let statuses = filter.statuses.filter { $0.statusID == target.status.id.rawValue }.map { String($0.id) }
-                if !keywords.isEmpty || !statuses.isEmpty {
-                    matches.append(FilterMatch(filter: filter, keywordMatches: keywords, statusMatches: statuses))
+            if !filters.isEmpty {
+                let target = views[index].reblog?.status ?? views[index].status
+                let text = Self.plainText(target) + "\n" + target.spoilerText
+                for filter in filters {
+                    let keywords = filter.matches(in: text)
+                    let statuses = filter.statuses.filter { $0.statusID == target.id.rawValue }.map { String($0.id) }
+                    if !keywords.isEmpty || !statuses.isEmpty {
+                        matches.append(FilterMatch(filter: filter, keywordMatches: keywords, statusMatches: statuses))
+                    }
                 }
+                hidden = hidden || matches.contains { $0.filter.action == .hide }
             }
-            if matches.contains(where: { $0.filter.action == .hide }) { return nil }
-            view.filtered = matches
-            return view
+            views[index].filtered = matches
         }
+        if hidden { views.removeAll { $0.filtered?.contains { $0.filter.action == .hide } ?? false } }
+        return views
     }
 
     /// The words of a status: its source text, or its HTML without tags.

@@ -111,7 +111,7 @@ package struct TimelineProcessor: Sendable {
         filterContext: ContentFilter.Context? = nil
     ) async throws -> Page<StatusView> {
         var views = try await self.hydrator.views(ids, for: viewer, timeline: timeline)
-        if let filterContext { views = try await self.filters.apply(views, for: viewer, in: filterContext) }
+        if let filterContext { views = try await self.filters.apply(consume views, for: viewer, in: filterContext) }
         return Page(items: views, newestID: ids.first?.rawValue, oldestID: ids.last?.rawValue)
     }
 }
