@@ -25,6 +25,14 @@ package struct MastodonJSONEncoder: ResponseEncoder {
     /// Written out with integer arithmetic (days to civil date, after Howard Hinnant's algorithm): the
     /// `Calendar` and `String(format:)` route cost a quarter of all JSON encoding on a timeline.
     package static func timestamp(_ date: Date) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        Self.appendTimestamp(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the `timestamp(_:)` of `date` to `bytes` (without quotes).
+    package static func appendTimestamp(_ date: Date, to bytes: inout [UInt8]) {
         let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let (seconds, fraction) = millis.quotientAndRemainder(dividingBy: 1000)
         let (daysRaw, secondOfDay) = seconds.quotientAndRemainder(dividingBy: 86_400)
@@ -49,8 +57,6 @@ package struct MastodonJSONEncoder: ResponseEncoder {
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
 
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(24)
         func digits(_ value: Int64, _ count: Int) {
             var divisor: Int64 = 1
             for _ in 1..<count { divisor *= 10 }
@@ -75,7 +81,6 @@ package struct MastodonJSONEncoder: ResponseEncoder {
         bytes.append(UInt8(ascii: "."))
         digits(milli, 3)
         bytes.append(UInt8(ascii: "Z"))
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses an ISO 8601 date-time as clients send it: `Z`, `+00:00` or `+0000`, with or without fractions.

@@ -79,6 +79,39 @@ import Testing
         }
     }
 
+    /// Writes itself straight into the document's bytes, as statuses and accounts do.
+    struct Direct: Encodable {
+        var id: Int64
+        var name: String?
+        var when: Date?
+        var leaves: [Leaf]
+        var inner: [Direct]
+
+        func encode(to encoder: any Encoder) throws {
+            try JSONStreamWriter.writing(self, to: encoder).direct { try self.write(to: &$0) }
+        }
+
+        func write(to out: inout JSONDirectWriter) throws {
+            out.openObject()
+            out.member("id", id: self.id)
+            out.member("name", self.name)
+            out.member("when", self.when)
+            out.member("count", self.leaves.count)
+            out.member("flag", self.leaves.isEmpty)
+            try out.member("leaves", self.leaves)
+            out.key("first")
+            if let first = self.leaves.first { try out.value(first) } else { out.null() }
+            out.key("inner")
+            out.openArray()
+            for inner in self.inner {
+                out.element()
+                try inner.write(to: &out)
+            }
+            out.closeArray()
+            out.closeObject()
+        }
+    }
+
     static func tree(depth: Int) -> Tree {
         Tree(
             id: "\(depth)",
@@ -174,6 +207,31 @@ import Testing
                 + #"{"x":{"name":"n","count":7,"when":"1970-01-01T00:00:01.000Z","leaves":["#
                 + leafJSON + "," + leafJSON + #"],"first":"# + leafJSON + #","flag":true}}]"#
         )
+    }
+
+    @Test("values written straight into the bytes nest inside Codable containers and hold Codable values")
+    func direct() throws {
+        let leaf = Leaf(text: "q\"\n", number: 3, optional: "o", nullable: nil, flag: true)
+        let empty = Direct(id: 0, name: nil, when: nil, leaves: [], inner: [])
+        let full = Direct(
+            id: -42,
+            name: "é\\✓",
+            when: Date(timeIntervalSince1970: 86_400.25),
+            leaves: [leaf, leaf],
+            inner: [empty, empty]
+        )
+        let leafJSON = #"{"text":"q\"\n","number":3,"optional":"o","nullable":null,"flag":true}"#
+        let emptyJSON = #"{"id":"0","name":null,"when":null,"count":0,"flag":true,"leaves":[],"first":null,"inner":[]}"#
+        let fullJSON =
+            #"{"id":"-42","name":"é\\✓","when":"1970-01-02T00:00:00.250Z","count":2,"flag":false,"leaves":["#
+            + leafJSON + "," + leafJSON + #"],"first":"# + leafJSON + #","inner":["# + emptyJSON + "," + emptyJSON
+            + "]}"
+        #expect(
+            try Self.streamed([["a": empty], ["a": full]]) == #"[{"a":"# + emptyJSON + #"},{"a":"# + fullJSON + "}]"
+        )
+        #expect(try Self.streamed(full) == fullJSON)
+        #expect(try Self.parsed(Self.streamed([full, empty])) != nil)
+        #expect(throws: EncodingError.self) { try MastodonJSONEncoder.make().encode(full) }
     }
 
     @Test("a value that writes its members by hand refuses other encoders with an error")

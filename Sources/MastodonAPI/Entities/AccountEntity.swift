@@ -47,133 +47,101 @@ struct AccountEntity: ResponseEncodable, Sendable {
         let highlighted: Bool
     }
 
-    let id: String
-    let username: String
-    let acct: String
-    let displayName: String
-    let locked: Bool
-    let bot: Bool
-    let discoverable: Bool
-    let indexable: Bool
-    let group: Bool
-    let createdAt: Date
-    let note: String
-    let url: String
-    let uri: String
-    let avatar: String
-    let avatarStatic: String
-    let header: String
-    let headerStatic: String
-    let followersCount: Int
-    let followingCount: Int
-    let statusesCount: Int
-    @Nullable var lastStatusAt: String?
-    let hideCollections: Bool
-    let noindex: Bool
-    let emojis: [String]
-    let roles: [RoleEntity]
-    let fields: [FieldEntity]
-    var source: SourceEntity?
-    var role: RoleEntity?
-    /// The account it moved to; absent when it did not move (as Mastodon leaves it out).
-    var moved: MovedEntity?
-
-    /// Boxes the new account of a moved one (a struct cannot hold itself).
-    final class MovedEntity: Encodable, Sendable {
-        let account: AccountEntity
-        init(_ account: AccountEntity) { self.account = account }
-        func encode(to encoder: any Encoder) throws { try self.account.encode(to: encoder) }
-    }
+    let view: AccountView
 
     init(_ view: AccountView) {
-        let account = view.account
-        self.id = account.id.description
-        self.username = account.username
-        self.acct = account.acct
-        self.displayName = account.displayName
-        self.locked = account.locked
-        self.bot = account.bot
-        self.discoverable = account.discoverable
-        self.indexable = account.indexable
-        self.group = false
-        // Mastodon rounds account creation down to the day.
-        self.createdAt = Date(
-            timeIntervalSince1970: (account.createdAt.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
-        )
-        self.note = account.noteHTML
-        self.url = view.profileURL
-        self.uri = account.uri
-        self.avatar = view.avatarURL
-        self.avatarStatic = view.avatarURL
-        self.header = view.headerURL
-        self.headerStatic = view.headerURL
-        self.followersCount = account.hideCollections && view.user == nil ? 0 : account.followersCount
-        self.followingCount = account.hideCollections && view.user == nil ? 0 : account.followingCount
-        self.statusesCount = account.statusesCount
-        self.lastStatusAt = account.lastStatusAt.map { String(MastodonJSONEncoder.timestamp($0).prefix(10)) }
-        self.hideCollections = account.hideCollections
-        self.noindex = !account.indexable
-        self.emojis = []
-        self.roles = []
-        self.fields = account.fields.map { FieldEntity(name: $0.name, value: $0.valueHTML, verifiedAt: $0.verifiedAt) }
-        self.moved = view.movedTo.map { MovedEntity(AccountEntity($0.view)) }
-        if let user = view.user {
-            self.source = SourceEntity(
-                privacy: user.settings.defaultVisibility.rawValue,
-                sensitive: user.settings.defaultSensitive,
-                language: user.settings.defaultLanguage,
-                note: account.note,
-                fields: account.fields.map { FieldEntity(name: $0.name, value: $0.value, verifiedAt: $0.verifiedAt) },
-                followRequestsCount: view.followRequestsCount,
-                hideCollections: account.hideCollections,
-                discoverable: account.discoverable,
-                indexable: account.indexable,
-                attributionDomains: []
-            )
-            self.role = RoleEntity(
-                id: user.role == .user ? "-99" : user.role == .moderator ? "2" : "3",
-                name: user.role == .user ? "" : user.role.rawValue.capitalized,
-                color: "",
-                permissions: user.role == .admin ? "1" : user.role == .moderator ? "1308" : "65536",
-                highlighted: user.role != .user
-            )
-        }
+        self.view = view
     }
 
-    /// Written member by member, not through `Codable` containers: every status carries one.
+    /// Written straight from the view into the document's bytes, as statuses are: every status carries one.
     func encode(to encoder: any Encoder) throws {
-        try JSONStreamWriter.writing(self, to: encoder).object { o in
-            o.string("id", self.id)
-            o.string("username", self.username)
-            o.string("acct", self.acct)
-            o.string("display_name", self.displayName)
-            o.bool("locked", self.locked)
-            o.bool("bot", self.bot)
-            o.bool("discoverable", self.discoverable)
-            o.bool("indexable", self.indexable)
-            o.bool("group", self.group)
-            o.date("created_at", self.createdAt)
-            o.string("note", self.note)
-            o.string("url", self.url)
-            o.string("uri", self.uri)
-            o.string("avatar", self.avatar)
-            o.string("avatar_static", self.avatarStatic)
-            o.string("header", self.header)
-            o.string("header_static", self.headerStatic)
-            o.int("followers_count", self.followersCount)
-            o.int("following_count", self.followingCount)
-            o.int("statuses_count", self.statusesCount)
-            o.string("last_status_at", self.lastStatusAt)
-            o.bool("hide_collections", self.hideCollections)
-            o.bool("noindex", self.noindex)
-            try o.array("emojis", self.emojis)
-            try o.array("roles", self.roles)
-            try o.array("fields", self.fields)
-            // The owner's extras, and `moved` only for an account that moved (as Mastodon leaves it out).
-            if let source = self.source { try o.value("source", source) }
-            if let role = self.role { try o.value("role", role) }
-            if let moved = self.moved { try o.value("moved", moved) }
+        try JSONStreamWriter.writing(self, to: encoder).direct { try self.write(to: &$0) }
+    }
+
+    func write(to out: inout JSONDirectWriter) throws {
+        let view = self.view
+        let account = view.account
+        // Counts hidden from everyone but the owner when the account hides its collections.
+        let hidesCounts = account.hideCollections && view.user == nil
+        out.openObject()
+        out.member("id", id: account.id.rawValue)
+        out.member("username", account.username)
+        out.member("acct", account.acct)
+        out.member("display_name", account.displayName)
+        out.member("locked", account.locked)
+        out.member("bot", account.bot)
+        out.member("discoverable", account.discoverable)
+        out.member("indexable", account.indexable)
+        out.member("group", false)
+        // Mastodon rounds account creation down to the day.
+        let day = (account.createdAt.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
+        out.member("created_at", Date(timeIntervalSince1970: day))
+        out.member("note", account.noteHTML)
+        out.member("url", view.profileURL)
+        out.member("uri", account.uri)
+        out.member("avatar", view.avatarURL)
+        out.member("avatar_static", view.avatarURL)
+        out.member("header", view.headerURL)
+        out.member("header_static", view.headerURL)
+        out.member("followers_count", hidesCounts ? 0 : account.followersCount)
+        out.member("following_count", hidesCounts ? 0 : account.followingCount)
+        out.member("statuses_count", account.statusesCount)
+        // A day, not a time.
+        out.member("last_status_at", account.lastStatusAt.map { String(MastodonJSONEncoder.timestamp($0).prefix(10)) })
+        out.member("hide_collections", account.hideCollections)
+        out.member("noindex", !account.indexable)
+        out.key("emojis")
+        out.openArray()
+        out.closeArray()
+        out.key("roles")
+        out.openArray()
+        out.closeArray()
+        out.key("fields")
+        out.openArray()
+        for field in account.fields {
+            out.element()
+            out.openObject()
+            out.member("name", field.name)
+            out.member("value", field.valueHTML)
+            out.member("verified_at", field.verifiedAt)
+            out.closeObject()
         }
+        out.closeArray()
+        // The owner's extras, and `moved` only for an account that moved (as Mastodon leaves it out).
+        if let user = view.user {
+            out.key("source")
+            try out.value(
+                SourceEntity(
+                    privacy: user.settings.defaultVisibility.rawValue,
+                    sensitive: user.settings.defaultSensitive,
+                    language: user.settings.defaultLanguage,
+                    note: account.note,
+                    fields: account.fields.map {
+                        FieldEntity(name: $0.name, value: $0.value, verifiedAt: $0.verifiedAt)
+                    },
+                    followRequestsCount: view.followRequestsCount,
+                    hideCollections: account.hideCollections,
+                    discoverable: account.discoverable,
+                    indexable: account.indexable,
+                    attributionDomains: []
+                )
+            )
+            out.key("role")
+            try out.value(
+                RoleEntity(
+                    id: user.role == .user ? "-99" : user.role == .moderator ? "2" : "3",
+                    name: user.role == .user ? "" : user.role.rawValue.capitalized,
+                    color: "",
+                    permissions: user.role == .admin ? "1" : user.role == .moderator ? "1308" : "65536",
+                    highlighted: user.role != .user
+                )
+            )
+        }
+        if let moved = view.movedTo {
+            out.key("moved")
+            try AccountEntity(moved.view).write(to: &out)
+        }
+        out.closeObject()
     }
 }
 
