@@ -107,7 +107,7 @@ extension DBSession {
         func restrict(_ query: inout SQLQueryString, column: String) {
             guard let accounts else { return }
             query.appendLiteral(" AND \(column) IN (")
-            query.appendInterpolation(binds: accounts.map(\.rawValue))
+            query.appendInterpolation(ids: accounts.map(\.rawValue))
             query.appendLiteral(")")
         }
         var query = SQLQueryString(

@@ -30,10 +30,10 @@ extension DBSession {
         guard !filters.isEmpty else { return [] }
         let ids = filters.map(\.id.rawValue)
         let keywordRows = try await self.sql.raw(
-            "SELECT * FROM filter_keywords WHERE filter_id IN (\(binds: ids)) ORDER BY id"
+            "SELECT * FROM filter_keywords WHERE filter_id IN (\(ids: ids)) ORDER BY id"
         ).all()
         let statusRows = try await self.sql.raw(
-            "SELECT * FROM filter_statuses WHERE filter_id IN (\(binds: ids)) ORDER BY id"
+            "SELECT * FROM filter_statuses WHERE filter_id IN (\(ids: ids)) ORDER BY id"
         ).all()
         var index: [Int64: Int] = [:]
         for (position, filter) in filters.enumerated() { index[filter.id.rawValue] = position }

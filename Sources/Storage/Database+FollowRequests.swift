@@ -51,7 +51,7 @@ extension DBSession {
         let (mine, theirs) = outgoing ? ("account_id", "target_account_id") : ("target_account_id", "account_id")
         let rows = try await self.sql.select().column(SQLColumn(theirs)).from("follow_requests")
             .where(SQLColumn(mine), .equal, SQLBind(account.rawValue))
-            .where(SQLColumn(theirs), .in, SQLBind.group(others.map(\.rawValue))).all()
+            .where(SQLColumn(theirs), .in, SQLIntegerList.group(others.map(\.rawValue))).all()
         return Set(try rows.map { Account.ID(try $0.decode(column: theirs, as: Int64.self)) })
     }
 

@@ -107,7 +107,7 @@ extension DBSession {
         guard !targets.isEmpty else { return [:] }
         let rows = try await self.sql.select().column("*").from("follows")
             .where("account_id", .equal, account.rawValue)
-            .where("target_account_id", .in, targets.map(\.rawValue)).all()
+            .where(SQLColumn("target_account_id"), .in, SQLIntegerList.group(targets.map(\.rawValue))).all()
         var result: [Account.ID: Follow] = [:]
         for row in rows {
             let follow = try row.decode(model: FollowRow.self).follow()
@@ -121,7 +121,7 @@ extension DBSession {
         guard !accounts.isEmpty else { return [] }
         let rows = try await self.sql.select().column("account_id").from("follows")
             .where("target_account_id", .equal, target.rawValue)
-            .where("account_id", .in, accounts.map(\.rawValue)).all()
+            .where(SQLColumn("account_id"), .in, SQLIntegerList.group(accounts.map(\.rawValue))).all()
         return Set(try rows.map { Account.ID(try $0.decode(column: "account_id", as: Int64.self)) })
     }
 

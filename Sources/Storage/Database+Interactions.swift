@@ -67,23 +67,21 @@ extension DBSession {
         guard !statuses.isEmpty else { return Interactions() }
         let me = account.rawValue
         let ids = statuses.map(\.rawValue)
-        // An empty IN list is not valid SQL; 0 is never an id.
-        func list(_ values: [Int64]) -> [Int64] { values.isEmpty ? [0] : values }
         let rows = try await self.rows(
             """
-            SELECT 'f', status_id FROM favourites WHERE account_id = \(bind: me) AND status_id IN (\(binds: ids))
+            SELECT 'f', status_id FROM favourites WHERE account_id = \(bind: me) AND status_id IN (\(ids: ids))
             UNION ALL
-            SELECT 'r', reblog_of_id FROM statuses WHERE account_id = \(bind: me) AND reblog_of_id IN (\(binds: ids))
+            SELECT 'r', reblog_of_id FROM statuses WHERE account_id = \(bind: me) AND reblog_of_id IN (\(ids: ids))
             UNION ALL
-            SELECT 'b', status_id FROM bookmarks WHERE account_id = \(bind: me) AND status_id IN (\(binds: ids))
+            SELECT 'b', status_id FROM bookmarks WHERE account_id = \(bind: me) AND status_id IN (\(ids: ids))
             UNION ALL
             SELECT 'm', conversation_id FROM status_mutes
-            WHERE account_id = \(bind: me) AND conversation_id IN (\(binds: list(threads.map(\.rawValue))))
+            WHERE account_id = \(bind: me) AND conversation_id IN (\(ids: threads.map(\.rawValue)))
             UNION ALL
             SELECT 'F', target_account_id FROM follows
-            WHERE account_id = \(bind: me) AND target_account_id IN (\(binds: list(authors.map(\.rawValue))))
+            WHERE account_id = \(bind: me) AND target_account_id IN (\(ids: authors.map(\.rawValue)))
             UNION ALL
-            SELECT 'p', status_id FROM status_pins WHERE status_id IN (\(binds: list(own.map(\.rawValue))))
+            SELECT 'p', status_id FROM status_pins WHERE status_id IN (\(ids: own.map(\.rawValue)))
             """
         ) { (try $0.string(0), try $0.int64(1)) }
         var result = Interactions()

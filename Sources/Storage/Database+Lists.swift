@@ -79,7 +79,7 @@ extension DBSession {
         var query = SQLQueryString("DELETE FROM list_accounts WHERE list_id = ")
         query.appendInterpolation(bind: list.rawValue)
         query.appendLiteral(" AND account_id IN (")
-        query.appendInterpolation(binds: accounts.map(\.rawValue))
+        query.appendInterpolation(ids: accounts.map(\.rawValue))
         query.appendLiteral(")")
         try await self.sql.raw(query).run()
     }

@@ -132,7 +132,7 @@ extension DBSession {
     package func media(ids: [MediaAttachment.ID]) async throws -> [MediaAttachment] {
         guard !ids.isEmpty else { return [] }
         return try await self.sql.select().column("*").from("media_attachments")
-            .where("id", .in, ids.map(\.rawValue))
+            .where(SQLColumn("id"), .in, SQLIntegerList.group(ids.map(\.rawValue)))
             .all().map { try $0.decode(model: MediaAttachmentRow.self).attachment }
     }
 
@@ -140,7 +140,7 @@ extension DBSession {
     package func media(of statuses: [Status.ID]) async throws -> [Status.ID: [MediaAttachment]] {
         guard !statuses.isEmpty else { return [:] }
         let rows = try await self.sql.select().column("*").from("media_attachments")
-            .where("status_id", .in, statuses.map(\.rawValue))
+            .where(SQLColumn("status_id"), .in, SQLIntegerList.group(statuses.map(\.rawValue)))
             .orderBy("id")
             .all().map { try $0.decode(model: MediaAttachmentRow.self).attachment }
         var result: [Status.ID: [MediaAttachment]] = [:]
@@ -183,7 +183,7 @@ extension DBSession {
         sql.appendInterpolation(bind: status.rawValue)
         if !ids.isEmpty {
             sql.appendLiteral(" AND id NOT IN (")
-            sql.appendInterpolation(binds: ids.map(\.rawValue))
+            sql.appendInterpolation(ids: ids.map(\.rawValue))
             sql.appendLiteral(")")
         }
         try await self.sql.raw(sql).run()
@@ -200,7 +200,7 @@ extension DBSession {
         sql.appendLiteral(" WHERE account_id = ")
         sql.appendInterpolation(bind: account.rawValue)
         sql.appendLiteral(" AND status_id IS NULL AND scheduled_status_id IS NULL AND id IN (")
-        sql.appendInterpolation(binds: ids.map(\.rawValue))
+        sql.appendInterpolation(ids: ids.map(\.rawValue))
         sql.appendLiteral(") RETURNING id")
         return try await self.sql.raw(sql).all().count
     }
@@ -221,7 +221,7 @@ extension DBSession {
         var sql = SQLQueryString(
             "UPDATE media_attachments SET file_key = '', preview_key = NULL, file_size = 0 WHERE remote_url IS NOT NULL AND id IN ("
         )
-        sql.appendInterpolation(binds: ids.map(\.rawValue))
+        sql.appendInterpolation(ids: ids.map(\.rawValue))
         sql.appendLiteral(")")
         try await self.sql.raw(sql).run()
     }

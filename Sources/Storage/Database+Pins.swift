@@ -34,7 +34,7 @@ extension DBSession {
     package func pinned(among statuses: [Status.ID]) async throws -> Set<Status.ID> {
         guard !statuses.isEmpty else { return [] }
         let rows = try await self.sql.raw(
-            "SELECT status_id FROM status_pins WHERE status_id IN (\(binds: statuses.map(\.rawValue)))"
+            "SELECT status_id FROM status_pins WHERE status_id IN (\(ids: statuses.map(\.rawValue)))"
         ).all()
         return Set(try rows.map { Status.ID(try $0.decode(column: "status_id", as: Int64.self)) })
     }
@@ -65,7 +65,7 @@ extension DBSession {
         let rows = try await self.sql.raw(
             """
             SELECT target_account_id, comment FROM account_notes WHERE account_id = \(bind: account.rawValue)
-            AND target_account_id IN (\(binds: targets.map(\.rawValue)))
+            AND target_account_id IN (\(ids: targets.map(\.rawValue)))
             """
         ).all()
         var notes: [Account.ID: String] = [:]

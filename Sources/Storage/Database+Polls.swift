@@ -20,7 +20,7 @@ extension DBSession {
     package func pollTallies(statuses: [Status.ID], viewer: Account.ID?) async throws -> [Status.ID: PollTally] {
         guard !statuses.isEmpty else { return [:] }
         let rows = try await self.sql.raw(
-            "SELECT * FROM polls WHERE status_id IN (\(binds: statuses.map(\.rawValue)))"
+            "SELECT * FROM polls WHERE status_id IN (\(ids: statuses.map(\.rawValue)))"
         ).all()
         guard !rows.isEmpty else { return [:] }
         var tallies: [Int64: PollTally] = [:]
@@ -57,7 +57,7 @@ extension DBSession {
         let ids = Array(tallies.keys)
         let votes = try await self.sql.raw(
             """
-            SELECT poll_id, choice, COUNT(*) AS n FROM poll_votes WHERE poll_id IN (\(binds: ids)) GROUP BY poll_id, choice
+            SELECT poll_id, choice, COUNT(*) AS n FROM poll_votes WHERE poll_id IN (\(ids: ids)) GROUP BY poll_id, choice
             """
         ).all()
         for row in votes {
@@ -69,7 +69,7 @@ extension DBSession {
             }
         }
         let voters = try await self.sql.raw(
-            "SELECT poll_id, COUNT(DISTINCT account_id) AS n FROM poll_votes WHERE poll_id IN (\(binds: ids)) GROUP BY poll_id"
+            "SELECT poll_id, COUNT(DISTINCT account_id) AS n FROM poll_votes WHERE poll_id IN (\(ids: ids)) GROUP BY poll_id"
         ).all()
         for row in voters {
             tallies[try row.decode(column: "poll_id", as: Int64.self)]?.voters = try row.decode(
@@ -81,7 +81,7 @@ extension DBSession {
             let own = try await self.sql.raw(
                 """
                 SELECT poll_id, choice FROM poll_votes WHERE account_id = \(bind: viewer.rawValue)
-                AND poll_id IN (\(binds: ids)) ORDER BY choice
+                AND poll_id IN (\(ids: ids)) ORDER BY choice
                 """
             ).all()
             for row in own {

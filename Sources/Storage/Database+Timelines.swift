@@ -57,7 +57,7 @@ extension DBSession {
         guard !accounts.isEmpty else { return [] }
         let query: SQLQueryString = """
             SELECT h.account_id FROM home_feed h
-            WHERE h.status_id = \(bind: status.rawValue) AND h.account_id IN (\(binds: accounts.map(\.rawValue)))
+            WHERE h.status_id = \(bind: status.rawValue) AND h.account_id IN (\(ids: accounts.map(\.rawValue)))
             AND \(unsafeRaw: Self.outsideExclusiveLists)
             """
         return Set(try await self.rows(query) { Account.ID(try $0.int64(0)) })

@@ -57,6 +57,30 @@ import Testing
         }
     }
 
+    @Test(
+        "id lists bound as one value: duplicates, absent and negative ids, thousands at once, and empty lists",
+        arguments: TestDatabase.available
+    )
+    func idLists(_ database: TestDatabase) async throws {
+        try await TestApp.run(database) { t in
+            let accounts = [self.makeAccount(t, "one"), self.makeAccount(t, "two"), self.makeAccount(t, "three")]
+            try await t.db.transaction { session in
+                for account in accounts { try await session.insertAccount(account) }
+            }
+            let (first, last) = (accounts[0].id, accounts[2].id)
+            let few = try await t.db.read { try await $0.accounts(ids: [first, last, first, Account.ID(-5)]) }
+            #expect(Set(few.map(\.id)) == [first, last])
+            #expect(few.count == 2)
+            let many = (1...5_000).map { Account.ID(Int64($0)) } + [last]
+            #expect(try await t.db.read { try await $0.accounts(ids: many) }.map(\.id) == [last])
+            // Empty lists in a query with others: they match nothing and break nothing.
+            let flags = try await t.db.read {
+                try await $0.interactions(of: first, with: [Status.ID(1)], threads: [], following: [], pinned: [])
+            }
+            #expect(flags.favourited.isEmpty && flags.following.isEmpty && flags.pinned.isEmpty)
+        }
+    }
+
     @Test("the same username is taken locally but free on another domain", arguments: TestDatabase.available)
     func uniqueness(_ database: TestDatabase) async throws {
         try await TestApp.run(database) { t in
