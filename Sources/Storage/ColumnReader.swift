@@ -2,6 +2,7 @@ import Logging
 import PostgresKit
 import SQLKit
 import SQLiteKit
+import Synchronization
 
 /// The connection a session runs on, for the reads that take their columns by position.
 enum SessionConnection: Sendable {
@@ -96,12 +97,27 @@ protocol PositionalRow {
 
 extension PositionalRow {
     /// `columnNames` as a SELECT list.
-    static var columnList: String { Self.columnNames.joined(separator: ", ") }
+    static var columnList: String { Self.columns(nil) }
 
     /// `columnNames` as a SELECT list qualified by a join's `alias`.
-    static func columns(_ alias: String) -> String {
-        Self.columnNames.map { "\(alias).\($0)" }.joined(separator: ", ")
+    ///
+    /// Built once per row type and alias: joining the names on every query measured at a tenth of the
+    /// CPU of a request as small as verify_credentials.
+    static func columns(_ alias: String?) -> String {
+        let key = SelectListKey(row: ObjectIdentifier(Self.self), alias: alias)
+        if let built = selectLists.withLock({ $0[key] }) { return built }
+        let built = Self.columnNames.map { name in alias.map { "\($0).\(name)" } ?? name }.joined(separator: ", ")
+        selectLists.withLock { $0[key] = built }
+        return built
     }
+}
+
+/// The SELECT lists built so far (a handful: one per row type and alias in the source).
+private let selectLists = Mutex<[SelectListKey: String]>([:])
+
+private struct SelectListKey: Hashable {
+    let row: ObjectIdentifier
+    let alias: String?
 }
 
 extension DBSession {
