@@ -89,7 +89,7 @@ package struct RequestParameters: Sendable, Equatable {
         case .number(let number) where number.rounded() == number && abs(number) < 1e15: return Int(number)
         case .string(let text) where text.isEmpty: return nil
         case .string(let text):
-            guard let number = Int(text.trimmingCharacters(in: .whitespaces)) else {
+            guard let number = Int(text.trimmingWhitespace()) else {
                 throw DomainError.validation("\(key) must be an integer")
             }
             return number

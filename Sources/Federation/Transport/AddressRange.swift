@@ -1,3 +1,5 @@
+import Core
+
 /// Why an address range or allow list could not be parsed.
 package enum AddressGuardError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidRange(String)
@@ -51,7 +53,7 @@ package struct AddressRange: Sendable, Equatable, CustomStringConvertible {
     /// entries are ignored, so an empty or blank text gives an empty list.
     package static func parseList(_ text: String) throws -> [AddressRange] {
         try text.split(separator: ",", omittingEmptySubsequences: false)
-            .map { $0.trimmingWhitespace() }
+            .map { String($0.trimmingWhitespace()) }
             .filter { !$0.isEmpty }
             .map { try AddressRange($0) }
     }
@@ -76,14 +78,5 @@ package struct AddressRange: Sendable, Equatable, CustomStringConvertible {
             let lowMask: UInt64 = prefixLength <= 64 ? 0 : prefixLength == 128 ? ~0 : ~UInt64(0) << (128 - prefixLength)
             return .v6(high & highMask, low & lowMask)
         }
-    }
-}
-
-extension StringProtocol {
-    fileprivate func trimmingWhitespace() -> String {
-        let scalars = unicodeScalars
-        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
-        return String(String.UnicodeScalarView(scalars[start...end]))
     }
 }

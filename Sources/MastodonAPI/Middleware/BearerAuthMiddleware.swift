@@ -21,7 +21,7 @@ struct BearerAuthMiddleware: RouterMiddleware {
         }
         guard
             let viewer = try await self.oauth.authenticate(
-                bearer: String(parts[1]).trimmingCharacters(in: .whitespaces)
+                bearer: String(parts[1].trimmingWhitespace())
             )
         else { throw DomainError.unauthorized("The access token is invalid") }
         var context = context
