@@ -68,7 +68,9 @@ import Testing
                 for account in accounts { try await session.insertAccount(account) }
             }
             let (first, last) = (accounts[0].id, accounts[2].id)
-            let few = try await t.db.read { try await $0.accounts(ids: [first, last, first, Account.ID(-5)]) }
+            let few = try await t.db.read {
+                try await $0.accounts(ids: [first, last, first, Account.ID(-5), Account.ID(.min), Account.ID(.max)])
+            }
             #expect(Set(few.map(\.id)) == [first, last])
             #expect(few.count == 2)
             let many = (1...5_000).map { Account.ID(Int64($0)) } + [last]
