@@ -11,9 +11,35 @@ package struct InstanceStats: Sendable, Equatable {
     package var knownDomains: Int
 }
 
-extension DBSession {
-    /// How many local users, posts and known domains there are.
+extension Database {
+    /// How many local users, posts and known domains there are. The local counts are counted on each call;
+    /// the known domains, a scan of every remote account, at most every ten minutes per process (Mastodon
+    /// caches its instance counts too, and clients ask for them on every launch).
     package func instanceStats() async throws -> InstanceStats {
+        let now = self.clock.now()
+        let cached = self.knownDomainCount.withLock { cached in
+            cached.flatMap { now.timeIntervalSince($0.countedAt) < 600 ? $0.count : nil }
+        }
+        let stats = try await self.read { session in
+            var stats = try await session.localStats()
+            if let cached {
+                stats.knownDomains = cached
+            } else {
+                stats.knownDomains = try await session.knownDomainCount()
+            }
+            return stats
+        }
+        if cached == nil {
+            let count = stats.knownDomains
+            self.knownDomainCount.withLock { $0 = (count, now) }
+        }
+        return stats
+    }
+}
+
+extension DBSession {
+    /// How many local users and posts there are (`knownDomains` left at 0).
+    func localStats() async throws -> InstanceStats {
         let users =
             try await self.sql.raw(
                 "SELECT COUNT(*) AS n FROM accounts WHERE domain IS NULL AND suspended_at IS NULL"
@@ -31,17 +57,20 @@ extension DBSession {
             try await self.sql.raw(
                 "SELECT COALESCE(SUM(statuses_count), 0) AS n FROM accounts WHERE domain IS NULL"
             ).first()?.decode(column: "n", as: Int.self) ?? 0
-        let domains =
-            try await self.sql.raw(
-                "SELECT COUNT(DISTINCT domain) AS n FROM accounts WHERE domain IS NOT NULL"
-            ).first()?.decode(column: "n", as: Int.self) ?? 0
         return InstanceStats(
             localUsers: users,
             activeMonth: try active?.decode(column: "month", as: Int.self) ?? 0,
             activeHalfYear: try active?.decode(column: "half", as: Int.self) ?? 0,
             localStatuses: statuses,
-            knownDomains: domains
+            knownDomains: 0
         )
+    }
+
+    /// How many hosts remote accounts are on.
+    func knownDomainCount() async throws -> Int {
+        try await self.sql.raw(
+            "SELECT COUNT(DISTINCT domain) AS n FROM accounts WHERE domain IS NOT NULL"
+        ).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
     /// Hosts of known remote accounts, sorted (`/api/v1/instance/peers`).

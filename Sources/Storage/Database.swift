@@ -57,6 +57,8 @@ package final class Database: Service, Sendable {
     private let backend: Backend
     private let writeLock = AsyncLock()
     private let commitListener = Mutex<(@Sendable ([CommitEvent]) -> Void)?>(nil)
+    /// The last count of known domains and when it was counted (`instanceStats()`).
+    let knownDomainCount = Mutex<(count: Int, countedAt: Date)?>(nil)
     private let logger: Logger
     package let dialect: DatabaseDialect
     package let clock: Core.Clock

@@ -83,6 +83,31 @@ import Testing
         }
     }
 
+    @Test(
+        "instance counts: local ones at once, known domains recounted after ten minutes",
+        arguments: TestDatabase.available
+    )
+    func instanceStats(_ database: TestDatabase) async throws {
+        let clock = TestClock()
+        try await TestApp.run(database, clock: clock.clock) { t in
+            func insert(_ account: Account) async throws {
+                try await t.db.transaction { try await $0.insertAccount(account) }
+            }
+            try await insert(self.makeAccount(t, "far", domain: "one.example"))
+            try await insert(self.makeAccount(t, "away", domain: "two.example"))
+            let first = try await t.db.instanceStats()
+            #expect(first.knownDomains == 2)
+            try await insert(self.makeAccount(t, "new", domain: "three.example"))
+            try await insert(self.makeAccount(t, "local"))
+            clock.advance(by: 599)
+            let cached = try await t.db.instanceStats()
+            #expect(cached.knownDomains == 2)
+            #expect(cached.localUsers == first.localUsers + 1)
+            clock.advance(by: 2)
+            #expect(try await t.db.instanceStats().knownDomains == 3)
+        }
+    }
+
     @Test("the same username is taken locally but free on another domain", arguments: TestDatabase.available)
     func uniqueness(_ database: TestDatabase) async throws {
         try await TestApp.run(database) { t in

@@ -104,7 +104,7 @@ package struct DiscoveryRoutes: Sendable {
     @Sendable func nodeInfo(_ request: Request, context: AppRequestContext) async throws -> Response {
         let version = context.parameters.get("version") ?? ""
         guard version == "2.0" || version == "2.1" else { return Self.status(.notFound) }
-        let stats = try await self.db.read { try await $0.instanceStats() }
+        let stats = try await self.db.instanceStats()
         var software: [String: Any] = ["name": "tern", "version": SoftwareVersion.tern]
         if version == "2.1" { software["homepage"] = self.urls.base }
         let body: [String: Any] = [

@@ -25,13 +25,9 @@ package struct InstanceProcessor: Sendable {
     /// Everything the instance endpoints render.
     package func view() async throws -> InstanceView {
         let settings = self.context.instance
-        let (stats, contact) = try await self.context.db.read { session in
-            let stats = try await session.instanceStats()
-            var contact: Account?
-            if let name = settings.contactUsername {
-                contact = try await session.account(username: name, domain: nil)
-            }
-            return (stats, contact)
+        let stats = try await self.context.db.instanceStats()
+        let contact = try await settings.contactUsername.asyncMap { name in
+            try await self.context.db.read { try await $0.account(username: name, domain: nil) }
         }
         return InstanceView(
             settings: settings,
