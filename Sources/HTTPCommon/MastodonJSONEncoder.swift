@@ -57,29 +57,27 @@ package struct MastodonJSONEncoder: ResponseEncoder {
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
 
-        func digits(_ value: Int64, _ count: Int) {
-            var divisor: Int64 = 1
-            for _ in 1..<count { divisor *= 10 }
-            var rest = value
-            while divisor > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8((rest / divisor) % 10))
-                rest %= divisor
-                divisor /= 10
-            }
+        // Fixed-width fields, each digit by one division by a constant (the compiler makes it a multiply).
+        func digit(_ value: Int64) { bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)) }
+        func two(_ value: Int64) {
+            digit(value / 10)
+            digit(value)
         }
-        digits(year, 4)
+        two(year / 100)
+        two(year)
         bytes.append(UInt8(ascii: "-"))
-        digits(month, 2)
+        two(month)
         bytes.append(UInt8(ascii: "-"))
-        digits(day, 2)
+        two(day)
         bytes.append(UInt8(ascii: "T"))
-        digits(second / 3600, 2)
+        two(second / 3600)
         bytes.append(UInt8(ascii: ":"))
-        digits((second % 3600) / 60, 2)
+        two((second % 3600) / 60)
         bytes.append(UInt8(ascii: ":"))
-        digits(second % 60, 2)
+        two(second % 60)
         bytes.append(UInt8(ascii: "."))
-        digits(milli, 3)
+        digit(milli / 100)
+        two(milli)
         bytes.append(UInt8(ascii: "Z"))
     }
 
