@@ -67,7 +67,8 @@ while :; do
 done
 sleep 1
 IDLE_RSS="$(rss_mib)"
-say "idle RSS ${IDLE_RSS} MiB"
+IDLE_ANON="$(anon_mib)"
+say "idle RSS ${IDLE_RSS} MiB (anonymous ${IDLE_ANON} MiB)"
 
 # --- Token for bench0 -------------------------------------------------------------------------
 TOKEN="$(bench_token bench0@example.com "$PASSWORD" "read write")" || die "could not get a token for bench0"
@@ -103,15 +104,20 @@ end
 LUA
 
 # --- Load -------------------------------------------------------------------------------------
-# run_wrk NAME PATH [wrk args...]: prints "req/s p50 p99 non2xx timeouts" (wrk gives up on a request after 2 s)
+# run_wrk NAME PATH [wrk args...]: prints "req/s p50 p99 non2xx timeouts kinsn/request" (wrk gives up on a
+# request after 2 s)
 run_wrk() {
     local name="$1" path="$2"
     shift 2
     local out="$WORK/wrk-$name.txt"
     say "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency $* $path"
+    perf_start "$WORK/perf-$name.txt"
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$BASE$path" >"$out"
+    perf_stop
     cat "$out" >&2
-    local rps p50 p99 errors
+    local rps p50 p99 errors requests kinsn
+    requests="$(awk '/requests in/ { print $1 }' "$out")"
+    kinsn="$(kinsn_per_request "$WORK/perf-$name.txt" "${requests:-0}")"
     rps="$(awk '/^Requests\/sec:/ { print $2 }' "$out")"
     p50="$(awk '$1 == "50%" { print $2 }' "$out")"
     p99="$(awk '$1 == "99%" { print $2 }' "$out")"
@@ -120,15 +126,15 @@ run_wrk() {
     socket="$(awk '/Socket errors:/ { $1 = $2 = ""; print }' "$out" | xargs)"
     [[ -z "$socket" ]] || say "$name: socket errors: $socket"
     timeouts="$(awk '/Socket errors:/ { print $NF }' "$out")"
-    echo "${rps:-?} ${p50:-?} ${p99:-?} ${errors:-0} ${timeouts:-0}"
+    echo "${rps:-?} ${p50:-?} ${p99:-?} ${errors:-0} ${timeouts:-0} ${kinsn}"
 }
 
 run_wrk home "/api/v1/timelines/home?limit=20" -H "$AUTH" >"$WORK/result-home"
 run_wrk public "/api/v1/timelines/public?local=true" >"$WORK/result-public"
 run_wrk post /api/v1/statuses -s "$WORK/post.lua" >"$WORK/result-post"
-read -r HOME_RPS HOME_P50 HOME_P99 HOME_ERR HOME_TO <"$WORK/result-home"
-read -r PUBLIC_RPS PUBLIC_P50 PUBLIC_P99 PUBLIC_ERR PUBLIC_TO <"$WORK/result-public"
-read -r POST_RPS POST_P50 POST_P99 POST_ERR POST_TO <"$WORK/result-post"
+read -r HOME_RPS HOME_P50 HOME_P99 HOME_ERR HOME_TO HOME_KI <"$WORK/result-home"
+read -r PUBLIC_RPS PUBLIC_P50 PUBLIC_P99 PUBLIC_ERR PUBLIC_TO PUBLIC_KI <"$WORK/result-public"
+read -r POST_RPS POST_P50 POST_P99 POST_ERR POST_TO POST_KI <"$WORK/result-post"
 
 kill -0 "$SERVER_PID" 2>/dev/null || {
     show_log
@@ -136,6 +142,7 @@ kill -0 "$SERVER_PID" 2>/dev/null || {
 }
 sleep 1
 LOADED_RSS="$(rss_mib)"
+LOADED_ANON="$(anon_mib)"
 
 # --- Report -----------------------------------------------------------------------------------
 cat <<EOF
@@ -144,18 +151,18 @@ cat <<EOF
 
 Seed: $ACCOUNTS accounts, $STATUSES statuses, bench0 follows $FOLLOW. ${SEED_SUMMARY}
 
-| metric | req/s | p50 | p99 | non-2xx | timeouts (> 2 s) |
-| --- | --- | --- | --- | --- | --- |
-| GET /api/v1/timelines/home?limit=20 (bench0) | ${HOME_RPS} | ${HOME_P50} | ${HOME_P99} | ${HOME_ERR} | ${HOME_TO} |
-| GET /api/v1/timelines/public?local=true | ${PUBLIC_RPS} | ${PUBLIC_P50} | ${PUBLIC_P99} | ${PUBLIC_ERR} | ${PUBLIC_TO} |
-| POST /api/v1/statuses (bench0) | ${POST_RPS} | ${POST_P50} | ${POST_P99} | ${POST_ERR} | ${POST_TO} |
+| metric | req/s | p50 | p99 | non-2xx | timeouts (> 2 s) | server instructions per request |
+| --- | --- | --- | --- | --- | --- | --- |
+| GET /api/v1/timelines/home?limit=20 (bench0) | ${HOME_RPS} | ${HOME_P50} | ${HOME_P99} | ${HOME_ERR} | ${HOME_TO} | ${HOME_KI} |
+| GET /api/v1/timelines/public?local=true | ${PUBLIC_RPS} | ${PUBLIC_P50} | ${PUBLIC_P99} | ${PUBLIC_ERR} | ${PUBLIC_TO} | ${PUBLIC_KI} |
+| POST /api/v1/statuses (bench0) | ${POST_RPS} | ${POST_P50} | ${POST_P99} | ${POST_ERR} | ${POST_TO} | ${POST_KI} |
 
 | metric | value |
 | --- | --- |
 | seed time (tern admin seed-benchmark, wall clock) | ${SEED_S} s |
 | database size after seeding | ${DB_SIZE} |
-| idle RSS after start | ${IDLE_RSS} MiB |
-| RSS after the run | ${LOADED_RSS} MiB |
+| idle RSS after start (of it anonymous: heap and stacks) | ${IDLE_RSS} MiB (${IDLE_ANON} MiB) |
+| RSS after the run (of it anonymous) | ${LOADED_RSS} MiB (${LOADED_ANON} MiB) |
 EOF
 
 if [[ "$HOME_ERR$PUBLIC_ERR$POST_ERR$HOME_TO$PUBLIC_TO$POST_TO" != 000000 ]]; then

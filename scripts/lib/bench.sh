@@ -97,6 +97,35 @@ rss_mib() {
     awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER_PID/status"
 }
 
+# anon_mib: the server's anonymous memory (heap and stacks): RSS without the pages of the binary and the
+# libraries it maps, which are clean file pages the kernel can drop and read again.
+anon_mib() {
+    awk '/^RssAnon:/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER_PID/status"
+}
+
+# perf_start FILE: counts the server's user-space instructions into FILE until perf_stop (when `perf stat`
+# works here; FILE stays empty otherwise). Instructions per request barely move from run to run, where
+# req/s on a shared machine moves by a quarter: the measure to judge a change by.
+perf_start() {
+    : >"$1"
+    PERF_PID=""
+    command -v perf >/dev/null 2>&1 || return 0
+    perf stat -x, -e instructions:u -p "$SERVER_PID" -o "$1" >/dev/null 2>&1 &
+    PERF_PID=$!
+}
+
+perf_stop() {
+    [[ -n "$PERF_PID" ]] || return 0
+    kill -INT "$PERF_PID" 2>/dev/null || true
+    wait "$PERF_PID" 2>/dev/null || true
+}
+
+# kinsn_per_request FILE REQUESTS: thousands of instructions per request ("4038k") from perf_start's FILE, or "n/a".
+kinsn_per_request() {
+    awk -F, -v n="$2" '/instructions/ && $1 ~ /^[0-9]+$/ && n > 0 { printf "%dk", $1 / n / 1000; found = 1 }
+        END { if (!found) print "n/a" }' "$1"
+}
+
 # json_field KEY: prints one member of the JSON object on standard input.
 json_field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
