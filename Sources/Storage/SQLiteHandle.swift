@@ -56,6 +56,11 @@ package final class SQLiteHandle: @unchecked Sendable {
             sqlite_nio_sqlite3_close(db)
             throw SQLiteFailure(code: stable, message: "cannot fix query plans (\(path))")
         }
+        let listed = SQLiteInt64List.register(on: db)
+        guard listed == SQLITE_OK else {
+            sqlite_nio_sqlite3_close(db)
+            throw SQLiteFailure(code: listed, message: "cannot register \(SQLiteInt64List.name) (\(path))")
+        }
         self.db = db
         self.logger = logger
     }

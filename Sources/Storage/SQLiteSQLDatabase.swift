@@ -105,6 +105,7 @@ struct SQLiteSQLDatabase: SQLDatabase {
         case let value as Int: .integer(value)
         case let value as String: .text(value)
         case let value as Bool: .integer(value ? 1 : 0)
+        case let value as SQLiteInt64List.Bind: .blob(value.blob)
         default: try SQLiteDataEncoder().encode(bind)
         }
     }

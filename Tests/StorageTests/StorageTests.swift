@@ -371,6 +371,33 @@ import Testing
         }
     }
 
+    @Test("tern_int64s hands out the blob's integers; a short, text or missing argument is an empty list")
+    func int64List() async throws {
+        try await self.withFileDatabase { db in
+            func values(_ argument: String) async throws -> [Int64] {
+                try await db.read { session in
+                    try await session.sql.raw("SELECT value FROM tern_int64s\(unsafeRaw: argument)").all()
+                        .map { try $0.decode(column: "value", as: Int64.self) }
+                }
+            }
+            // Little-endian: 1, then -2; a ninth byte on its own is not a number.
+            #expect(try await values("(x'0100000000000000FEFFFFFFFFFFFFFF07')") == [1, -2])
+            #expect(try await values("(x'01')").isEmpty)
+            #expect(try await values("('some text')").isEmpty)
+            #expect(try await values("(NULL)").isEmpty)
+            #expect(try await values("").isEmpty)
+            // Joined the way the id lists use it, from every connection (writer and readers).
+            try await db.transaction { try await $0.sql.raw("CREATE TABLE t (id INTEGER PRIMARY KEY)").run() }
+            try await db.transaction { try await $0.sql.raw("INSERT INTO t (id) VALUES (1), (2), (3)").run() }
+            let joined = try await db.transaction { session in
+                try await session.sql.raw(
+                    "SELECT id FROM t WHERE id IN (SELECT value FROM tern_int64s(x'03000000000000000100000000000000')) ORDER BY id"
+                ).all().map { try $0.decode(column: "id", as: Int.self) }
+            }
+            #expect(joined == [1, 3])
+        }
+    }
+
     @Test("reads on the reader connections see each committed write, also many at once")
     func readersSeeCommits() async throws {
         try await self.withFileDatabase { db in
