@@ -164,7 +164,6 @@ extension DBSession {
         case let value as String: bindings.append(value)
         case let value as Bool: bindings.append(value)
         case let value as Double: bindings.append(value)
-        case let value as [Int64]: bindings.append(value)
         case let value as Int64?: value.map { bindings.append($0) } ?? bindings.appendNull()
         case let value as String?: value.map { bindings.append($0) } ?? bindings.appendNull()
         default: throw StorageError.unsupportedBind("\(type(of: bind))")
