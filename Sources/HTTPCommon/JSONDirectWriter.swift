@@ -46,26 +46,7 @@ package struct JSONDirectWriter {
     package mutating func bool(_ value: Bool) { self.append(value ? "true" : "false") }
 
     package mutating func integer(_ value: some FixedWidthInteger) {
-        guard value != 0 else {
-            self.bytes.append(UInt8(ascii: "0"))
-            return
-        }
-        // Digits of the magnitude, least significant first, into a small stack buffer.
-        var magnitude = value.magnitude
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buffer in
-            var count = 0
-            while magnitude > 0 {
-                let (quotient, remainder) = magnitude.quotientAndRemainder(dividingBy: 10)
-                buffer[count] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: remainder)
-                count += 1
-                magnitude = quotient
-            }
-            if value < 0 { self.bytes.append(UInt8(ascii: "-")) }
-            while count > 0 {
-                count -= 1
-                self.bytes.append(buffer[count])
-            }
-        }
+        JSONText.appendInteger(value, to: &self.bytes)
     }
 
     /// An id as Mastodon writes ids: a number in a string.
@@ -78,7 +59,7 @@ package struct JSONDirectWriter {
     /// A JSON string: quotes, backslashes and control characters escaped, everything else as UTF-8.
     package mutating func string(_ value: String) {
         var value = value
-        value.withUTF8 { JSONEscaping.appendQuoted($0, to: &self.bytes) }
+        value.withUTF8 { JSONText.appendQuoted($0, to: &self.bytes) }
     }
 
     /// A date as Mastodon writes it: `2025-01-01T12:00:00.000Z`.
@@ -149,8 +130,32 @@ package struct JSONDirectWriter {
     }
 }
 
-/// JSON string escaping, shared by both writers.
-enum JSONEscaping {
+/// Numbers and strings as JSON text, shared by both writers.
+enum JSONText {
+    /// Appends `value` in decimal.
+    static func appendInteger(_ value: some FixedWidthInteger, to bytes: inout [UInt8]) {
+        guard value != 0 else {
+            bytes.append(UInt8(ascii: "0"))
+            return
+        }
+        // Digits of the magnitude, least significant first, into a small stack buffer.
+        var magnitude = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buffer in
+            var count = 0
+            while magnitude > 0 {
+                let (quotient, remainder) = magnitude.quotientAndRemainder(dividingBy: 10)
+                buffer[count] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: remainder)
+                count += 1
+                magnitude = quotient
+            }
+            if value < 0 { bytes.append(UInt8(ascii: "-")) }
+            while count > 0 {
+                count -= 1
+                bytes.append(buffer[count])
+            }
+        }
+    }
+
     /// Appends `utf8` as a JSON string: quotes, backslashes and control characters escaped.
     static func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))

@@ -185,26 +185,7 @@ package final class JSONStreamWriter: Encoder {
 
     func integer(_ value: some FixedWidthInteger) {
         self.pending = false
-        guard value != 0 else {
-            self.bytes.append(UInt8(ascii: "0"))
-            return
-        }
-        // Digits of the magnitude, least significant first, into a small stack buffer.
-        var magnitude = value.magnitude
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buffer in
-            var count = 0
-            while magnitude > 0 {
-                let (quotient, remainder) = magnitude.quotientAndRemainder(dividingBy: 10)
-                buffer[count] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: remainder)
-                count += 1
-                magnitude = quotient
-            }
-            if value < 0 { self.bytes.append(UInt8(ascii: "-")) }
-            while count > 0 {
-                count -= 1
-                self.bytes.append(buffer[count])
-            }
-        }
+        JSONText.appendInteger(value, to: &self.bytes)
     }
 
     func double(_ value: Double) throws {
@@ -225,7 +206,7 @@ package final class JSONStreamWriter: Encoder {
     func string(_ value: String) {
         self.pending = false
         var value = value
-        value.withUTF8 { JSONEscaping.appendQuoted($0, to: &self.bytes) }
+        value.withUTF8 { JSONText.appendQuoted($0, to: &self.bytes) }
     }
 }
 
