@@ -30,7 +30,8 @@ package struct SQLiteFailure: Error, CustomStringConvertible {
 ///
 /// The handle's lock serialises callers, so a connection is never used by two threads at once.
 package final class SQLiteHandle: @unchecked Sendable {
-    /// More statements than this (queries with `IN` lists of many lengths) empty the cache.
+    /// More statements than this (queries whose text varies: lists of names or types, built filters) empty
+    /// the cache. Id lists do not count: they are one bind (`SQLIntegerList`).
     private static let cacheLimit = 256
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
