@@ -24,6 +24,14 @@ enum Pagination {
         )
     }
 
+    /// What a query value in a `Link` URL keeps unescaped. Built once: building it for each link measured
+    /// at half a percent of a timeline request.
+    private static let queryValue: CharacterSet = {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~[]")
+        return allowed
+    }()
+
     /// A JSON response of `items` (a list, or an object holding lists) with the `Link` header built from
     /// the page's paging ids.
     static func response(
@@ -40,10 +48,10 @@ enum Pagination {
             let kept = (request.uri.queryParameters.map { ($0.key, $0.value) } as [(Substring, Substring)])
                 .filter { !["max_id", "since_id", "min_id"].contains(String($0.0)) }
             func link(_ key: String, _ value: Int64) -> String {
-                var allowed = CharacterSet.alphanumerics
-                allowed.insert(charactersIn: "-._~[]")
                 let query =
-                    (kept.map { "\($0.0)=\(String($0.1).addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
+                    (kept.map {
+                        "\($0.0)=\(String($0.1).addingPercentEncoding(withAllowedCharacters: Self.queryValue) ?? "")"
+                    }
                     + ["\(key)=\(value)"]).joined(separator: "&")
                 return "\(base)?\(query)"
             }
