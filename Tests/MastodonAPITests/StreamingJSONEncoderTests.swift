@@ -68,13 +68,16 @@ import Testing
         var flag: Bool?
 
         func encode(to encoder: any Encoder) throws {
-            try JSONStreamWriter.writing(self, to: encoder).object { o in
-                o.string("name", self.name)
-                o.int("count", self.count)
-                o.date("when", self.when)
-                try o.array("leaves", self.leaves)
-                try o.value("first", self.leaves.first)
-                if let flag = self.flag { o.bool("flag", flag) }
+            try JSONStreamWriter.writing(self, to: encoder).direct { out in
+                out.openObject()
+                out.member("name", self.name)
+                out.member("count", self.count)
+                out.member("when", self.when)
+                try out.member("leaves", self.leaves)
+                out.key("first")
+                if let first = self.leaves.first { try out.value(first) } else { out.null() }
+                if let flag = self.flag { out.member("flag", flag) }
+                out.closeObject()
             }
         }
     }
