@@ -74,7 +74,7 @@ package struct URLBuilder: Sendable {
     package func statusPage(_ username: String, _ id: Int64) -> String { "\(self.profile(username))/\(id)" }
     /// A hashtag's page.
     package func tag(_ name: String) -> String {
-        let encoded = name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? name
+        let encoded = PercentEncoding.encode(name, keeping: PercentEncoding.isPathAllowed)
         return "\(self.base)/tags/\(encoded)"
     }
     /// The NodeInfo document of a schema version ("2.0", "2.1").

@@ -17,8 +17,7 @@ extension RequestParameters {
     }
 
     private static func formDecode(_ text: String) -> String {
-        let spaced = text.replacingOccurrences(of: "+", with: " ")
-        return spaced.removingPercentEncoding ?? spaced
+        PercentEncoding.decode(text, plusAsSpace: true) ?? text.replacing("+", with: " ")
     }
 
     /// Parses a JSON object body. Depth and size are bounded before parsing.

@@ -24,13 +24,10 @@ enum Pagination {
         )
     }
 
-    /// What a query value in a `Link` URL keeps unescaped. Built once: building it for each link measured
-    /// at half a percent of a timeline request.
-    private static let queryValue: CharacterSet = {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~[]")
-        return allowed
-    }()
+    /// What a query value in a `Link` URL keeps unescaped.
+    private static func keepsInQueryValue(_ byte: UInt8) -> Bool {
+        PercentEncoding.isUnreserved(byte) || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]")
+    }
 
     /// A JSON response of `items` (a list, or an object holding lists) with the `Link` header built from
     /// the page's paging ids.
@@ -50,7 +47,7 @@ enum Pagination {
             func link(_ key: String, _ value: Int64) -> String {
                 let query =
                     (kept.map {
-                        "\($0.0)=\(String($0.1).addingPercentEncoding(withAllowedCharacters: Self.queryValue) ?? "")"
+                        "\($0.0)=\(PercentEncoding.encode($0.1, keeping: Self.keepsInQueryValue))"
                     }
                     + ["\(key)=\(value)"]).joined(separator: "&")
                 return "\(base)?\(query)"

@@ -79,7 +79,7 @@ struct SearchController {
     }
 
     static func name(_ context: AppRequestContext) throws -> String {
-        guard let raw = context.parameters.get("name"), let name = raw.removingPercentEncoding, !name.isEmpty else {
+        guard let raw = context.parameters.get("name"), let name = PercentEncoding.decode(raw), !name.isEmpty else {
             throw DomainError.notFound
         }
         return name.hasPrefix("#") ? String(name.dropFirst()) : name

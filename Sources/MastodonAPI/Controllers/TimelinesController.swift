@@ -57,7 +57,8 @@ struct TimelinesController {
         let viewer = try StatusesController.optionalViewer(context)
         let params = try await request.parameters(context: context)
         let page = try Pagination.page(params, default: 20, max: 40)
-        guard let name = context.parameters.get("hashtag")?.removingPercentEncoding, !name.isEmpty, name.count <= 100
+        guard let name = context.parameters.get("hashtag").flatMap({ PercentEncoding.decode($0) }), !name.isEmpty,
+            name.count <= 100
         else {
             throw DomainError.notFound
         }

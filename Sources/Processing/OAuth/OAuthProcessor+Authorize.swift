@@ -139,11 +139,9 @@ extension OAuthProcessor {
 
     /// Adds query parameters to a URI that may already have some (custom schemes included).
     static func appending(_ items: [String: String?], to uri: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
         let query = items.keys.sorted().compactMap { key -> String? in
             guard let value = items[key] ?? nil else { return nil }
-            let encoded = value.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+            let encoded = PercentEncoding.encode(value, keeping: PercentEncoding.isUnreserved)
             return "\(key)=\(encoded)"
         }.joined(separator: "&")
         return uri + (uri.contains("?") ? "&" : "?") + query
