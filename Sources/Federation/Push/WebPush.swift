@@ -89,18 +89,10 @@ package enum WebPush {
 
     // MARK: base64url
 
-    package static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
+    package static func base64URL(_ data: Data) -> String { Base64URL.encode(data) }
 
     /// Decodes base64url or standard base64, with or without padding.
-    package static func base64URLDecode(_ text: String) -> Data? {
-        var value = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "-", with: "+")
-            .replacingOccurrences(of: "_", with: "/")
-        while value.count % 4 != 0 { value += "=" }
-        return Data(base64Encoded: value)
-    }
+    package static func base64URLDecode(_ text: String) -> Data? { Base64URL.decode(text) }
 }
 
 /// What a push service answered.

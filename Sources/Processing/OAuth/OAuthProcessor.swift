@@ -280,13 +280,13 @@ package struct OAuthProcessor: Sendable {
 
     /// The user with this email or username if the password matches and the user may sign in.
     package func checkPassword(login: String, password: String) async throws -> User {
-        let trimmed = login.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = String(login.trimmingWhitespace())
         guard !trimmed.isEmpty, trimmed.count <= 320, !password.isEmpty, password.utf8.count <= 1024 else {
             throw DomainError.unauthorized("Invalid email or password.")
         }
         let found: (User, Account)? = try await self.context.db.read { session in
             let user: User?
-            if trimmed.contains("@") {
+            if trimmed.utf8.contains(UInt8(ascii: "@")) {
                 user = try await session.user(email: trimmed)
             } else if let account = try await session.account(username: trimmed, domain: nil) {
                 user = try await session.user(accountID: account.id)

@@ -17,12 +17,7 @@ package enum Secrets {
     }
 
     /// Base64url without padding (RFC 7636's encoding of the PKCE challenge).
-    package static func base64URL(_ data: some DataProtocol) -> String {
-        Data(data).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
+    package static func base64URL(_ data: some DataProtocol) -> String { Base64URL.encode(data) }
 
     /// The S256 PKCE challenge of a verifier.
     package static func pkceChallenge(_ verifier: String) -> String {
