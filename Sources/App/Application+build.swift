@@ -10,7 +10,13 @@ import Storage
 import WebUI
 
 /// Builds the whole server from typed configuration. Used by `tern serve` and every test.
-package func buildApplication(_ deps: AppDependencies) async throws -> some ApplicationProtocol {
+///
+/// `ownsProcess` is for `tern serve`, where the application is the process: once it listens it gives
+/// back its start-up pages, and it trims its heap every 30 s (`ProcessMemory`).
+package func buildApplication(
+    _ deps: AppDependencies,
+    ownsProcess: Bool = false
+) async throws -> some ApplicationProtocol {
     let router = try await buildRouter(deps)
     // WebSocket upgrades (the streaming API) are matched on a router of their own.
     let webSockets = Router(context: BasicWebSocketRequestContext.self)
@@ -25,9 +31,17 @@ package func buildApplication(_ deps: AppDependencies) async throws -> some Appl
             address: .hostname(deps.config.listenHost, port: deps.config.listenPort),
             serverName: "Tern"
         ),
+        onServerRunning: { _ in
+            guard ownsProcess else { return }
+            let released = ProcessMemory.releaseStartupPages()
+            deps.logger.debug(
+                "released \(released.bytes / 1024) KiB of start-up pages from \(released.mappings) mappings"
+            )
+        },
         logger: deps.logger
     )
     app.addServices(deps.db, JobRunner(deps), StreamingService(hub: deps.processor.streams))
+    if ownsProcess { app.addServices(HeapTrimService()) }
     app.beforeServerStarts {
         try await deps.prepare()
         deps.logger.info(

@@ -10,7 +10,7 @@ package enum Server {
         var logger = Logger(label: "tern")
         logger.logLevel = config.logLevel
         let deps = try await AppDependencies.make(config, logger: logger)
-        let app = try await buildApplication(deps)
+        let app = try await buildApplication(deps, ownsProcess: true)
         try await app.runService()
     }
 
