@@ -4,19 +4,25 @@ import Foundation
 ///
 /// `domain` is the host that serves the URLs; `accountDomain` is the one in handles
 /// (`@alice@example.org` served from `social.example.org`).
-package struct URLBuilder: Sendable {
+package struct URLBuilder: Sendable, Equatable {
     package let scheme: String
     package let domain: String
     package let accountDomain: String
+    /// `https://domain`
+    package let base: String
+    /// The default avatar, for accounts without one (made once: every account a timeline shows asks).
+    package let missingAvatar: String
+    /// The default header.
+    package let missingHeader: String
 
     package init(scheme: String, domain: String, accountDomain: String? = nil) {
         self.scheme = scheme
         self.domain = domain
         self.accountDomain = accountDomain ?? domain
+        self.base = "\(scheme)://\(domain)"
+        self.missingAvatar = "\(self.base)/assets/missing-avatar.png"
+        self.missingHeader = "\(self.base)/assets/missing-header.png"
     }
-
-    /// `https://domain`
-    package var base: String { "\(self.scheme)://\(self.domain)" }
 
     /// `host` or `host:port` of an absolute http(s) URI, lowercased; nil when it has none.
     ///
@@ -112,8 +118,4 @@ package struct URLBuilder: Sendable {
         }
     }
 
-    /// The default avatar (a picture the web UI serves from its static files).
-    package var missingAvatar: String { "\(self.base)/assets/missing-avatar.png" }
-    /// The default header.
-    package var missingHeader: String { "\(self.base)/assets/missing-header.png" }
 }

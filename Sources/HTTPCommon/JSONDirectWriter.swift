@@ -39,6 +39,19 @@ package struct JSONDirectWriter {
         if let last = self.bytes.last, last != opener { self.bytes.append(UInt8(ascii: ",")) }
     }
 
+    /// A whole value written before by another writer, in place of a value (after `key(_:)` or `element()`).
+    package mutating func rawValue(_ written: [UInt8]) {
+        self.bytes.append(contentsOf: written)
+    }
+
+    /// Members of an object written before by another writer (from an object's inside, without braces), in
+    /// place of members of the open object.
+    package mutating func rawMembers(_ written: [UInt8]) {
+        guard !written.isEmpty else { return }
+        self.separate(after: UInt8(ascii: "{"))
+        self.bytes.append(contentsOf: written)
+    }
+
     // MARK: Values
 
     package mutating func null() { self.append("null") }

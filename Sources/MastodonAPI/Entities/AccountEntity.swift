@@ -58,7 +58,21 @@ struct AccountEntity: ResponseEncodable, Sendable {
         try JSONStreamWriter.writing(self, to: encoder).direct { try self.write(to: &$0) }
     }
 
+    /// The account's JSON, kept in `RenderedFragments` for the next response when it is not the owner's.
     func write(to out: inout JSONDirectWriter) throws {
+        guard self.view.user == nil else { return try self.render(to: &out) }
+        let id = self.view.account.id.rawValue
+        if let kept = RenderedFragments.accounts.fragment(for: id), kept.view == self.view {
+            out.rawValue(kept.bytes)
+            return
+        }
+        var fresh = JSONDirectWriter()
+        try self.render(to: &fresh)
+        RenderedFragments.accounts.store(AccountFragment(view: self.view, bytes: fresh.bytes), for: id)
+        out.rawValue(fresh.bytes)
+    }
+
+    private func render(to out: inout JSONDirectWriter) throws {
         let view = self.view
         let account = view.account
         // Counts hidden from everyone but the owner when the account hides its collections.

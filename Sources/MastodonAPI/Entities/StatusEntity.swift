@@ -24,15 +24,53 @@ struct StatusEntity: ResponseEncodable, Sendable {
 
     func write(to out: inout JSONDirectWriter) throws {
         let view = self.view
-        let status = view.status
         out.openObject()
+        try self.writeKept(to: &out)
+        out.key("account")
+        try AccountEntity(view.author).write(to: &out)
+        out.key("reblog")
+        if let reblog = view.reblog { try StatusEntity(reblog, urls: self.urls).write(to: &out) } else { out.null() }
+        out.key("poll")
+        if let poll = view.poll { try out.value(PollEntity(poll, viewer: view.viewerID)) } else { out.null() }
+        // The source text and the viewer's flags appear only when there is something to say.
+        if view.includeSource { out.member("text", view.status.text) }
+        if let flags = view.viewer {
+            out.member("favourited", flags.favourited)
+            out.member("reblogged", flags.reblogged)
+            out.member("muted", flags.muted)
+            out.member("bookmarked", flags.bookmarked)
+            // `pinned` only appears on the viewer's own statuses, as in Mastodon.
+            if view.viewerIsAuthor && !view.status.isReblog { out.member("pinned", flags.pinned) }
+        }
+        if let filtered = view.filtered { try out.member("filtered", filtered.map(FilterResultEntity.init)) }
+        out.closeObject()
+    }
+
+    /// The members that depend on the status alone, from `RenderedFragments` when they were written before
+    /// from equal values.
+    private func writeKept(to out: inout JSONDirectWriter) throws {
+        let id = self.view.status.id.rawValue
+        if let kept = RenderedFragments.statuses.fragment(for: id), kept.matches(self.view, urls: self.urls) {
+            out.rawMembers(kept.bytes)
+            return
+        }
+        var fresh = JSONDirectWriter()
+        fresh.openObject()
+        try self.renderOwnMembers(to: &fresh)
+        // Without the brace: members to go inside another object.
+        let members = Array(fresh.bytes.dropFirst())
+        RenderedFragments.statuses.store(StatusFragment(view: self.view, urls: self.urls, bytes: members), for: id)
+        out.rawMembers(members)
+    }
+
+    private func renderOwnMembers(to out: inout JSONDirectWriter) throws {
+        let view = self.view
+        let status = view.status
         out.member("id", id: status.id.rawValue)
         out.member("uri", status.uri)
         out.member("url", status.url)
         out.member("created_at", status.createdAt)
         out.member("edited_at", status.editedAt)
-        out.key("account")
-        try AccountEntity(view.author).write(to: &out)
         out.member("content", status.content)
         out.member("visibility", status.visibility.rawValue)
         out.member("sensitive", status.sensitive)
@@ -69,24 +107,8 @@ struct StatusEntity: ResponseEncodable, Sendable {
         out.member("replies_count", status.repliesCount)
         out.member("in_reply_to_id", id: status.inReplyToID?.rawValue)
         out.member("in_reply_to_account_id", id: status.inReplyToAccountID?.rawValue)
-        out.key("reblog")
-        if let reblog = view.reblog { try StatusEntity(reblog, urls: self.urls).write(to: &out) } else { out.null() }
-        out.key("poll")
-        if let poll = view.poll { try out.value(PollEntity(poll, viewer: view.viewerID)) } else { out.null() }
         out.member("card", nil as String?)
         out.member("language", status.language)
-        // The source text and the viewer's flags appear only when there is something to say.
-        if view.includeSource { out.member("text", status.text) }
-        if let flags = view.viewer {
-            out.member("favourited", flags.favourited)
-            out.member("reblogged", flags.reblogged)
-            out.member("muted", flags.muted)
-            out.member("bookmarked", flags.bookmarked)
-            // `pinned` only appears on the viewer's own statuses, as in Mastodon.
-            if view.viewerIsAuthor && !status.isReblog { out.member("pinned", flags.pinned) }
-        }
-        if let filtered = view.filtered { try out.member("filtered", filtered.map(FilterResultEntity.init)) }
-        out.closeObject()
     }
 }
 

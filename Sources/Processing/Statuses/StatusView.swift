@@ -78,7 +78,7 @@ package struct Page<Item: Sendable>: Sendable {
 }
 
 /// A media attachment with the URLs its files are served at.
-package struct MediaView: Sendable {
+package struct MediaView: Sendable, Equatable {
     package let attachment: MediaAttachment
     /// The processed file; nil while processing.
     package let url: String?
