@@ -4,30 +4,159 @@ import Foundation
 package struct Status: Sendable, Equatable {
     package typealias ID = EntityID<Status>
 
-    package var id: ID
-    package var accountID: Account.ID
-    package var uri: String
-    package var url: String?
+    /// The fields, in one allocation shared by copies until one of them changes (copy on write): a copy of
+    /// a Status is one retain, not one per string, and two copies of the same one compare by identity.
+    private final class Storage: @unchecked Sendable {
+        // Written only through `values` below, which copies a shared storage first.
+        @exclusivity(unchecked) var values: Values
+
+        init(_ values: Values) {
+            self.values = values
+        }
+    }
+
+    private struct Values: Equatable {
+        var id: ID
+        var accountID: Account.ID
+        var uri: String
+        var url: String?
+        var text: String
+        var content: String
+        var spoilerText: String
+        var sensitive: Bool
+        var visibility: Visibility
+        var language: String?
+        var inReplyToID: ID?
+        var inReplyToAccountID: Account.ID?
+        var reblogOfID: ID?
+        var conversationID: ID? = nil
+        var applicationID: OAuthApplication.ID?
+        var local: Bool
+        var createdAt: Date
+        var editedAt: Date?
+        var repliesCount: Int
+        var reblogsCount: Int
+        var favouritesCount: Int
+    }
+
+    private var storage: Storage
+
+    /// The fields for changing: a storage shared with another copy is copied first.
+    private var values: Values {
+        get { self.storage.values }
+        _modify {
+            if !isKnownUniquelyReferenced(&self.storage) { self.storage = Storage(self.storage.values) }
+            yield &self.storage.values
+        }
+    }
+
+    package var id: ID {
+        get { self.storage.values.id }
+        set { self.values.id = newValue }
+    }
+
+    package var accountID: Account.ID {
+        get { self.storage.values.accountID }
+        set { self.values.accountID = newValue }
+    }
+
+    package var uri: String {
+        get { self.storage.values.uri }
+        set { self.values.uri = newValue }
+    }
+
+    package var url: String? {
+        get { self.storage.values.url }
+        set { self.values.url = newValue }
+    }
+
     /// The text as typed (local); empty for reblogs.
-    package var text: String
+    package var text: String {
+        get { self.storage.values.text }
+        set { self.values.text = newValue }
+    }
+
     /// The text as HTML.
-    package var content: String
-    package var spoilerText: String
-    package var sensitive: Bool
-    package var visibility: Visibility
-    package var language: String?
-    package var inReplyToID: ID?
-    package var inReplyToAccountID: Account.ID?
-    package var reblogOfID: ID?
+    package var content: String {
+        get { self.storage.values.content }
+        set { self.values.content = newValue }
+    }
+
+    package var spoilerText: String {
+        get { self.storage.values.spoilerText }
+        set { self.values.spoilerText = newValue }
+    }
+
+    package var sensitive: Bool {
+        get { self.storage.values.sensitive }
+        set { self.values.sensitive = newValue }
+    }
+
+    package var visibility: Visibility {
+        get { self.storage.values.visibility }
+        set { self.values.visibility = newValue }
+    }
+
+    package var language: String? {
+        get { self.storage.values.language }
+        set { self.values.language = newValue }
+    }
+
+    package var inReplyToID: ID? {
+        get { self.storage.values.inReplyToID }
+        set { self.values.inReplyToID = newValue }
+    }
+
+    package var inReplyToAccountID: Account.ID? {
+        get { self.storage.values.inReplyToAccountID }
+        set { self.values.inReplyToAccountID = newValue }
+    }
+
+    package var reblogOfID: ID? {
+        get { self.storage.values.reblogOfID }
+        set { self.values.reblogOfID = newValue }
+    }
+
     /// The thread: the root status's id (itself for a root).
-    package var conversationID: ID?
-    package var applicationID: OAuthApplication.ID?
-    package var local: Bool
-    package var createdAt: Date
-    package var editedAt: Date?
-    package var repliesCount: Int
-    package var reblogsCount: Int
-    package var favouritesCount: Int
+    package var conversationID: ID? {
+        get { self.storage.values.conversationID }
+        set { self.values.conversationID = newValue }
+    }
+
+    package var applicationID: OAuthApplication.ID? {
+        get { self.storage.values.applicationID }
+        set { self.values.applicationID = newValue }
+    }
+
+    package var local: Bool {
+        get { self.storage.values.local }
+        set { self.values.local = newValue }
+    }
+
+    package var createdAt: Date {
+        get { self.storage.values.createdAt }
+        set { self.values.createdAt = newValue }
+    }
+
+    package var editedAt: Date? {
+        get { self.storage.values.editedAt }
+        set { self.values.editedAt = newValue }
+    }
+
+    package var repliesCount: Int {
+        get { self.storage.values.repliesCount }
+        set { self.values.repliesCount = newValue }
+    }
+
+    package var reblogsCount: Int {
+        get { self.storage.values.reblogsCount }
+        set { self.values.reblogsCount = newValue }
+    }
+
+    package var favouritesCount: Int {
+        get { self.storage.values.favouritesCount }
+        set { self.values.favouritesCount = newValue }
+    }
 
     package init(
         id: ID,
@@ -51,27 +180,34 @@ package struct Status: Sendable, Equatable {
         reblogsCount: Int = 0,
         favouritesCount: Int = 0
     ) {
-        self.id = id
-        self.accountID = accountID
-        self.uri = uri
-        self.url = url
-        self.text = text
-        self.content = content
-        self.spoilerText = spoilerText
-        self.sensitive = sensitive
-        self.visibility = visibility
-        self.language = language
-        self.inReplyToID = inReplyToID
-        self.inReplyToAccountID = inReplyToAccountID
-        self.reblogOfID = reblogOfID
-        self.conversationID = nil
-        self.applicationID = applicationID
-        self.local = local
-        self.createdAt = createdAt
-        self.editedAt = editedAt
-        self.repliesCount = repliesCount
-        self.reblogsCount = reblogsCount
-        self.favouritesCount = favouritesCount
+        self.storage = Storage(
+            Values(
+                id: id,
+                accountID: accountID,
+                uri: uri,
+                url: url,
+                text: text,
+                content: content,
+                spoilerText: spoilerText,
+                sensitive: sensitive,
+                visibility: visibility,
+                language: language,
+                inReplyToID: inReplyToID,
+                inReplyToAccountID: inReplyToAccountID,
+                reblogOfID: reblogOfID,
+                applicationID: applicationID,
+                local: local,
+                createdAt: createdAt,
+                editedAt: editedAt,
+                repliesCount: repliesCount,
+                reblogsCount: reblogsCount,
+                favouritesCount: favouritesCount
+            )
+        )
+    }
+
+    package static func == (lhs: Status, rhs: Status) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.values == rhs.storage.values
     }
 
     /// The thread this status belongs to, for muting.

@@ -25,8 +25,12 @@ struct StatusHydrator: Sendable {
             let media = try await session.media(of: allIDs)
             var accountIDs = Set(all.map(\.accountID))
             for list in mentions.values { accountIDs.formUnion(list) }
+            // One view per account, however many statuses it wrote or is mentioned in.
+            let urls = self.context.urls
             let accounts = Dictionary(
-                try await session.accounts(ids: Array(accountIDs)).map { ($0.id, $0) },
+                try await session.accounts(ids: Array(accountIDs)).map {
+                    ($0.id, AccountView(account: $0, user: nil, urls: urls))
+                },
                 uniquingKeysWith: { a, _ in a }
             )
             var safety = SafetyFilter()
@@ -44,8 +48,8 @@ struct StatusHydrator: Sendable {
             }
 
             func view(_ status: Status, reblog: StatusView?) -> StatusView? {
-                guard let author = accounts[status.accountID], !author.isSuspended,
-                    !safety.blockedBy.contains(author.id), !(timeline && safety.hides(author.id))
+                guard let author = accounts[status.accountID], !author.account.isSuspended,
+                    !safety.blockedBy.contains(status.accountID), !(timeline && safety.hides(status.accountID))
                 else { return nil }
                 let mentioned = mentions[status.id] ?? []
                 let visible = VisibilityRule.canSee(
@@ -57,10 +61,8 @@ struct StatusHydrator: Sendable {
                 guard visible else { return nil }
                 var made = StatusView(
                     status: status,
-                    author: AccountView(account: author, user: nil, urls: self.context.urls),
-                    mentions: mentioned.compactMap { accounts[$0] }.map {
-                        AccountView(account: $0, user: nil, urls: self.context.urls)
-                    },
+                    author: author,
+                    mentions: mentioned.compactMap { accounts[$0] },
                     tags: tags[status.id] ?? [],
                     // A reblog reports what the viewer did with the reblogged status, as Mastodon does.
                     viewer: viewer.map { _ in
