@@ -4,8 +4,8 @@
 #   - seed: `tern admin seed-benchmark` (200 accounts, 200,000 statuses, bench0 follows 200 others)
 #   - wrk load on GET /api/v1/timelines/home?limit=20 (as bench0), GET /api/v1/timelines/public?local=true,
 #     and POST /api/v1/statuses (as bench0)
-#   - req/s, p50, p99 and non-2xx for each, the seed time, RSS after the run, and RSS once the server's
-#     heap trim (every 30 s) has run after it
+#   - req/s, p50, p99 and non-2xx for each, the seed time, RSS after the run, and RSS 31 s later (the
+#     server gives back its file pages and its heap's free pages every 10 s)
 #
 #   scripts/bench-timelines.sh             SQLite in a temp data dir
 #   scripts/bench-timelines.sh postgres    a throwaway PostgreSQL cluster (scripts/lib/postgres.sh, --durable)
@@ -144,8 +144,8 @@ kill -0 "$SERVER_PID" 2>/dev/null || {
 sleep 1
 LOADED_RSS="$(rss_mib)"
 LOADED_ANON="$(anon_mib)"
-# `tern serve` gives the heap's free pages back every 30 s; this is the RSS it settles at after a run.
-say "waiting 31 s for the server's heap trim"
+# `tern serve` gives back its file pages and its heap's free pages every 10 s: the RSS it settles at.
+say "waiting 31 s for the server to settle"
 sleep 31
 SETTLED_RSS="$(rss_mib)"
 SETTLED_ANON="$(anon_mib)"
@@ -169,7 +169,7 @@ Seed: $ACCOUNTS accounts, $STATUSES statuses, bench0 follows $FOLLOW. ${SEED_SUM
 | database size after seeding | ${DB_SIZE} |
 | idle RSS after start (of it anonymous: heap and stacks) | ${IDLE_RSS} MiB (${IDLE_ANON} MiB) |
 | RSS after the run (of it anonymous) | ${LOADED_RSS} MiB (${LOADED_ANON} MiB) |
-| RSS 31 s after the run, once the heap trim ran (of it anonymous) | ${SETTLED_RSS} MiB (${SETTLED_ANON} MiB) |
+| RSS 31 s after the run (of it anonymous) | ${SETTLED_RSS} MiB (${SETTLED_ANON} MiB) |
 EOF
 
 if [[ "$HOME_ERR$PUBLIC_ERR$POST_ERR$HOME_TO$PUBLIC_TO$POST_TO" != 000000 ]]; then

@@ -12,7 +12,8 @@ import WebUI
 /// Builds the whole server from typed configuration. Used by `tern serve` and every test.
 ///
 /// `ownsProcess` is for `tern serve`, where the application is the process: once it listens it gives
-/// back its start-up pages, and it trims its heap every 30 s (`ProcessMemory`).
+/// back its start-up pages, and every 10 s after it unmaps its read-only file pages and trims its heap
+/// (`ProcessMemory`, `MemoryReleaseService`).
 package func buildApplication(
     _ deps: AppDependencies,
     ownsProcess: Bool = false
@@ -33,7 +34,7 @@ package func buildApplication(
         ),
         onServerRunning: { _ in
             guard ownsProcess else { return }
-            let released = ProcessMemory.releaseStartupPages()
+            let released = ProcessMemory.releaseFilePages()
             deps.logger.debug(
                 "released \(released.bytes / 1024) KiB of start-up pages from \(released.mappings) mappings"
             )
@@ -41,7 +42,7 @@ package func buildApplication(
         logger: deps.logger
     )
     app.addServices(deps.db, JobRunner(deps), StreamingService(hub: deps.processor.streams))
-    if ownsProcess { app.addServices(HeapTrimService()) }
+    if ownsProcess { app.addServices(MemoryReleaseService()) }
     app.beforeServerStarts {
         try await deps.prepare()
         deps.logger.info(

@@ -2,25 +2,26 @@
     import Glibc
 #endif
 
-/// What `tern serve` does to keep its resident memory to what serving needs: it gives back its
-/// start-up pages once it listens (`releaseStartupPages`), and the heap's free pages now and then
-/// (`trimHeap`, run by `HeapTrimService`). Tests and the admin commands do neither.
+/// What `tern serve` does to keep its resident memory to what serving needs: it unmaps its read-only
+/// file pages once it listens and every few seconds after (`releaseFilePages`), and gives back the
+/// heap's free pages as often (`trimHeap`); `MemoryReleaseService` runs both. Tests and the admin
+/// commands do neither.
 ///
-/// **Start-up pages.**
-/// Most of a fresh server's resident memory is not data but pages of code and read-only data mapped
-/// from the binary and the Swift libraries: everything start-up ran once (configuration, migrations,
-/// the router's few hundred routes, templates) and, because the kernel maps 64 KiB around every
-/// page fault, its neighbours. Measured on the benchmark (docs/benchmarks.md), a server that had
-/// just served thousands of timeline requests held 58 MiB resident but had touched only 22 MiB of
-/// it while serving them.
+/// **File pages.**
+/// Most of a server's resident memory is not data but pages of code and read-only data mapped from
+/// the binary and the Swift libraries: everything start-up ran once (configuration, migrations, the
+/// router's few hundred routes, templates), everything the first request of each kind ran once, and,
+/// because the kernel maps 64 KiB around every page fault, their neighbours. Measured on the
+/// benchmark (docs/benchmarks.md), a server that had just served thousands of timeline requests held
+/// 58 MiB resident but had touched only 22 MiB of it while serving them.
 ///
-/// Once start-up is over, this unmaps the pages of every private, read-only file mapping that has
-/// no private copy of a page (`Anonymous: 0 kB` in `/proc/self/smaps`), with `MADV_DONTNEED`. For
-/// such a mapping that only drops the page table entries: the pages stay in the page cache, shared
-/// and reclaimable, and whatever the server runs next faults back in from there (no disk read while
-/// the cache holds them). Writable mappings, shared mappings, anonymous memory and any mapping
-/// with a relocated (copied) page are left alone, so no data can be lost. Linux only; elsewhere,
-/// and if `/proc` cannot be read, it does nothing.
+/// This unmaps the pages of every private, read-only file mapping that has no private copy of a page
+/// (`Anonymous: 0 kB` in `/proc/self/smaps`), with `MADV_DONTNEED`. For such a mapping that only
+/// drops the page table entries: the pages stay in the page cache, shared and reclaimable, and
+/// whatever the server runs next faults back in from there (no disk read while the cache holds them).
+/// Writable mappings, shared mappings, anonymous memory and any mapping with a relocated (copied)
+/// page are left alone, so no data can be lost. Linux only; elsewhere, and if `/proc` cannot be read,
+/// it does nothing.
 package enum ProcessMemory {
     /// What was released: how many mappings and bytes.
     package struct Released: Sendable, Equatable {
@@ -30,7 +31,7 @@ package enum ProcessMemory {
 
     /// Releases the resident pages of the read-only file mappings. Returns what it released.
     @discardableResult
-    package static func releaseStartupPages() -> Released {
+    package static func releaseFilePages() -> Released {
         #if os(Linux)
             guard let smaps = Self.read("/proc/self/smaps") else { return Released() }
             var released = Released()

@@ -45,7 +45,7 @@ import Testing
     }
 
     #if os(Linux)
-        @Test("releasing start-up pages lowers this process's resident file pages, and the code still runs")
+        @Test("releasing file pages lowers this process's resident file pages, and the code still runs")
         func releasesPages() throws {
             func residentFileKiB() throws -> Int {
                 let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
@@ -53,7 +53,7 @@ import Testing
                 return try #require(Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]))
             }
             let before = try residentFileKiB()
-            let released = ProcessMemory.releaseStartupPages()
+            let released = ProcessMemory.releaseFilePages()
             let after = try residentFileKiB()
             #expect(released.mappings > 0)
             #expect(released.bytes > 0)
