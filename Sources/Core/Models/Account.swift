@@ -21,17 +21,7 @@ package struct Account: Sendable, Equatable {
         }
     }
 
-    /// The fields, in one allocation shared by copies until one of them changes (copy on write): a copy of
-    /// an Account is one retain, not one per string, and two copies of the same one compare by identity.
-    private final class Storage: @unchecked Sendable {
-        // Written only through `values` below, which copies a shared storage first.
-        @exclusivity(unchecked) var values: Values
-
-        init(_ values: Values) {
-            self.values = values
-        }
-    }
-
+    /// The fields, kept in one allocation shared by copies (see `CopyOnWrite`).
     private struct Values: Equatable {
         var id: ID
         var username: String
@@ -67,190 +57,181 @@ package struct Account: Sendable, Equatable {
         var deletedAt: Date? = nil
     }
 
-    private var storage: Storage
-
-    /// The fields for changing: a storage shared with another copy is copied first.
-    private var values: Values {
-        get { self.storage.values }
-        _modify {
-            if !isKnownUniquelyReferenced(&self.storage) { self.storage = Storage(self.storage.values) }
-            yield &self.storage.values
-        }
-    }
+    private var storage: CopyOnWrite<Values>
 
     package var id: ID {
-        get { self.storage.values.id }
-        set { self.values.id = newValue }
+        get { self.storage.value.id }
+        set { self.storage.value.id = newValue }
     }
 
     package var username: String {
-        get { self.storage.values.username }
-        set { self.values.username = newValue }
+        get { self.storage.value.username }
+        set { self.storage.value.username = newValue }
     }
 
     /// `nil` for local accounts.
     package var domain: String? {
-        get { self.storage.values.domain }
-        set { self.values.domain = newValue }
+        get { self.storage.value.domain }
+        set { self.storage.value.domain = newValue }
     }
 
     package var displayName: String {
-        get { self.storage.values.displayName }
-        set { self.values.displayName = newValue }
+        get { self.storage.value.displayName }
+        set { self.storage.value.displayName = newValue }
     }
 
     /// The profile text as typed (local) or as received (remote, sanitised HTML).
     package var note: String {
-        get { self.storage.values.note }
-        set { self.values.note = newValue }
+        get { self.storage.value.note }
+        set { self.storage.value.note = newValue }
     }
 
     /// The profile text as HTML, rendered when it was written.
     package var noteHTML: String {
-        get { self.storage.values.noteHTML }
-        set { self.values.noteHTML = newValue }
+        get { self.storage.value.noteHTML }
+        set { self.storage.value.noteHTML = newValue }
     }
 
     package var fields: [Field] {
-        get { self.storage.values.fields }
-        set { self.values.fields = newValue }
+        get { self.storage.value.fields }
+        set { self.storage.value.fields = newValue }
     }
 
     package var locked: Bool {
-        get { self.storage.values.locked }
-        set { self.values.locked = newValue }
+        get { self.storage.value.locked }
+        set { self.storage.value.locked = newValue }
     }
 
     package var bot: Bool {
-        get { self.storage.values.bot }
-        set { self.values.bot = newValue }
+        get { self.storage.value.bot }
+        set { self.storage.value.bot = newValue }
     }
 
     package var discoverable: Bool {
-        get { self.storage.values.discoverable }
-        set { self.values.discoverable = newValue }
+        get { self.storage.value.discoverable }
+        set { self.storage.value.discoverable = newValue }
     }
 
     package var indexable: Bool {
-        get { self.storage.values.indexable }
-        set { self.values.indexable = newValue }
+        get { self.storage.value.indexable }
+        set { self.storage.value.indexable = newValue }
     }
 
     package var hideCollections: Bool {
-        get { self.storage.values.hideCollections }
-        set { self.values.hideCollections = newValue }
+        get { self.storage.value.hideCollections }
+        set { self.storage.value.hideCollections = newValue }
     }
 
     package var uri: String {
-        get { self.storage.values.uri }
-        set { self.values.uri = newValue }
+        get { self.storage.value.uri }
+        set { self.storage.value.uri = newValue }
     }
 
     package var url: String? {
-        get { self.storage.values.url }
-        set { self.values.url = newValue }
+        get { self.storage.value.url }
+        set { self.storage.value.url = newValue }
     }
 
     package var createdAt: Date {
-        get { self.storage.values.createdAt }
-        set { self.values.createdAt = newValue }
+        get { self.storage.value.createdAt }
+        set { self.storage.value.createdAt = newValue }
     }
 
     package var updatedAt: Date {
-        get { self.storage.values.updatedAt }
-        set { self.values.updatedAt = newValue }
+        get { self.storage.value.updatedAt }
+        set { self.storage.value.updatedAt = newValue }
     }
 
     package var suspendedAt: Date? {
-        get { self.storage.values.suspendedAt }
-        set { self.values.suspendedAt = newValue }
+        get { self.storage.value.suspendedAt }
+        set { self.storage.value.suspendedAt = newValue }
     }
 
     package var followersCount: Int {
-        get { self.storage.values.followersCount }
-        set { self.values.followersCount = newValue }
+        get { self.storage.value.followersCount }
+        set { self.storage.value.followersCount = newValue }
     }
 
     package var followingCount: Int {
-        get { self.storage.values.followingCount }
-        set { self.values.followingCount = newValue }
+        get { self.storage.value.followingCount }
+        set { self.storage.value.followingCount = newValue }
     }
 
     package var statusesCount: Int {
-        get { self.storage.values.statusesCount }
-        set { self.values.statusesCount = newValue }
+        get { self.storage.value.statusesCount }
+        set { self.storage.value.statusesCount = newValue }
     }
 
     package var lastStatusAt: Date? {
-        get { self.storage.values.lastStatusAt }
-        set { self.values.lastStatusAt = newValue }
+        get { self.storage.value.lastStatusAt }
+        set { self.storage.value.lastStatusAt = newValue }
     }
 
     /// The ActivityPub actor type: Person, Service (bots), Group, Application, Organization.
     package var actorType: String {
-        get { self.storage.values.actorType }
-        set { self.values.actorType = newValue }
+        get { self.storage.value.actorType }
+        set { self.storage.value.actorType = newValue }
     }
 
     /// Where a remote actor receives and publishes; empty for local accounts (see `URLBuilder`).
     package var endpoints: ActorEndpoints {
-        get { self.storage.values.endpoints }
-        set { self.values.endpoints = newValue }
+        get { self.storage.value.endpoints }
+        set { self.storage.value.endpoints = newValue }
     }
 
     /// A remote actor's avatar and header as published (shown until the `cache_profile_images` job has
     /// kept copies).
     package var avatarRemoteURL: String? {
-        get { self.storage.values.avatarRemoteURL }
-        set { self.values.avatarRemoteURL = newValue }
+        get { self.storage.value.avatarRemoteURL }
+        set { self.storage.value.avatarRemoteURL = newValue }
     }
 
     package var headerRemoteURL: String? {
-        get { self.storage.values.headerRemoteURL }
-        set { self.values.headerRemoteURL = newValue }
+        get { self.storage.value.headerRemoteURL }
+        set { self.storage.value.headerRemoteURL = newValue }
     }
 
     /// Keys in the media store of a local account's uploaded avatar and header, or of a remote account's
     /// cached copies (nil: the defaults, or the remote URLs).
     package var avatarKey: String? {
-        get { self.storage.values.avatarKey }
-        set { self.values.avatarKey = newValue }
+        get { self.storage.value.avatarKey }
+        set { self.storage.value.avatarKey = newValue }
     }
 
     package var headerKey: String? {
-        get { self.storage.values.headerKey }
-        set { self.values.headerKey = newValue }
+        get { self.storage.value.headerKey }
+        set { self.storage.value.headerKey = newValue }
     }
 
     /// Actor URIs this account says it also is (account migration).
     package var alsoKnownAs: [String] {
-        get { self.storage.values.alsoKnownAs }
-        set { self.values.alsoKnownAs = newValue }
+        get { self.storage.value.alsoKnownAs }
+        set { self.storage.value.alsoKnownAs = newValue }
     }
 
     /// The actor URI this account moved to, if it moved.
     package var movedToURI: String? {
-        get { self.storage.values.movedToURI }
-        set { self.values.movedToURI = newValue }
+        get { self.storage.value.movedToURI }
+        set { self.storage.value.movedToURI = newValue }
     }
 
     /// When a local account last moved away (another move waits 30 days).
     package var movedAt: Date? {
-        get { self.storage.values.movedAt }
-        set { self.values.movedAt = newValue }
+        get { self.storage.value.movedAt }
+        set { self.storage.value.movedAt = newValue }
     }
 
     /// When a remote actor document was last fetched.
     package var fetchedAt: Date? {
-        get { self.storage.values.fetchedAt }
-        set { self.values.fetchedAt = newValue }
+        get { self.storage.value.fetchedAt }
+        set { self.storage.value.fetchedAt = newValue }
     }
 
     /// When a local account was deleted: only this row remains (suspended, empty), keeping its username
     /// reserved and its key for signing the `Delete` it sends.
     package var deletedAt: Date? {
-        get { self.storage.values.deletedAt }
-        set { self.values.deletedAt = newValue }
+        get { self.storage.value.deletedAt }
+        set { self.storage.value.deletedAt = newValue }
     }
 
     package init(
@@ -276,7 +257,7 @@ package struct Account: Sendable, Equatable {
         statusesCount: Int = 0,
         lastStatusAt: Date? = nil
     ) {
-        self.storage = Storage(
+        self.storage = CopyOnWrite(
             Values(
                 id: id,
                 username: username,
@@ -304,7 +285,7 @@ package struct Account: Sendable, Equatable {
     }
 
     package static func == (lhs: Account, rhs: Account) -> Bool {
-        lhs.storage === rhs.storage || lhs.storage.values == rhs.storage.values
+        lhs.storage == rhs.storage
     }
 
     /// Whether the account lives on this server.

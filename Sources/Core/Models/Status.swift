@@ -4,17 +4,7 @@ import Foundation
 package struct Status: Sendable, Equatable {
     package typealias ID = EntityID<Status>
 
-    /// The fields, in one allocation shared by copies until one of them changes (copy on write): a copy of
-    /// a Status is one retain, not one per string, and two copies of the same one compare by identity.
-    private final class Storage: @unchecked Sendable {
-        // Written only through `values` below, which copies a shared storage first.
-        @exclusivity(unchecked) var values: Values
-
-        init(_ values: Values) {
-            self.values = values
-        }
-    }
-
+    /// The fields, kept in one allocation shared by copies (see `CopyOnWrite`).
     private struct Values: Equatable {
         var id: ID
         var accountID: Account.ID
@@ -39,123 +29,114 @@ package struct Status: Sendable, Equatable {
         var favouritesCount: Int
     }
 
-    private var storage: Storage
-
-    /// The fields for changing: a storage shared with another copy is copied first.
-    private var values: Values {
-        get { self.storage.values }
-        _modify {
-            if !isKnownUniquelyReferenced(&self.storage) { self.storage = Storage(self.storage.values) }
-            yield &self.storage.values
-        }
-    }
+    private var storage: CopyOnWrite<Values>
 
     package var id: ID {
-        get { self.storage.values.id }
-        set { self.values.id = newValue }
+        get { self.storage.value.id }
+        set { self.storage.value.id = newValue }
     }
 
     package var accountID: Account.ID {
-        get { self.storage.values.accountID }
-        set { self.values.accountID = newValue }
+        get { self.storage.value.accountID }
+        set { self.storage.value.accountID = newValue }
     }
 
     package var uri: String {
-        get { self.storage.values.uri }
-        set { self.values.uri = newValue }
+        get { self.storage.value.uri }
+        set { self.storage.value.uri = newValue }
     }
 
     package var url: String? {
-        get { self.storage.values.url }
-        set { self.values.url = newValue }
+        get { self.storage.value.url }
+        set { self.storage.value.url = newValue }
     }
 
     /// The text as typed (local); empty for reblogs.
     package var text: String {
-        get { self.storage.values.text }
-        set { self.values.text = newValue }
+        get { self.storage.value.text }
+        set { self.storage.value.text = newValue }
     }
 
     /// The text as HTML.
     package var content: String {
-        get { self.storage.values.content }
-        set { self.values.content = newValue }
+        get { self.storage.value.content }
+        set { self.storage.value.content = newValue }
     }
 
     package var spoilerText: String {
-        get { self.storage.values.spoilerText }
-        set { self.values.spoilerText = newValue }
+        get { self.storage.value.spoilerText }
+        set { self.storage.value.spoilerText = newValue }
     }
 
     package var sensitive: Bool {
-        get { self.storage.values.sensitive }
-        set { self.values.sensitive = newValue }
+        get { self.storage.value.sensitive }
+        set { self.storage.value.sensitive = newValue }
     }
 
     package var visibility: Visibility {
-        get { self.storage.values.visibility }
-        set { self.values.visibility = newValue }
+        get { self.storage.value.visibility }
+        set { self.storage.value.visibility = newValue }
     }
 
     package var language: String? {
-        get { self.storage.values.language }
-        set { self.values.language = newValue }
+        get { self.storage.value.language }
+        set { self.storage.value.language = newValue }
     }
 
     package var inReplyToID: ID? {
-        get { self.storage.values.inReplyToID }
-        set { self.values.inReplyToID = newValue }
+        get { self.storage.value.inReplyToID }
+        set { self.storage.value.inReplyToID = newValue }
     }
 
     package var inReplyToAccountID: Account.ID? {
-        get { self.storage.values.inReplyToAccountID }
-        set { self.values.inReplyToAccountID = newValue }
+        get { self.storage.value.inReplyToAccountID }
+        set { self.storage.value.inReplyToAccountID = newValue }
     }
 
     package var reblogOfID: ID? {
-        get { self.storage.values.reblogOfID }
-        set { self.values.reblogOfID = newValue }
+        get { self.storage.value.reblogOfID }
+        set { self.storage.value.reblogOfID = newValue }
     }
 
     /// The thread: the root status's id (itself for a root).
     package var conversationID: ID? {
-        get { self.storage.values.conversationID }
-        set { self.values.conversationID = newValue }
+        get { self.storage.value.conversationID }
+        set { self.storage.value.conversationID = newValue }
     }
 
     package var applicationID: OAuthApplication.ID? {
-        get { self.storage.values.applicationID }
-        set { self.values.applicationID = newValue }
+        get { self.storage.value.applicationID }
+        set { self.storage.value.applicationID = newValue }
     }
 
     package var local: Bool {
-        get { self.storage.values.local }
-        set { self.values.local = newValue }
+        get { self.storage.value.local }
+        set { self.storage.value.local = newValue }
     }
 
     package var createdAt: Date {
-        get { self.storage.values.createdAt }
-        set { self.values.createdAt = newValue }
+        get { self.storage.value.createdAt }
+        set { self.storage.value.createdAt = newValue }
     }
 
     package var editedAt: Date? {
-        get { self.storage.values.editedAt }
-        set { self.values.editedAt = newValue }
+        get { self.storage.value.editedAt }
+        set { self.storage.value.editedAt = newValue }
     }
 
     package var repliesCount: Int {
-        get { self.storage.values.repliesCount }
-        set { self.values.repliesCount = newValue }
+        get { self.storage.value.repliesCount }
+        set { self.storage.value.repliesCount = newValue }
     }
 
     package var reblogsCount: Int {
-        get { self.storage.values.reblogsCount }
-        set { self.values.reblogsCount = newValue }
+        get { self.storage.value.reblogsCount }
+        set { self.storage.value.reblogsCount = newValue }
     }
 
     package var favouritesCount: Int {
-        get { self.storage.values.favouritesCount }
-        set { self.values.favouritesCount = newValue }
+        get { self.storage.value.favouritesCount }
+        set { self.storage.value.favouritesCount = newValue }
     }
 
     package init(
@@ -180,7 +161,7 @@ package struct Status: Sendable, Equatable {
         reblogsCount: Int = 0,
         favouritesCount: Int = 0
     ) {
-        self.storage = Storage(
+        self.storage = CopyOnWrite(
             Values(
                 id: id,
                 accountID: accountID,
@@ -207,7 +188,7 @@ package struct Status: Sendable, Equatable {
     }
 
     package static func == (lhs: Status, rhs: Status) -> Bool {
-        lhs.storage === rhs.storage || lhs.storage.values == rhs.storage.values
+        lhs.storage == rhs.storage
     }
 
     /// The thread this status belongs to, for muting.

@@ -1,0 +1,35 @@
+/// A value kept in one heap allocation that copies share until one of them changes it (copy on
+/// write), for models made of many strings: copying one is a single retain instead of one per
+/// string, and copies of the same value compare by identity before comparing fields.
+///
+/// Read the fields through `value` (borrowed, nothing copied) and change them through it (a shared
+/// allocation is copied first). Sendable like its value: a change never reaches an allocation
+/// another copy can see.
+package struct CopyOnWrite<Value: Sendable & Equatable>: @unchecked Sendable, Equatable {
+    private final class Box {
+        // Written only through `value` below, after making sure no other copy holds this box.
+        @exclusivity(unchecked) var value: Value
+
+        init(_ value: Value) {
+            self.value = value
+        }
+    }
+
+    private var box: Box
+
+    package init(_ value: Value) {
+        self.box = Box(value)
+    }
+
+    package var value: Value {
+        _read { yield self.box.value }
+        _modify {
+            if !isKnownUniquelyReferenced(&self.box) { self.box = Box(self.box.value) }
+            yield &self.box.value
+        }
+    }
+
+    package static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.box === rhs.box || lhs.box.value == rhs.box.value
+    }
+}
