@@ -57,12 +57,14 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # --- Build ------------------------------------------------------------------------------------
+# The release build with hot functions laid out together (scripts/build-release.sh), as it is deployed.
 if [[ -z "${TERN_BIN:-}" ]]; then
     if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
-        say "swift build -c release --product tern"
-        swift build -c release --product tern
+        say "scripts/build-release.sh"
+        TERN_BIN="$("$ROOT/scripts/build-release.sh")"
+    else
+        TERN_BIN="$ROOT/.build/ordered/release/tern"
     fi
-    TERN_BIN="$(swift build -c release --show-bin-path)/tern"
 fi
 [[ -x "$TERN_BIN" ]] || die "no release binary at $TERN_BIN"
 
