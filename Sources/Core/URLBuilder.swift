@@ -10,7 +10,8 @@ package struct URLBuilder: Sendable, Equatable {
     package let accountDomain: String
     /// `https://domain`
     package let base: String
-    /// The default avatar, for accounts without one (made once: every account a timeline shows asks).
+    /// The default avatar, for accounts without one: a picture the web UI serves from its static files
+    /// (made once, as every account a timeline shows asks for it).
     package let missingAvatar: String
     /// The default header.
     package let missingHeader: String
@@ -117,5 +118,4 @@ package struct URLBuilder: Sendable, Equatable {
         default: "application/octet-stream"
         }
     }
-
 }

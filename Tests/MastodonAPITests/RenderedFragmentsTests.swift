@@ -37,6 +37,22 @@ import Testing
         #expect(cache.fragment(for: 49)?.name == "49")
     }
 
+    @Test("a kept fragment is used while it is current; otherwise a new one is made and kept in its place")
+    func keptOrMade() {
+        let cache = FragmentCache<Marker>(capacity: 4)
+        var made = 0
+        func make(_ name: String) -> Marker {
+            made += 1
+            return Marker(name)
+        }
+        #expect(cache.fragment(for: 1, where: { _ in true }, else: { make("first") }).name == "first")
+        #expect(cache.fragment(for: 1, where: { $0.name == "first" }, else: { make("second") }).name == "first")
+        #expect(made == 1)
+        #expect(cache.fragment(for: 1, where: { $0.name == "other" }, else: { make("second") }).name == "second")
+        #expect(cache.fragment(for: 1)?.name == "second")
+        #expect(made == 2)
+    }
+
     @Test(
         "a status written again is byte for byte the same, and shows every later change to its counts, text and author",
         arguments: TestDatabase.available

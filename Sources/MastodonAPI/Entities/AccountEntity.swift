@@ -61,15 +61,16 @@ struct AccountEntity: ResponseEncodable, Sendable {
     /// The account's JSON, kept in `RenderedFragments` for the next response when it is not the owner's.
     func write(to out: inout JSONDirectWriter) throws {
         guard self.view.user == nil else { return try self.render(to: &out) }
-        let id = self.view.account.id.rawValue
-        if let kept = RenderedFragments.accounts.fragment(for: id), kept.view == self.view {
-            out.rawValue(kept.bytes)
-            return
-        }
-        var fresh = JSONDirectWriter()
-        try self.render(to: &fresh)
-        RenderedFragments.accounts.store(AccountFragment(view: self.view, bytes: fresh.bytes), for: id)
-        out.rawValue(fresh.bytes)
+        let fragment = try RenderedFragments.accounts.fragment(
+            for: self.view.account.id.rawValue,
+            where: { $0.view == self.view },
+            else: {
+                var fresh = JSONDirectWriter()
+                try self.render(to: &fresh)
+                return AccountFragment(view: self.view, bytes: fresh.bytes)
+            }
+        )
+        out.rawValue(fragment.bytes)
     }
 
     private func render(to out: inout JSONDirectWriter) throws {

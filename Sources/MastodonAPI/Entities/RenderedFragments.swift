@@ -48,6 +48,19 @@ final class FragmentCache<Fragment: AnyObject & Sendable>: Sendable {
         self.generations.withLock { self.insert(fragment, for: id, into: &$0) }
     }
 
+    /// The fragment kept for `id` when `isCurrent` accepts it, else the one `make` writes, kept for the next
+    /// response in its place.
+    func fragment(
+        for id: Int64,
+        where isCurrent: (Fragment) -> Bool,
+        else make: () throws -> Fragment
+    ) rethrows -> Fragment {
+        if let kept = self.fragment(for: id), isCurrent(kept) { return kept }
+        let fresh = try make()
+        self.store(fresh, for: id)
+        return fresh
+    }
+
     /// How many fragments are kept, in both generations.
     var count: Int {
         self.generations.withLock { $0.current.count + $0.previous.count }

@@ -49,18 +49,17 @@ struct StatusEntity: ResponseEncodable, Sendable {
     /// The members that depend on the status alone, from `RenderedFragments` when they were written before
     /// from equal values.
     private func writeKept(to out: inout JSONDirectWriter) throws {
-        let id = self.view.status.id.rawValue
-        if let kept = RenderedFragments.statuses.fragment(for: id), kept.matches(self.view, urls: self.urls) {
-            out.rawMembers(kept.bytes)
-            return
-        }
-        var fresh = JSONDirectWriter()
-        fresh.openObject()
-        try self.renderOwnMembers(to: &fresh)
-        // Without the brace: members to go inside another object.
-        let members = Array(fresh.bytes.dropFirst())
-        RenderedFragments.statuses.store(StatusFragment(view: self.view, urls: self.urls, bytes: members), for: id)
-        out.rawMembers(members)
+        let fragment = try RenderedFragments.statuses.fragment(
+            for: self.view.status.id.rawValue,
+            where: { $0.matches(self.view, urls: self.urls) },
+            else: {
+                // Members without the object's braces: the first one needs no comma in an empty writer.
+                var fresh = JSONDirectWriter()
+                try self.renderOwnMembers(to: &fresh)
+                return StatusFragment(view: self.view, urls: self.urls, bytes: fresh.bytes)
+            }
+        )
+        out.rawMembers(fragment.bytes)
     }
 
     private func renderOwnMembers(to out: inout JSONDirectWriter) throws {
