@@ -204,7 +204,7 @@ extension DBSession {
     package func accounts(ids: [Account.ID]) async throws -> [Account] {
         guard !ids.isEmpty else { return [] }
         return try await self.accounts(
-            "SELECT \(unsafeRaw: AccountRow.columnList) FROM accounts WHERE id IN (\(ids: ids.map(\.rawValue)))"
+            "SELECT \(unsafeRaw: AccountRow.columnList) FROM \(idTable: ids.map(\.rawValue), as: "ids") JOIN accounts ON id = ids.value"
         )
     }
 

@@ -69,19 +69,23 @@ extension DBSession {
         let ids = statuses.map(\.rawValue)
         let rows = try await self.rows(
             """
-            SELECT 'f', status_id FROM favourites WHERE account_id = \(bind: me) AND status_id IN (\(ids: ids))
+            SELECT 'f', f.status_id FROM \(idTable: ids, as: "ids")
+            JOIN favourites f ON f.account_id = \(bind: me) AND f.status_id = ids.value
             UNION ALL
-            SELECT 'r', reblog_of_id FROM statuses WHERE account_id = \(bind: me) AND reblog_of_id IN (\(ids: ids))
+            SELECT 'r', s.reblog_of_id FROM \(idTable: ids, as: "ids")
+            JOIN statuses s ON s.account_id = \(bind: me) AND s.reblog_of_id = ids.value
             UNION ALL
-            SELECT 'b', status_id FROM bookmarks WHERE account_id = \(bind: me) AND status_id IN (\(ids: ids))
+            SELECT 'b', b.status_id FROM \(idTable: ids, as: "ids")
+            JOIN bookmarks b ON b.account_id = \(bind: me) AND b.status_id = ids.value
             UNION ALL
-            SELECT 'm', conversation_id FROM status_mutes
-            WHERE account_id = \(bind: me) AND conversation_id IN (\(ids: threads.map(\.rawValue)))
+            SELECT 'm', m.conversation_id FROM \(idTable: threads.map(\.rawValue), as: "ids")
+            JOIN status_mutes m ON m.account_id = \(bind: me) AND m.conversation_id = ids.value
             UNION ALL
-            SELECT 'F', target_account_id FROM follows
-            WHERE account_id = \(bind: me) AND target_account_id IN (\(ids: authors.map(\.rawValue)))
+            SELECT 'F', f.target_account_id FROM \(idTable: authors.map(\.rawValue), as: "ids")
+            JOIN follows f ON f.account_id = \(bind: me) AND f.target_account_id = ids.value
             UNION ALL
-            SELECT 'p', status_id FROM status_pins WHERE status_id IN (\(ids: own.map(\.rawValue)))
+            SELECT 'p', p.status_id FROM \(idTable: own.map(\.rawValue), as: "ids")
+            JOIN status_pins p ON p.account_id = \(bind: me) AND p.status_id = ids.value
             """
         ) { (try $0.string(0), try $0.int64(1)) }
         var result = Interactions()

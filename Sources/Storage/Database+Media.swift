@@ -139,10 +139,12 @@ extension DBSession {
     /// The attachments of each status, in id order (the order they were attached in).
     package func media(of statuses: [Status.ID]) async throws -> [Status.ID: [MediaAttachment]] {
         guard !statuses.isEmpty else { return [:] }
-        let rows = try await self.sql.select().column("*").from("media_attachments")
-            .where(SQLColumn("status_id"), .in, SQLIntegerList.group(statuses.map(\.rawValue)))
-            .orderBy("id")
-            .all().map { try $0.decode(model: MediaAttachmentRow.self).attachment }
+        let rows = try await self.sql.raw(
+            """
+            SELECT m.* FROM \(idTable: statuses.map(\.rawValue), as: "ids")
+            JOIN media_attachments m ON m.status_id = ids.value ORDER BY m.id
+            """
+        ).all().map { try $0.decode(model: MediaAttachmentRow.self).attachment }
         var result: [Status.ID: [MediaAttachment]] = [:]
         for media in rows {
             if let status = media.statusID { result[status, default: []].append(media) }

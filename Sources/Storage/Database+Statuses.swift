@@ -106,7 +106,7 @@ extension DBSession {
     package func statuses(ids: [Status.ID]) async throws -> [Status] {
         guard !ids.isEmpty else { return [] }
         return try await self.statuses(
-            "SELECT \(unsafeRaw: StatusRow.columnList) FROM statuses WHERE id IN (\(ids: ids.map(\.rawValue)))"
+            "SELECT \(unsafeRaw: StatusRow.columnList) FROM \(idTable: ids.map(\.rawValue), as: "ids") JOIN statuses ON id = ids.value"
         )
     }
 
@@ -203,7 +203,7 @@ extension DBSession {
     package func mentions(of statusIDs: [Status.ID]) async throws -> [Status.ID: [Account.ID]] {
         guard !statusIDs.isEmpty else { return [:] }
         let rows = try await self.rows(
-            "SELECT status_id, account_id FROM mentions WHERE status_id IN (\(ids: statusIDs.map(\.rawValue)))"
+            "SELECT m.status_id, m.account_id FROM \(idTable: statusIDs.map(\.rawValue), as: "ids") JOIN mentions m ON m.status_id = ids.value"
         ) { (Status.ID(try $0.int64(0)), Account.ID(try $0.int64(1))) }
         var result: [Status.ID: [Account.ID]] = [:]
         for (status, account) in rows { result[status, default: []].append(account) }
@@ -215,8 +215,8 @@ extension DBSession {
         guard !statusIDs.isEmpty else { return [:] }
         let rows = try await self.rows(
             """
-            SELECT st.status_id, t.name FROM status_tags st JOIN tags t ON t.id = st.tag_id
-            WHERE st.status_id IN (\(ids: statusIDs.map(\.rawValue)))
+            SELECT st.status_id, t.name FROM \(idTable: statusIDs.map(\.rawValue), as: "ids")
+            JOIN status_tags st ON st.status_id = ids.value JOIN tags t ON t.id = st.tag_id
             ORDER BY t.name
             """
         ) { (Status.ID(try $0.int64(0)), try $0.string(1)) }

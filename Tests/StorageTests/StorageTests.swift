@@ -84,6 +84,75 @@ import Testing
     }
 
     @Test(
+        "lookups joined to an id list yield each row once, however the list repeats or is ordered",
+        arguments: TestDatabase.available
+    )
+    func joinedIDLists(_ database: TestDatabase) async throws {
+        try await TestApp.run(database) { t in
+            let accounts = [self.makeAccount(t, "one"), self.makeAccount(t, "two"), self.makeAccount(t, "three")]
+            let now = t.processor.context.clock.now()
+            let statuses = (0..<3).map { index in
+                Status(
+                    id: t.processor.context.ids.next(),
+                    accountID: accounts[index].id,
+                    uri: "https://example.test/s/\(index)",
+                    url: nil,
+                    text: "hi",
+                    content: "<p>hi</p>",
+                    visibility: .public,
+                    createdAt: now
+                )
+            }
+            let remote = self.makeAccount(t, "faraway", domain: "Far.Example")
+            var tagIDs: Int64 = 900
+            try await t.db.transaction { session in
+                for account in accounts { try await session.insertAccount(account) }
+                for status in statuses {
+                    let mentioned = [accounts[0].id, accounts[2].id]
+                    try await session.insertStatus(status, mentions: mentioned, tags: ["b", "a"]) {
+                        tagIDs += 1
+                        return tagIDs
+                    }
+                }
+                _ = try await session.insertBlock(id: 1, account: accounts[0].id, target: accounts[1].id)
+                _ = try await session.insertBlock(id: 2, account: accounts[2].id, target: accounts[0].id)
+                _ = try await session.insertAccountDomainBlock(id: 3, account: accounts[0].id, domain: "far.example")
+                try await session.insertAccount(remote)
+            }
+            let (first, second, third) = (statuses[0].id, statuses[1].id, statuses[2].id)
+            let repeated = [third, first, third, Status.ID(-1), first, second, second]
+            let found = try await t.db.read { try await $0.statuses(ids: repeated) }
+            #expect(found.map(\.id).sorted() == [first, second, third])
+            let mentions = try await t.db.read { try await $0.mentions(of: repeated) }
+            #expect(mentions.count == 3)
+            #expect(mentions.values.allSatisfy { Set($0) == [accounts[0].id, accounts[2].id] && $0.count == 2 })
+            let tags = try await t.db.read { try await $0.tags(of: repeated) }
+            #expect(tags[second] == ["a", "b"])
+            let flags = try await t.db.read {
+                try await $0.interactions(
+                    of: accounts[0].id,
+                    with: repeated,
+                    threads: repeated,
+                    following: [accounts[1].id, accounts[1].id],
+                    pinned: [first, first]
+                )
+            }
+            #expect(flags.favourited.isEmpty && flags.pinned.isEmpty && flags.following.isEmpty)
+            // Blocks both ways and a blocked domain, among a list with repeats; the domain is compared in lower case.
+            let ids = accounts.map(\.id) + [remote.id]
+            let safety = try await t.db.read { try await $0.safetyFilter(for: ids[0], among: ids + ids.reversed()) }
+            #expect(safety.blocking == [ids[1]])
+            #expect(safety.blockedBy == [ids[2]])
+            #expect(safety.domainBlocking == [remote.id])
+            #expect(safety.muting.isEmpty)
+            let everything = try await t.db.read { try await $0.safetyFilter(for: ids[0], among: nil) }
+            #expect(everything == safety)
+            let others = try await t.db.read { try await $0.safetyFilter(for: ids[1], among: ids) }
+            #expect(others.blockedBy == [ids[0]] && others.blocking.isEmpty && others.domainBlocking.isEmpty)
+        }
+    }
+
+    @Test(
         "instance counts: local ones at once, known domains recounted after ten minutes",
         arguments: TestDatabase.available
     )
