@@ -204,7 +204,7 @@ extension DBSession {
     package func accounts(ids: [Account.ID]) async throws -> [Account] {
         guard !ids.isEmpty else { return [] }
         return try await self.accounts(
-            "SELECT \(unsafeRaw: AccountRow.columnList) FROM \(idTable: ids.map(\.rawValue), as: "ids") JOIN accounts ON id = ids.value"
+            "SELECT \(unsafeRaw: AccountRow.columnList) FROM \(idTable: ids.map(\.rawValue), as: "ids") CROSS JOIN accounts WHERE id = ids.value"
         )
     }
 

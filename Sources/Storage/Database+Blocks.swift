@@ -137,16 +137,16 @@ extension DBSession {
         let me = viewer.rawValue
         return """
             SELECT 'blocking' AS kind, b.target_account_id AS a, FALSE AS h FROM \(idTable: accounts, as: "ids")
-            JOIN blocks b ON b.account_id = \(bind: me) AND b.target_account_id = ids.value
+            CROSS JOIN blocks b WHERE b.account_id = \(bind: me) AND b.target_account_id = ids.value
             UNION ALL SELECT 'blocked_by', b.account_id, FALSE FROM \(idTable: accounts, as: "ids")
-            JOIN blocks b ON b.target_account_id = \(bind: me) AND b.account_id = ids.value
+            CROSS JOIN blocks b WHERE b.target_account_id = \(bind: me) AND b.account_id = ids.value
             UNION ALL SELECT 'muting', m.target_account_id, m.hide_notifications FROM \(idTable: accounts, as: "ids")
-            JOIN mutes m ON m.account_id = \(bind: me) AND m.target_account_id = ids.value
-            WHERE m.expires_at IS NULL OR m.expires_at > \(bind: now)
+            CROSS JOIN mutes m WHERE m.account_id = \(bind: me) AND m.target_account_id = ids.value
+            AND (m.expires_at IS NULL OR m.expires_at > \(bind: now))
             UNION ALL SELECT 'domain', x.id, FALSE FROM \(idTable: accounts, as: "ids")
-            JOIN accounts x ON x.id = ids.value
-            JOIN account_domain_blocks d ON d.account_id = \(bind: me) AND d.domain = lower(x.domain)
+            CROSS JOIN accounts x CROSS JOIN account_domain_blocks d
             WHERE EXISTS (SELECT 1 FROM account_domain_blocks WHERE account_id = \(bind: me))
+            AND x.id = ids.value AND d.account_id = \(bind: me) AND d.domain = lower(x.domain)
             """
     }
 

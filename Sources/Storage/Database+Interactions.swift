@@ -70,22 +70,22 @@ extension DBSession {
         let rows = try await self.rows(
             """
             SELECT 'f', f.status_id FROM \(idTable: ids, as: "ids")
-            JOIN favourites f ON f.account_id = \(bind: me) AND f.status_id = ids.value
+            CROSS JOIN favourites f WHERE f.account_id = \(bind: me) AND f.status_id = ids.value
             UNION ALL
             SELECT 'r', s.reblog_of_id FROM \(idTable: ids, as: "ids")
-            JOIN statuses s ON s.account_id = \(bind: me) AND s.reblog_of_id = ids.value
+            CROSS JOIN statuses s WHERE s.account_id = \(bind: me) AND s.reblog_of_id = ids.value
             UNION ALL
             SELECT 'b', b.status_id FROM \(idTable: ids, as: "ids")
-            JOIN bookmarks b ON b.account_id = \(bind: me) AND b.status_id = ids.value
+            CROSS JOIN bookmarks b WHERE b.account_id = \(bind: me) AND b.status_id = ids.value
             UNION ALL
             SELECT 'm', m.conversation_id FROM \(idTable: threads.map(\.rawValue), as: "ids")
-            JOIN status_mutes m ON m.account_id = \(bind: me) AND m.conversation_id = ids.value
+            CROSS JOIN status_mutes m WHERE m.account_id = \(bind: me) AND m.conversation_id = ids.value
             UNION ALL
             SELECT 'F', f.target_account_id FROM \(idTable: authors.map(\.rawValue), as: "ids")
-            JOIN follows f ON f.account_id = \(bind: me) AND f.target_account_id = ids.value
+            CROSS JOIN follows f WHERE f.account_id = \(bind: me) AND f.target_account_id = ids.value
             UNION ALL
             SELECT 'p', p.status_id FROM \(idTable: own.map(\.rawValue), as: "ids")
-            JOIN status_pins p ON p.account_id = \(bind: me) AND p.status_id = ids.value
+            CROSS JOIN status_pins p WHERE p.account_id = \(bind: me) AND p.status_id = ids.value
             """
         ) { (try $0.string(0), try $0.int64(1)) }
         var result = Interactions()

@@ -142,7 +142,7 @@ extension DBSession {
         let rows = try await self.sql.raw(
             """
             SELECT m.* FROM \(idTable: statuses.map(\.rawValue), as: "ids")
-            JOIN media_attachments m ON m.status_id = ids.value ORDER BY m.id
+            CROSS JOIN media_attachments m WHERE m.status_id = ids.value ORDER BY m.id
             """
         ).all().map { try $0.decode(model: MediaAttachmentRow.self).attachment }
         var result: [Status.ID: [MediaAttachment]] = [:]

@@ -20,7 +20,7 @@ extension DBSession {
     package func pollTallies(statuses: [Status.ID], viewer: Account.ID?) async throws -> [Status.ID: PollTally] {
         guard !statuses.isEmpty else { return [:] }
         let rows = try await self.sql.raw(
-            "SELECT polls.* FROM \(idTable: statuses.map(\.rawValue), as: "ids") JOIN polls ON polls.status_id = ids.value"
+            "SELECT polls.* FROM \(idTable: statuses.map(\.rawValue), as: "ids") CROSS JOIN polls WHERE polls.status_id = ids.value"
         ).all()
         guard !rows.isEmpty else { return [:] }
         var tallies: [Int64: PollTally] = [:]

@@ -106,7 +106,7 @@ extension DBSession {
     package func statuses(ids: [Status.ID]) async throws -> [Status] {
         guard !ids.isEmpty else { return [] }
         return try await self.statuses(
-            "SELECT \(unsafeRaw: StatusRow.columnList) FROM \(idTable: ids.map(\.rawValue), as: "ids") JOIN statuses ON id = ids.value"
+            "SELECT \(unsafeRaw: StatusRow.columnList) FROM \(idTable: ids.map(\.rawValue), as: "ids") CROSS JOIN statuses WHERE id = ids.value"
         )
     }
 
@@ -203,7 +203,7 @@ extension DBSession {
     package func mentions(of statusIDs: [Status.ID]) async throws -> [Status.ID: [Account.ID]] {
         guard !statusIDs.isEmpty else { return [:] }
         let rows = try await self.rows(
-            "SELECT m.status_id, m.account_id FROM \(idTable: statusIDs.map(\.rawValue), as: "ids") JOIN mentions m ON m.status_id = ids.value"
+            "SELECT m.status_id, m.account_id FROM \(idTable: statusIDs.map(\.rawValue), as: "ids") CROSS JOIN mentions m WHERE m.status_id = ids.value"
         ) { (Status.ID(try $0.int64(0)), Account.ID(try $0.int64(1))) }
         var result: [Status.ID: [Account.ID]] = [:]
         for (status, account) in rows { result[status, default: []].append(account) }
@@ -216,7 +216,7 @@ extension DBSession {
         let rows = try await self.rows(
             """
             SELECT st.status_id, t.name FROM \(idTable: statusIDs.map(\.rawValue), as: "ids")
-            JOIN status_tags st ON st.status_id = ids.value JOIN tags t ON t.id = st.tag_id
+            CROSS JOIN status_tags st CROSS JOIN tags t WHERE st.status_id = ids.value AND t.id = st.tag_id
             ORDER BY t.name
             """
         ) { (Status.ID(try $0.int64(0)), try $0.string(1)) }

@@ -35,10 +35,15 @@ struct SQLIntegerList: SQLExpression {
     }
 }
 
-/// A list of integers as a table with one column, `value`, for `FROM \(idTable: list, as: "ids") JOIN t ON
-/// t.id = ids.value`: each distinct value once, in ascending order. A join reads the list where it lies;
+/// A list of integers as a table with one column, `value`, for `FROM \(idTable: list, as: "ids") CROSS JOIN t
+/// WHERE t.id = ids.value`: each distinct value once, in ascending order. A join reads the list where it lies;
 /// `column IN (SELECT …)` makes SQLite copy it into a temporary b-tree first, which was a twentieth of a
 /// timeline request with a dozen lists in it.
+///
+/// Write `CROSS JOIN` with the conditions in `WHERE`: SQLite then keeps the list as the outer loop (one index
+/// search per value). With a plain `JOIN` its planner, lacking statistics, may scan the viewer's rows
+/// (follows, favourites) on the outside and read the whole list again for each of them. PostgreSQL
+/// takes `CROSS JOIN … WHERE` as an inner join and plans it as it likes.
 ///
 /// On SQLite it is the `tern_int64s` function over one blob; on PostgreSQL a `VALUES` list, a bind per
 /// value (an empty list is a subquery with no rows).
