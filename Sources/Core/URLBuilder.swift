@@ -4,7 +4,10 @@ import Foundation
 ///
 /// `domain` is the host that serves the URLs; `accountDomain` is the one in handles
 /// (`@alice@example.org` served from `social.example.org`).
-package struct URLBuilder: Sendable, Equatable {
+///
+/// A class: it is made once per configuration and travels with every entity a response writes, so a
+/// copy is one retain instead of one per string.
+package final class URLBuilder: Sendable, Equatable {
     package let scheme: String
     package let domain: String
     package let accountDomain: String
@@ -23,6 +26,11 @@ package struct URLBuilder: Sendable, Equatable {
         self.base = "\(scheme)://\(domain)"
         self.missingAvatar = "\(self.base)/assets/missing-avatar.png"
         self.missingHeader = "\(self.base)/assets/missing-header.png"
+    }
+
+    package static func == (lhs: URLBuilder, rhs: URLBuilder) -> Bool {
+        lhs === rhs
+            || (lhs.scheme == rhs.scheme && lhs.domain == rhs.domain && lhs.accountDomain == rhs.accountDomain)
     }
 
     /// `host` or `host:port` of an absolute http(s) URI, lowercased; nil when it has none.

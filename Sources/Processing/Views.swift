@@ -11,28 +11,51 @@ package final class MovedAccount: Sendable, Equatable {
 }
 
 package struct AccountView: Sendable, Equatable {
-    package let account: Account
+    private struct Values: Sendable, Equatable {
+        let account: Account
+        let user: User?
+        let avatarURL: String
+        let headerURL: String
+        let profileURL: String
+        var followRequestsCount = 0
+        var movedTo: MovedAccount?
+    }
+
+    /// One allocation for all of it: a view is copied into every status and mention that shows the account.
+    private var storage: CopyOnWrite<Values>
+
+    package var account: Account { self.storage.value.account }
     /// Present only for the owner (verify_credentials, update_credentials).
-    package let user: User?
+    package var user: User? { self.storage.value.user }
     /// The avatar and header URLs: a remote actor's own (shown from its server until the remote media
     /// cache exists), else the default images.
-    package let avatarURL: String
-    package let headerURL: String
+    package var avatarURL: String { self.storage.value.avatarURL }
+    package var headerURL: String { self.storage.value.headerURL }
     /// Where the account's profile page is.
-    package let profileURL: String
+    package var profileURL: String { self.storage.value.profileURL }
     /// For the owner: how many follow requests wait (`source.follow_requests_count`).
-    package var followRequestsCount = 0
+    package var followRequestsCount: Int {
+        get { self.storage.value.followRequestsCount }
+        set { self.storage.value.followRequestsCount = newValue }
+    }
     /// The account it moved to, when it moved and that account is known (`moved`).
-    package var movedTo: MovedAccount?
+    package var movedTo: MovedAccount? {
+        get { self.storage.value.movedTo }
+        set { self.storage.value.movedTo = newValue }
+    }
 
     package init(account: Account, user: User?, urls: URLBuilder) {
-        self.account = account
-        self.user = user
-        self.avatarURL =
-            account.avatarKey.map(urls.mediaFile) ?? account.avatarRemoteURL.flatMap(Self.webURL) ?? urls.missingAvatar
-        self.headerURL =
-            account.headerKey.map(urls.mediaFile) ?? account.headerRemoteURL.flatMap(Self.webURL) ?? urls.missingHeader
-        self.profileURL = account.url ?? (account.isLocal ? urls.profile(account.username) : account.uri)
+        self.storage = CopyOnWrite(
+            Values(
+                account: account,
+                user: user,
+                avatarURL: account.avatarKey.map(urls.mediaFile) ?? account.avatarRemoteURL.flatMap(Self.webURL)
+                    ?? urls.missingAvatar,
+                headerURL: account.headerKey.map(urls.mediaFile) ?? account.headerRemoteURL.flatMap(Self.webURL)
+                    ?? urls.missingHeader,
+                profileURL: account.url ?? (account.isLocal ? urls.profile(account.username) : account.uri)
+            )
+        )
     }
 
     /// Only http(s) URLs reach clients.

@@ -5,7 +5,7 @@
 /// Read the fields through `value` (borrowed, nothing copied) and change them through it (a shared
 /// allocation is copied first). Sendable like its value: a change never reaches an allocation
 /// another copy can see.
-package struct CopyOnWrite<Value: Sendable & Equatable>: @unchecked Sendable, Equatable {
+package struct CopyOnWrite<Value: Sendable>: @unchecked Sendable {
     private final class Box {
         // Written only through `value` below, after making sure no other copy holds this box.
         @exclusivity(unchecked) var value: Value
@@ -28,7 +28,9 @@ package struct CopyOnWrite<Value: Sendable & Equatable>: @unchecked Sendable, Eq
             yield &self.box.value
         }
     }
+}
 
+extension CopyOnWrite: Equatable where Value: Equatable {
     package static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.box === rhs.box || lhs.box.value == rhs.box.value
     }

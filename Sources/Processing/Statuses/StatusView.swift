@@ -14,22 +14,53 @@ package struct StatusView: Sendable {
         package var muted: Bool
     }
 
-    package let status: Status
-    package let author: AccountView
-    package let mentions: [AccountView]
-    package let tags: [String]
-    package let viewer: ViewerFlags?
+    private struct Values: Sendable {
+        let status: Status
+        let author: AccountView
+        let mentions: [AccountView]
+        let tags: [String]
+        let viewer: ViewerFlags?
+        let viewerID: Account.ID?
+        let reblog: StatusView?
+        var poll: PollTally?
+        var media: [MediaView] = []
+        var filtered: [FilterMatch]?
+        var includeSource = false
+    }
+
+    /// One allocation for all of it (which also lets a view hold its reblogged view): a view is copied
+    /// from the hydration into its page, its entity and its JSON.
+    private var storage: CopyOnWrite<Values>
+
+    package var status: Status { self.storage.value.status }
+    package var author: AccountView { self.storage.value.author }
+    package var mentions: [AccountView] { self.storage.value.mentions }
+    package var tags: [String] { self.storage.value.tags }
+    package var viewer: ViewerFlags? { self.storage.value.viewer }
     /// Who the view was made for.
-    package let viewerID: Account.ID?
-    private let reblogBox: [StatusView]
+    package var viewerID: Account.ID? { self.storage.value.viewerID }
+    /// The reblogged status, for a reblog.
+    package var reblog: StatusView? { self.storage.value.reblog }
     /// The status's poll with its counts, if it has one.
-    package var poll: PollTally?
+    package var poll: PollTally? {
+        get { self.storage.value.poll }
+        set { self.storage.value.poll = newValue }
+    }
     /// The status's media attachments with their URLs.
-    package var media: [MediaView] = []
+    package var media: [MediaView] {
+        get { self.storage.value.media }
+        set { self.storage.value.media = newValue }
+    }
     /// The viewer's filters that matched, when filters were applied (`filtered` in the API).
-    package var filtered: [FilterMatch]?
+    package var filtered: [FilterMatch]? {
+        get { self.storage.value.filtered }
+        set { self.storage.value.filtered = newValue }
+    }
     /// Set by the delete endpoint: the source text for delete-and-redraft.
-    package var includeSource = false
+    package var includeSource: Bool {
+        get { self.storage.value.includeSource }
+        set { self.storage.value.includeSource = newValue }
+    }
 
     package init(
         status: Status,
@@ -40,20 +71,21 @@ package struct StatusView: Sendable {
         viewerID: Account.ID? = nil,
         reblog: StatusView?
     ) {
-        self.viewerID = viewerID
-        self.status = status
-        self.author = author
-        self.mentions = mentions
-        self.tags = tags
-        self.viewer = viewer
-        self.reblogBox = reblog.map { [$0] } ?? []
+        self.storage = CopyOnWrite(
+            Values(
+                status: status,
+                author: author,
+                mentions: mentions,
+                tags: tags,
+                viewer: viewer,
+                viewerID: viewerID,
+                reblog: reblog
+            )
+        )
     }
 
     /// Whether the viewer wrote this status.
     package var viewerIsAuthor: Bool { self.viewerID == self.status.accountID }
-
-    /// The reblogged status, for a reblog.
-    package var reblog: StatusView? { self.reblogBox.first }
 }
 
 /// A notification ready to render.
