@@ -16,12 +16,12 @@ enum SessionConnection: Sendable {
 /// SQLKit's `Codable` row decoding: that looks each column up by name, checks it is there, checks it for
 /// NULL and converts it through a generic decoder, and measured at a fifth of a home-timeline request's CPU.
 struct ColumnReader {
-    fileprivate enum Cells {
+    enum Cells {
         case sqlite(SQLiteStatementRow)
         case postgres(PostgresRandomAccessRow)
     }
 
-    fileprivate let cells: Cells
+    let cells: Cells
 
     func isNull(_ index: Int) -> Bool {
         switch self.cells {

@@ -187,7 +187,7 @@ struct AccountRow: PositionalRow {
 extension DBSession {
     /// The accounts `query` reads; it selects `AccountRow.columnList` first (any other columns after).
     func accounts(_ query: SQLQueryString) async throws -> [Account] {
-        try await self.rows(query) { try AccountRow($0).account() }
+        try await self.rows(query) { try AccountRow.account($0) }
     }
 }
 
@@ -325,7 +325,7 @@ extension DBSession {
         sql.appendLiteral(query.oldestFirst ? " ORDER BY a.id ASC LIMIT " : " ORDER BY a.id DESC LIMIT ")
         sql.appendInterpolation(bind: query.limit)
         return try await self.rows(sql) { row in
-            (try AccountRow(row).account(), try UserRow(row, at: AccountRow.columnNames.count).user())
+            (try AccountRow.account(row), try UserRow(row, at: AccountRow.columnNames.count).user())
         }
     }
 

@@ -170,7 +170,7 @@ extension DBSession {
     /// `column`, and ends in a WHERE clause that `paged` extends.
     func accountPage(_ base: SQLQueryString, column: String, page: PageRequest) async throws -> [(Int64, Account)] {
         let rows = try await self.rows(Self.paged(base, column: column, page: page)) {
-            (try $0.int64(AccountRow.columnNames.count), try AccountRow($0).account())
+            (try $0.int64(AccountRow.columnNames.count), try AccountRow.account($0))
         }
         return Self.ordered(rows, page: page)
     }

@@ -169,7 +169,7 @@ extension DBSession {
             return TokenGrant(
                 token: token,
                 user: try UserRow(row, at: userStart).user(),
-                account: try AccountRow(row, at: userStart + UserRow.columnNames.count).account()
+                account: try AccountRow.account(row, at: userStart + UserRow.columnNames.count)
             )
         }
     }

@@ -9,50 +9,6 @@ import Testing
 /// Statuses and accounts are written from `RenderedFragments` when what they would be written from has not
 /// changed: every change must still show, and nothing viewer-dependent may be shared.
 @Suite struct RenderedFragmentsTests {
-    final class Marker: Sendable {
-        let name: String
-        init(_ name: String) { self.name = name }
-    }
-
-    @Test("the cache keeps the last `capacity` stores and what was read since, and no more than two generations")
-    func generations() {
-        let cache = FragmentCache<Marker>(capacity: 2)
-        cache.store(Marker("one"), for: 1)
-        cache.store(Marker("two"), for: 2)
-        #expect(cache.fragment(for: 1)?.name == "one")
-        // Full: "three" starts a new generation; 1 and 2 are still found in the previous one.
-        cache.store(Marker("three"), for: 3)
-        #expect(cache.count == 3)
-        // Reading 1 moves it to the current generation, so it outlives 2.
-        #expect(cache.fragment(for: 1)?.name == "one")
-        cache.store(Marker("four"), for: 4)
-        #expect(cache.fragment(for: 2) == nil)
-        #expect(cache.fragment(for: 1)?.name == "one")
-        #expect(cache.fragment(for: 4)?.name == "four")
-        // Storing again under a kept id replaces the fragment without starting a generation.
-        cache.store(Marker("four again"), for: 4)
-        #expect(cache.fragment(for: 4)?.name == "four again")
-        for id in 10..<50 { cache.store(Marker("\(id)"), for: Int64(id)) }
-        #expect(cache.count <= 4)
-        #expect(cache.fragment(for: 49)?.name == "49")
-    }
-
-    @Test("a kept fragment is used while it is current; otherwise a new one is made and kept in its place")
-    func keptOrMade() {
-        let cache = FragmentCache<Marker>(capacity: 4)
-        var made = 0
-        func make(_ name: String) -> Marker {
-            made += 1
-            return Marker(name)
-        }
-        #expect(cache.fragment(for: 1, where: { _ in true }, else: { make("first") }).name == "first")
-        #expect(cache.fragment(for: 1, where: { $0.name == "first" }, else: { make("second") }).name == "first")
-        #expect(made == 1)
-        #expect(cache.fragment(for: 1, where: { $0.name == "other" }, else: { make("second") }).name == "second")
-        #expect(cache.fragment(for: 1)?.name == "second")
-        #expect(made == 2)
-    }
-
     @Test(
         "a status written again is byte for byte the same, and shows every later change to its counts, text and author",
         arguments: TestDatabase.available

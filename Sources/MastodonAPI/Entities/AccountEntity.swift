@@ -61,7 +61,7 @@ struct AccountEntity: ResponseEncodable, Sendable {
     /// The account's JSON, kept in `RenderedFragments` for the next response when it is not the owner's.
     func write(to out: inout JSONDirectWriter) throws {
         guard self.view.user == nil else { return try self.render(to: &out) }
-        let fragment = try RenderedFragments.accounts.fragment(
+        let fragment = try RenderedFragments.accounts.value(
             for: self.view.account.id.rawValue,
             where: { $0.view == self.view },
             else: {

@@ -1,6 +1,5 @@
 import Core
 import Processing
-import Synchronization
 
 /// The JSON of accounts and statuses as last written, kept for the next response that shows them.
 ///
@@ -14,65 +13,8 @@ enum RenderedFragments {
     /// Each generation holds this many fragments of a kind: at most about two megabytes in all.
     static let capacity = 256
 
-    static let accounts = FragmentCache<AccountFragment>(capacity: Self.capacity)
-    static let statuses = FragmentCache<StatusFragment>(capacity: Self.capacity)
-}
-
-/// A bounded map from ids to fragments in two generations: when the current one is full it becomes the
-/// previous one (dropping the older), and a fragment found in the previous one moves back to the current
-/// one. What was used within the last `capacity` stores stays; nothing needs a clock or a list.
-final class FragmentCache<Fragment: AnyObject & Sendable>: Sendable {
-    private struct Generations {
-        var current: [Int64: Fragment] = [:]
-        var previous: [Int64: Fragment] = [:]
-    }
-
-    private let generations = Mutex(Generations())
-    let capacity: Int
-
-    init(capacity: Int) {
-        self.capacity = capacity
-    }
-
-    /// The fragment kept for `id`, if any (still to be checked against what it is for).
-    func fragment(for id: Int64) -> Fragment? {
-        self.generations.withLock { generations in
-            if let fragment = generations.current[id] { return fragment }
-            guard let fragment = generations.previous.removeValue(forKey: id) else { return nil }
-            self.insert(fragment, for: id, into: &generations)
-            return fragment
-        }
-    }
-
-    func store(_ fragment: Fragment, for id: Int64) {
-        self.generations.withLock { self.insert(fragment, for: id, into: &$0) }
-    }
-
-    /// The fragment kept for `id` when `isCurrent` accepts it, else the one `make` writes, kept for the next
-    /// response in its place.
-    func fragment(
-        for id: Int64,
-        where isCurrent: (Fragment) -> Bool,
-        else make: () throws -> Fragment
-    ) rethrows -> Fragment {
-        if let kept = self.fragment(for: id), isCurrent(kept) { return kept }
-        let fresh = try make()
-        self.store(fresh, for: id)
-        return fresh
-    }
-
-    /// How many fragments are kept, in both generations.
-    var count: Int {
-        self.generations.withLock { $0.current.count + $0.previous.count }
-    }
-
-    private func insert(_ fragment: Fragment, for id: Int64, into generations: inout Generations) {
-        if generations.current.count >= self.capacity, generations.current[id] == nil {
-            generations.previous = [:]
-            swap(&generations.previous, &generations.current)
-        }
-        generations.current[id] = fragment
-    }
+    static let accounts = RecentCache<AccountFragment>(capacity: Self.capacity)
+    static let statuses = RecentCache<StatusFragment>(capacity: Self.capacity)
 }
 
 /// An account's JSON (the whole object) and the view it was written from.

@@ -49,7 +49,7 @@ struct StatusEntity: ResponseEncodable, Sendable {
     /// The members that depend on the status alone, from `RenderedFragments` when they were written before
     /// from equal values.
     private func writeKept(to out: inout JSONDirectWriter) throws {
-        let fragment = try RenderedFragments.statuses.fragment(
+        let fragment = try RenderedFragments.statuses.value(
             for: self.view.status.id.rawValue,
             where: { $0.matches(self.view, urls: self.urls) },
             else: {
