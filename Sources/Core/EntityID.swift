@@ -23,6 +23,10 @@ package struct EntityID<Tag>: RawRepresentable, Hashable, Comparable, Sendable, 
 
     @inlinable package func hash(into hasher: inout Hasher) { hasher.combine(self.rawValue) }
 
+    /// What `Set` and `Dictionary` call: written out, so that their specializations in other modules call
+    /// it directly instead of through the generic conformance's witness table.
+    @inlinable package func _rawHashValue(seed: Int) -> Int { self.rawValue._rawHashValue(seed: seed) }
+
     package init?(_ description: String) {
         guard !description.isEmpty, description.count <= 19, let value = Int64(description), value > 0 else {
             return nil

@@ -6,34 +6,31 @@ import Synchronization
 ///
 /// Rendered JSON (MastodonAPI) and decoded rows (Storage) are kept in these; each is checked against what
 /// it was made from before it is used, so nothing is ever invalidated.
+///
+/// The map itself holds plain objects and is not generic: generic, it looked up its dictionary's type at
+/// run time on every call (a twentieth of a timeline request), as other modules did not specialize it.
 package final class RecentCache<Value: AnyObject & Sendable>: Sendable {
-    private struct Generations {
-        var current: [Int64: Value] = [:]
-        var previous: [Int64: Value] = [:]
-    }
-
-    private let generations = Mutex(Generations())
-    package let capacity: Int
+    private let objects: RecentObjects
 
     package init(capacity: Int) {
-        self.capacity = capacity
+        self.objects = RecentObjects(capacity: capacity)
     }
+
+    package var capacity: Int { self.objects.capacity }
 
     /// The value kept for `id`, if any (still to be checked against what it was made from).
+    @inlinable
     package func value(for id: Int64) -> Value? {
-        self.generations.withLock { generations in
-            if let value = generations.current[id] { return value }
-            guard let value = generations.previous.removeValue(forKey: id) else { return nil }
-            self.insert(value, for: id, into: &generations)
-            return value
-        }
+        self.object(for: id).map { unsafeDowncast($0, to: Value.self) }
     }
 
+    @inlinable
     package func store(_ value: Value, for id: Int64) {
-        self.generations.withLock { self.insert(value, for: id, into: &$0) }
+        self.store(object: value, for: id)
     }
 
     /// The value kept for `id` when `isCurrent` accepts it, else the one `make` makes, kept in its place.
+    @inlinable
     package func value(
         for id: Int64,
         where isCurrent: (Value) -> Bool,
@@ -46,15 +43,51 @@ package final class RecentCache<Value: AnyObject & Sendable>: Sendable {
     }
 
     /// How many values are kept, in both generations.
-    package var count: Int {
+    package var count: Int { self.objects.count }
+
+    @usableFromInline
+    func object(for id: Int64) -> (any AnyObject & Sendable)? { self.objects.object(for: id) }
+
+    @usableFromInline
+    func store(object: any AnyObject & Sendable, for id: Int64) { self.objects.store(object, for: id) }
+}
+
+/// `RecentCache`'s map, of objects of any one class.
+private final class RecentObjects: Sendable {
+    private struct Generations {
+        var current: [Int64: any AnyObject & Sendable] = [:]
+        var previous: [Int64: any AnyObject & Sendable] = [:]
+    }
+
+    private let generations = Mutex(Generations())
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    func object(for id: Int64) -> (any AnyObject & Sendable)? {
+        self.generations.withLock { generations in
+            if let object = generations.current[id] { return object }
+            guard let object = generations.previous.removeValue(forKey: id) else { return nil }
+            self.insert(object, for: id, into: &generations)
+            return object
+        }
+    }
+
+    func store(_ object: any AnyObject & Sendable, for id: Int64) {
+        self.generations.withLock { self.insert(object, for: id, into: &$0) }
+    }
+
+    var count: Int {
         self.generations.withLock { $0.current.count + $0.previous.count }
     }
 
-    private func insert(_ value: Value, for id: Int64, into generations: inout Generations) {
+    private func insert(_ object: any AnyObject & Sendable, for id: Int64, into generations: inout Generations) {
         if generations.current.count >= self.capacity, generations.current[id] == nil {
             generations.previous = [:]
             swap(&generations.previous, &generations.current)
         }
-        generations.current[id] = value
+        generations.current[id] = object
     }
 }

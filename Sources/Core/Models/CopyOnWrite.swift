@@ -6,21 +6,27 @@
 /// allocation is copied first). Sendable like its value: a change never reaches an allocation
 /// another copy can see.
 package struct CopyOnWrite<Value: Sendable>: @unchecked Sendable {
-    private final class Box {
+    @usableFromInline
+    final class Box {
         // Written only through `value` below, after making sure no other copy holds this box.
-        @exclusivity(unchecked) var value: Value
+        @exclusivity(unchecked) @usableFromInline var value: Value
 
+        @usableFromInline
         init(_ value: Value) {
             self.value = value
         }
     }
 
-    private var box: Box
+    @usableFromInline var box: Box
 
+    // Inlinable: the models of other modules change fields through `value`, and a generic `_modify`
+    // looked up its types at run time on each change.
+    @inlinable
     package init(_ value: Value) {
         self.box = Box(value)
     }
 
+    @inlinable
     package var value: Value {
         _read { yield self.box.value }
         _modify {
