@@ -14,25 +14,37 @@ package struct AccountView: Sendable, Equatable {
     private struct Values: Sendable, Equatable {
         let account: Account
         let user: User?
-        let avatarURL: String
-        let headerURL: String
-        let profileURL: String
+        let urls: URLBuilder
         var followRequestsCount = 0
         var movedTo: MovedAccount?
     }
 
     /// One allocation for all of it: a view is copied into every status and mention that shows the account.
+    /// Its URLs are made from the account when asked for, so an equal view is an equal account, user and
+    /// configuration (and making one allocates nothing else).
     private var storage: CopyOnWrite<Values>
 
     package var account: Account { self.storage.value.account }
     /// Present only for the owner (verify_credentials, update_credentials).
     package var user: User? { self.storage.value.user }
-    /// The avatar and header URLs: a remote actor's own (shown from its server until the remote media
-    /// cache exists), else the default images.
-    package var avatarURL: String { self.storage.value.avatarURL }
-    package var headerURL: String { self.storage.value.headerURL }
+    /// The avatar URL: a local picture, a remote actor's own (shown from its server until the remote media
+    /// cache exists), else the default image.
+    package var avatarURL: String {
+        let (account, urls) = (self.account, self.storage.value.urls)
+        return account.avatarKey.map(urls.mediaFile) ?? account.avatarRemoteURL.flatMap(Self.webURL)
+            ?? urls.missingAvatar
+    }
+    /// The header URL, the same way.
+    package var headerURL: String {
+        let (account, urls) = (self.account, self.storage.value.urls)
+        return account.headerKey.map(urls.mediaFile) ?? account.headerRemoteURL.flatMap(Self.webURL)
+            ?? urls.missingHeader
+    }
     /// Where the account's profile page is.
-    package var profileURL: String { self.storage.value.profileURL }
+    package var profileURL: String {
+        let account = self.account
+        return account.url ?? (account.isLocal ? self.storage.value.urls.profile(account.username) : account.uri)
+    }
     /// For the owner: how many follow requests wait (`source.follow_requests_count`).
     package var followRequestsCount: Int {
         get { self.storage.value.followRequestsCount }
@@ -45,17 +57,7 @@ package struct AccountView: Sendable, Equatable {
     }
 
     package init(account: Account, user: User?, urls: URLBuilder) {
-        self.storage = CopyOnWrite(
-            Values(
-                account: account,
-                user: user,
-                avatarURL: account.avatarKey.map(urls.mediaFile) ?? account.avatarRemoteURL.flatMap(Self.webURL)
-                    ?? urls.missingAvatar,
-                headerURL: account.headerKey.map(urls.mediaFile) ?? account.headerRemoteURL.flatMap(Self.webURL)
-                    ?? urls.missingHeader,
-                profileURL: account.url ?? (account.isLocal ? urls.profile(account.username) : account.uri)
-            )
-        )
+        self.storage = CopyOnWrite(Values(account: account, user: user, urls: urls))
     }
 
     /// Only http(s) URLs reach clients.

@@ -31,23 +31,27 @@ final class AccountFragment: Sendable {
 /// The members of a status's JSON that depend only on the status, its mentions, tags and media (not on
 /// its author, the reblogged status, the poll or the viewer), and what they were written from.
 final class StatusFragment: Sendable {
-    /// A mention as written: its id, username, `acct` and profile URL.
+    /// A mention as written: its id, username, `acct` and profile URL (made from the account's own URL or
+    /// URI, or for a local account from its username and the fragment's `urls`).
     struct Mention: Equatable, Sendable {
         let id: Account.ID
         let username: String
         let domain: String?
-        let profileURL: String
+        let url: String?
+        let uri: String
 
         init(_ view: AccountView) {
             self.id = view.account.id
             self.username = view.account.username
             self.domain = view.account.domain
-            self.profileURL = view.profileURL
+            self.url = view.account.url
+            self.uri = view.account.uri
         }
 
         func matches(_ view: AccountView) -> Bool {
-            self.id == view.account.id && self.username == view.account.username
-                && self.domain == view.account.domain && self.profileURL == view.profileURL
+            let account = view.account
+            return self.id == account.id && self.username == account.username && self.domain == account.domain
+                && self.url == account.url && self.uri == account.uri
         }
     }
 
