@@ -31,6 +31,8 @@ if [[ "$ORDER" != none ]]; then
         exit 1
     }
     flags+=(-Xlinker "--section-ordering-file=$PWD/$ORDER")
+    # The build does not know the list's contents: link again, so that a new list always takes effect.
+    rm -f .build/ordered/release/tern
 fi
 swift build "${flags[@]}" >&2
 echo "$PWD/.build/ordered/release/tern"
