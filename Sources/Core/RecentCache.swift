@@ -21,7 +21,8 @@ package final class RecentCache<Value: AnyObject & Sendable>: Sendable {
     /// The value kept for `id`, if any (still to be checked against what it was made from).
     @inlinable
     package func value(for id: Int64) -> Value? {
-        self.object(for: id).map { unsafeDowncast($0, to: Value.self) }
+        guard let object = self.object(for: id) else { return nil }
+        return unsafeDowncast(object, to: Value.self)
     }
 
     @inlinable

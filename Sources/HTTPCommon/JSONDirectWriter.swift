@@ -126,12 +126,17 @@ package struct JSONDirectWriter {
     }
 
     /// A list of values through their `encode(to:)`; `[]` without any encoding when empty.
+    ///
+    /// Inlinable: specialized where it is called, an empty list costs no run-time type lookup (most
+    /// statuses have no media and no matching filter).
+    @inlinable
     package mutating func member<T: Encodable>(_ key: StaticString, _ values: [T]) throws {
         self.key(key)
         if values.isEmpty { self.append("[]") } else { try self.value(values) }
     }
 
-    private mutating func append(_ text: StaticString) {
+    @usableFromInline
+    mutating func append(_ text: StaticString) {
         self.bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 

@@ -48,12 +48,12 @@ package struct AccountView: Sendable, Equatable {
     /// For the owner: how many follow requests wait (`source.follow_requests_count`).
     package var followRequestsCount: Int {
         get { self.storage.value.followRequestsCount }
-        set { self.storage.value.followRequestsCount = newValue }
+        set { self.storage.update { $0.followRequestsCount = newValue } }
     }
     /// The account it moved to, when it moved and that account is known (`moved`).
     package var movedTo: MovedAccount? {
         get { self.storage.value.movedTo }
-        set { self.storage.value.movedTo = newValue }
+        set { self.storage.update { $0.movedTo = newValue } }
     }
 
     package init(account: Account, user: User?, urls: URLBuilder) {

@@ -44,22 +44,22 @@ package struct StatusView: Sendable {
     /// The status's poll with its counts, if it has one.
     package var poll: PollTally? {
         get { self.storage.value.poll }
-        set { self.storage.value.poll = newValue }
+        set { self.storage.update { $0.poll = newValue } }
     }
     /// The status's media attachments with their URLs.
     package var media: [MediaView] {
         get { self.storage.value.media }
-        set { self.storage.value.media = newValue }
+        set { self.storage.update { $0.media = newValue } }
     }
     /// The viewer's filters that matched, when filters were applied (`filtered` in the API).
     package var filtered: [FilterMatch]? {
         get { self.storage.value.filtered }
-        set { self.storage.value.filtered = newValue }
+        set { self.storage.update { $0.filtered = newValue } }
     }
     /// Set by the delete endpoint: the source text for delete-and-redraft.
     package var includeSource: Bool {
         get { self.storage.value.includeSource }
-        set { self.storage.value.includeSource = newValue }
+        set { self.storage.update { $0.includeSource = newValue } }
     }
 
     package init(
