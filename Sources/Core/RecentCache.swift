@@ -16,8 +16,6 @@ package final class RecentCache<Value: AnyObject & Sendable>: Sendable {
         self.objects = RecentObjects(capacity: capacity)
     }
 
-    package var capacity: Int { self.objects.capacity }
-
     /// The value kept for `id`, if any (still to be checked against what it was made from).
     @inlinable
     package func value(for id: Int64) -> Value? {
