@@ -133,7 +133,7 @@ let package = Package(
             name: "App",
             dependencies: [
                 "Core", "Storage", "Federation", "Processing", "HTTPCommon", "MastodonAPI", "WebUI", "Mail",
-                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

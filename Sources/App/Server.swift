@@ -14,6 +14,12 @@ package enum Server {
         try await app.runService()
     }
 
+    /// Runs Swift Concurrency's jobs on the event loops the server's connections run on
+    /// (`EventLoopExecutor`). Call once, first thing in `main`.
+    package static func runTasksOnEventLoops() {
+        EventLoopExecutor.install()
+    }
+
     /// One line for an error that stopped the server.
     package static func describe(_ error: any Error) -> String {
         if let error = error as? ConfigError { return error.description }

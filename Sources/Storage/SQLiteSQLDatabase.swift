@@ -5,26 +5,23 @@ import SQLKit
 import SQLiteKit
 import Synchronization
 
-/// Where a session's SQLite statements run: one connection (the writer, or the only connection of an
-/// in-memory database), or whichever reader connection is free.
+/// Where a session's SQLite statements run: one connection (the writer, a reader a read session has
+/// taken, or the only connection of an in-memory database).
 enum SQLiteSource: Sendable {
     case handle(SQLiteHandle)
-    case readers(SQLiteReaders)
 
     func query(_ sql: String, _ binds: [SQLiteData], _ onRow: (SQLiteStatementRow) throws -> Void) throws {
         switch self {
         case .handle(let handle): try handle.query(sql, binds, onRow)
-        case .readers(let readers): try readers.withHandle { try $0.query(sql, binds, onRow) }
         }
     }
 }
 
-/// Reader connections for one database file, each taken by one statement at a time.
+/// Reader connections for one database file, each taken by one read session at a time.
 ///
-/// A statement runs to its end before its connection goes back, so every read starts a fresh snapshot
-/// (a statement started while another steps on the same connection would share that one's snapshot and
-/// could miss a write committed in between). As many connections open as statements run at once, which
-/// the threads running them bound.
+/// A session reads in one transaction on its connection, so its statements share one snapshot and take
+/// SQLite's WAL read lock (two `fcntl` calls) once instead of once each. As many connections open as
+/// read sessions run at once.
 final class SQLiteReaders: Sendable {
     private let idle = Mutex<[SQLiteHandle]>([])
     private let path: String
@@ -37,10 +34,20 @@ final class SQLiteReaders: Sendable {
         self.idle.withLock { $0 = opened }
     }
 
-    func withHandle<T>(_ body: (SQLiteHandle) throws -> T) throws -> T {
+    /// Runs `body` with a connection of its own, in a read transaction that ends (and the connection
+    /// goes back) when it returns or throws.
+    func withSnapshot<T>(_ body: (SQLiteHandle) async throws -> T) async throws -> T {
         let handle = try self.idle.withLock { $0.popLast() } ?? self.open()
         defer { self.idle.withLock { $0.append(handle) } }
-        return try body(handle)
+        try SQLiteSQLDatabase.execute("BEGIN", on: handle)
+        do {
+            let value = try await body(handle)
+            try SQLiteSQLDatabase.execute("COMMIT", on: handle)
+            return value
+        } catch {
+            try? SQLiteSQLDatabase.execute("ROLLBACK", on: handle)
+            throw error
+        }
     }
 
     private func open() throws -> SQLiteHandle {

@@ -2,8 +2,17 @@ import App
 import ArgumentParser
 import Foundation
 
-/// `tern`: the one binary. `tern serve` runs the server; `tern admin …` manages it.
+/// The entry point: Swift Concurrency runs on the server's event loops (`Server.runTasksOnEventLoops`),
+/// then the command line is parsed and run.
 @main
+enum Entry {
+    static func main() async {
+        Server.runTasksOnEventLoops()
+        await Tern.main()
+    }
+}
+
+/// `tern`: the one binary. `tern serve` runs the server; `tern admin …` manages it.
 struct Tern: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tern",
