@@ -157,7 +157,30 @@ package struct FilterProcessor: Sendable {
     {
         guard let viewer, !views.isEmpty else { return views }
         let filters = try await self.context.db.read { try await $0.filters(of: viewer, activeOnly: true) }
-            .filter { $0.contexts.contains(context) }
+        return Self.apply(filters, to: consume views, in: context)
+    }
+
+    /// `apply(_:for:in:)` in a read session the caller has open.
+    func apply(
+        _ views: consuming [StatusView],
+        for viewer: Account.ID?,
+        in context: ContentFilter.Context,
+        session: DBSession
+    ) async throws -> [StatusView] {
+        guard let viewer, !views.isEmpty else { return views }
+        let filters = try await session.filters(of: viewer, activeOnly: true)
+        return Self.apply(filters, to: consume views, in: context)
+    }
+
+    /// `apply(_:for:in:)` with the viewer's active filters read.
+    private static func apply(
+        _ filters: [ContentFilter],
+        to views: consuming [StatusView],
+        in context: ContentFilter.Context
+    )
+        -> [StatusView]
+    {
+        let filters = filters.filter { $0.contexts.contains(context) }
         var hidden = false
         for index in views.indices {
             var matches: [FilterMatch] = []

@@ -17,8 +17,13 @@ package struct TimelineProcessor: Sendable {
     /// The viewer's home feed.
     package func home(for viewer: Account.ID, page: PageRequest) async throws -> Page<StatusView> {
         // The feed query leaves out members of the viewer's exclusive lists: they are read in their lists.
-        let ids = try await self.context.db.read { try await $0.homeFeed(of: viewer, page: page) }
-        return try await self.page(ids, for: viewer, timeline: true, filterContext: .home)
+        // One read session for the page, its statuses and the viewer's filters.
+        try await self.context.db.read { session in
+            let ids = try await session.homeFeed(of: viewer, page: page)
+            var views = try await self.hydrator.views(ids, for: viewer, timeline: true, in: session)
+            views = try await self.filters.apply(consume views, for: viewer, in: .home, session: session)
+            return Page(items: views, newestID: ids.first?.rawValue, oldestID: ids.last?.rawValue)
+        }
     }
 
     /// Public statuses: everyone's, local only, or remote only.
