@@ -163,14 +163,14 @@ extension DBSession {
             WHERE t.token_hash = \(bind: hash) AND t.revoked_at IS NULL
             """
         ) { row in
-            let token = try TokenRow(row).token()
-            guard token.userID != nil else { return TokenGrant(token: token, user: nil, account: nil) }
             let userStart = TokenRow.columnNames.count
-            return TokenGrant(
-                token: token,
-                user: try UserRow(row, at: userStart).user(),
-                account: try AccountRow.account(row, at: userStart + UserRow.columnNames.count)
-            )
+            let accountStart = userStart + UserRow.columnNames.count
+            let (token, user) = try KeptRows.tokens.model(id: try row.int64(0), row: row, columns: 0..<accountStart) {
+                let token = try TokenRow(row).token()
+                return (token, try token.userID.map { _ in try UserRow(row, at: userStart).user() })
+            }
+            guard let user else { return TokenGrant(token: token, user: nil, account: nil) }
+            return TokenGrant(token: token, user: user, account: try AccountRow.account(row, at: accountStart))
         }
     }
 
