@@ -56,6 +56,8 @@ package final class Database: Service, Sendable {
 
     private let backend: Backend
     private let writeLock = AsyncLock()
+    /// Where SQLite's write transactions run (`WriterThread`).
+    private let writerThread: WriterThread?
     private let commitListener = Mutex<(@Sendable ([CommitEvent]) -> Void)?>(nil)
     /// The last count of known domains and when it was counted (`instanceStats()`).
     let knownDomainCount = Mutex<(count: Int, countedAt: Date)?>(nil)
@@ -67,6 +69,7 @@ package final class Database: Service, Sendable {
 
     private init(backend: Backend, dialect: DatabaseDialect, clock: Core.Clock, logger: Logger, location: String) {
         self.backend = backend
+        if case .sqlite = backend { self.writerThread = WriterThread() } else { self.writerThread = nil }
         self.dialect = dialect
         self.clock = clock
         self.logger = logger
@@ -172,6 +175,7 @@ package final class Database: Service, Sendable {
             readers?.close()
             writer.close()
         }
+        await self.writerThread?.shutdown()
     }
 
     /// Fails with the driver's error when the database cannot be reached.
@@ -228,17 +232,20 @@ package final class Database: Service, Sendable {
     {
         switch self.backend {
         case .sqlite(let writer, _):
-            return try await self.writeLock.withLock {
-                let session = self.session(.sqlite(.handle(writer)), events: events)
-                let sql = session.sql
-                try await sql.raw("BEGIN IMMEDIATE").run()
-                do {
-                    let value = try await body(session)
-                    try await sql.raw("COMMIT").run()
-                    return value
-                } catch {
-                    try? await sql.raw("ROLLBACK").run()
-                    throw Self.translate(error)
+            // On a thread of its own: a commit blocks the thread it runs on.
+            return try await withTaskExecutorPreference(self.writerThread) {
+                try await self.writeLock.withLock {
+                    let session = self.session(.sqlite(.handle(writer)), events: events)
+                    let sql = session.sql
+                    try await sql.raw("BEGIN IMMEDIATE").run()
+                    do {
+                        let value = try await body(session)
+                        try await sql.raw("COMMIT").run()
+                        return value
+                    } catch {
+                        try? await sql.raw("ROLLBACK").run()
+                        throw Self.translate(error)
+                    }
                 }
             }
         case .postgres(let client):
