@@ -157,7 +157,7 @@ cat <<EOF
 
 Seed: $ACCOUNTS accounts, $STATUSES statuses, bench0 follows $FOLLOW. ${SEED_SUMMARY}
 
-| metric | req/s | p50 | p99 | non-2xx | timeouts (> 2 s) | server instructions per request |
+| metric | req/s | p50 | p99 | non-2xx | timeouts (> 2 s) | server instructions (k) or CPU time (us) per request |
 | --- | --- | --- | --- | --- | --- | --- |
 | GET /api/v1/timelines/home?limit=20 (bench0) | ${HOME_RPS} | ${HOME_P50} | ${HOME_P99} | ${HOME_ERR} | ${HOME_TO} | ${HOME_KI} |
 | GET /api/v1/timelines/public?local=true | ${PUBLIC_RPS} | ${PUBLIC_P50} | ${PUBLIC_P99} | ${PUBLIC_ERR} | ${PUBLIC_TO} | ${PUBLIC_KI} |

@@ -107,13 +107,27 @@ anon_mib() {
 
 # perf_start FILE: counts the server's user-space instructions into FILE until perf_stop (when `perf stat`
 # works here; FILE stays empty otherwise). Instructions per request barely move from run to run, where
-# req/s on a shared machine moves by a quarter: the measure to judge a change by.
+# req/s on a shared machine moves by a quarter: the measure to judge a change by. A machine without a
+# PMU (most virtual machines) has no instruction counter: there the server's CPU time (task-clock) is
+# counted instead, which moves with the machine's load like req/s does.
 perf_start() {
     : >"$1"
     PERF_PID=""
     command -v perf >/dev/null 2>&1 || return 0
-    perf stat -x, -e instructions:u -p "$SERVER_PID" -o "$1" >/dev/null 2>&1 &
+    perf stat -x, -e "$(perf_counter)" -p "$SERVER_PID" -o "$1" >/dev/null 2>&1 &
     PERF_PID=$!
+}
+
+# perf_counter: instructions:u where the CPU counts them, else task-clock.
+perf_counter() {
+    if [[ -z "${PERF_COUNTER:-}" ]]; then
+        if perf stat -x, -e instructions:u true 2>&1 >/dev/null | grep -q '^[0-9]'; then
+            PERF_COUNTER=instructions:u
+        else
+            PERF_COUNTER=task-clock
+        fi
+    fi
+    echo "$PERF_COUNTER"
 }
 
 perf_stop() {
@@ -122,9 +136,13 @@ perf_stop() {
     wait "$PERF_PID" 2>/dev/null || true
 }
 
-# kinsn_per_request FILE REQUESTS: thousands of instructions per request ("4038k") from perf_start's FILE, or "n/a".
+# kinsn_per_request FILE REQUESTS: the server's cost per request from perf_start's FILE: thousands of
+# instructions ("4038k"), or where only task-clock was counted, microseconds of CPU ("312us"); "n/a"
+# without perf.
 kinsn_per_request() {
-    awk -F, -v n="$2" '/instructions/ && $1 ~ /^[0-9]+$/ && n > 0 { printf "%dk", $1 / n / 1000; found = 1 }
+    awk -F, -v n="$2" '
+        /instructions/ && $1 ~ /^[0-9]+$/ && n > 0 { printf "%dk", $1 / n / 1000; found = 1 }
+        /task-clock/ && $1 ~ /^[0-9.]+$/ && n > 0 { printf "%dus", $1 * 1000 / n; found = 1 }
         END { if (!found) print "n/a" }' "$1"
 }
 
