@@ -235,33 +235,40 @@ package final class Database: Service, Sendable {
             // On a thread of its own: a commit blocks the thread it runs on.
             return try await withTaskExecutorPreference(self.writerThread) {
                 try await self.writeLock.withLock {
-                    let session = self.session(.sqlite(.handle(writer)), events: events)
-                    let sql = session.sql
-                    try await sql.raw("BEGIN IMMEDIATE").run()
-                    do {
-                        let value = try await body(session)
-                        try await sql.raw("COMMIT").run()
-                        return value
-                    } catch {
-                        try? await sql.raw("ROLLBACK").run()
-                        throw Self.translate(error)
-                    }
+                    try await Self.committed(
+                        self.session(.sqlite(.handle(writer)), events: events),
+                        "BEGIN IMMEDIATE",
+                        body
+                    )
                 }
             }
         case .postgres(let client):
             return try await client.withConnection { connection in
-                let session = self.session(.postgres(connection, self.logger), events: events)
-                let sql = session.sql
-                try await sql.raw("BEGIN").run()
-                do {
-                    let value = try await body(session)
-                    try await sql.raw("COMMIT").run()
-                    return value
-                } catch {
-                    try? await sql.raw("ROLLBACK").run()
-                    throw Self.translate(error)
-                }
+                try await Self.committed(
+                    self.session(.postgres(connection, self.logger), events: events),
+                    "BEGIN",
+                    body
+                )
             }
+        }
+    }
+
+    /// `body` between `begin` and `COMMIT` on `session`'s connection, rolled back when it throws.
+    private static func committed<T: Sendable>(
+        _ session: DBSession,
+        _ begin: SQLQueryString,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (DBSession) async throws -> T
+    ) async throws -> T {
+        let sql = session.sql
+        try await sql.raw(begin).run()
+        do {
+            let value = try await body(session)
+            try await sql.raw("COMMIT").run()
+            return value
+        } catch {
+            try? await sql.raw("ROLLBACK").run()
+            throw Self.translate(error)
         }
     }
 
