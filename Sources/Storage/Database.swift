@@ -200,7 +200,10 @@ package final class Database: Service, Sendable {
             // the event loops (`EventLoopExecutor`), which take turns in order of arrival; `Task.yield()`
             // here (which the concurrency pool needed, for a p99 of 29 ms instead of 161) would send the
             // task to the runtime's own threads and back.
-            return try await readers.withSnapshot { try await body(self.session(.sqlite(.handle($0)))) }
+            // One transaction: one snapshot, and SQLite's WAL read lock taken once for the session.
+            return try await readers.withHandle {
+                try await Self.committed(self.session(.sqlite(.handle($0))), "BEGIN", body)
+            }
         case .postgres(let client):
             return try await client.withConnection { connection in
                 try await body(self.session(.postgres(connection, self.logger)))

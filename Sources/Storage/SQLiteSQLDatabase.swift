@@ -34,20 +34,11 @@ final class SQLiteReaders: Sendable {
         self.idle.withLock { $0 = opened }
     }
 
-    /// Runs `body` with a connection of its own, in a read transaction that ends (and the connection
-    /// goes back) when it returns or throws.
-    func withSnapshot<T>(_ body: (SQLiteHandle) async throws -> T) async throws -> T {
+    /// Runs `body` with a connection of its own, which goes back when it returns or throws.
+    func withHandle<T>(_ body: (SQLiteHandle) async throws -> T) async throws -> T {
         let handle = try self.idle.withLock { $0.popLast() } ?? self.open()
         defer { self.idle.withLock { $0.append(handle) } }
-        try SQLiteSQLDatabase.execute("BEGIN", on: handle)
-        do {
-            let value = try await body(handle)
-            try SQLiteSQLDatabase.execute("COMMIT", on: handle)
-            return value
-        } catch {
-            try? SQLiteSQLDatabase.execute("ROLLBACK", on: handle)
-            throw error
-        }
+        return try await body(handle)
     }
 
     private func open() throws -> SQLiteHandle {
