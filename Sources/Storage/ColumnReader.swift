@@ -6,7 +6,7 @@ import Synchronization
 
 /// The connection a session runs on, for the reads that take their columns by position.
 enum SessionConnection: Sendable {
-    case sqlite(SQLiteSource)
+    case sqlite(SQLiteHandle)
     case postgres(PostgresConnection, Logger)
 }
 
@@ -126,9 +126,9 @@ extension DBSession {
         var serializer = SQLSerializer(database: self.sql)
         query.serialize(to: &serializer)
         switch self.connection {
-        case .sqlite(let source):
+        case .sqlite(let handle):
             var results: [T] = []
-            try source.query(serializer.sql, try serializer.binds.map(SQLiteSQLDatabase.data)) { row in
+            try handle.query(serializer.sql, try serializer.binds.map(SQLiteSQLDatabase.data)) { row in
                 results.append(try read(ColumnReader(cells: .sqlite(row))))
             }
             return results
@@ -148,6 +148,15 @@ extension DBSession {
                 results.append(try read(ColumnReader(cells: .postgres(row.makeRandomAccess()))))
             }
             return results
+        }
+    }
+
+    /// Runs a transaction control statement (`BEGIN`, `COMMIT`, `ROLLBACK`): on SQLite straight on the
+    /// connection, without SQLKit's serialiser, as a read session runs two of them per request.
+    func control(_ statement: String) async throws {
+        switch self.connection {
+        case .sqlite(let handle): try handle.query(statement, []) { _ in }
+        case .postgres: try await self.sql.raw(SQLQueryString(statement)).run()
         }
     }
 

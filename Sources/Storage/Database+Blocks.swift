@@ -106,13 +106,13 @@ extension DBSession {
         let query =
             accounts.map { Self.safetyQuery(viewer: viewer, among: $0.map(\.rawValue), now: self.nowMillis) }
             ?? Self.safetyQuery(viewer: viewer, now: self.nowMillis)
-        for row in try await self.sql.raw(query).all() {
-            let account = Account.ID(try row.decode(column: "a", as: Int64.self))
-            switch try row.decode(column: "kind", as: String.self) {
+        let rows = try await self.rows(query) { (try $0.string(0), Account.ID(try $0.int64(1)), try $0.bool(2)) }
+        for (kind, account, hidesNotifications) in rows {
+            switch kind {
             case "blocking": filter.blocking.insert(account)
             case "blocked_by": filter.blockedBy.insert(account)
             case "domain": filter.domainBlocking.insert(account)
-            default: filter.muting[account] = try row.decode(column: "h", as: Bool.self)
+            default: filter.muting[account] = hidesNotifications
             }
         }
         return filter

@@ -225,6 +225,48 @@ extension DBSession {
         return result
     }
 
+    /// Mentioned accounts and tag names of each status, and which have a poll or media, in one statement:
+    /// what `mentions(of:)` and `tags(of:)` read, plus the two probes that spare a hydration the poll and
+    /// media queries when (as for most pages) no status has one.
+    package func extras(of statusIDs: [Status.ID]) async throws -> StatusExtras {
+        guard !statusIDs.isEmpty else { return StatusExtras() }
+        let ids = statusIDs.map(\.rawValue)
+        let rows = try await self.rows(
+            """
+            SELECT 0, m.status_id, m.account_id, CAST(NULL AS TEXT) FROM \(idTable: ids, as: "ids")
+            CROSS JOIN mentions m WHERE m.status_id = ids.value
+            UNION ALL SELECT 1, st.status_id, CAST(NULL AS BIGINT), t.name FROM \(idTable: ids, as: "ids")
+            CROSS JOIN status_tags st CROSS JOIN tags t WHERE st.status_id = ids.value AND t.id = st.tag_id
+            UNION ALL SELECT 2, p.status_id, CAST(NULL AS BIGINT), CAST(NULL AS TEXT) FROM \(idTable: ids, as: "ids")
+            CROSS JOIN polls p WHERE p.status_id = ids.value
+            UNION ALL SELECT DISTINCT 3, a.status_id, CAST(NULL AS BIGINT), CAST(NULL AS TEXT)
+            FROM \(idTable: ids, as: "ids") CROSS JOIN media_attachments a WHERE a.status_id = ids.value
+            """
+        ) { row in
+            let status = Status.ID(try row.int64(1))
+            switch try row.int(0) {
+            case 0: return StatusExtras.Row.mention(status, Account.ID(try row.int64(2)))
+            case 1: return .tag(status, try row.string(3))
+            case 2: return .poll(status)
+            default: return .media(status)
+            }
+        }
+        var extras = StatusExtras()
+        for row in rows {
+            switch row {
+            case .mention(let status, let account): extras.mentions[status, default: []].append(account)
+            case .tag(let status, let name): extras.tags[status, default: []].append(name)
+            case .poll(let status): extras.withPoll.append(status)
+            case .media(let status): extras.withMedia.append(status)
+            }
+        }
+        // By name, as `tags(of:)` orders them, compared byte for byte on both databases.
+        for (status, names) in extras.tags where names.count > 1 {
+            extras.tags[status] = names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        }
+        return extras
+    }
+
     /// Replies to `id`, all the way down, oldest first; at most `limit`.
     package func descendants(of id: Status.ID, limit: Int) async throws -> [Status] {
         try await self.statuses(
@@ -261,5 +303,25 @@ extension DBSession {
             """
         ).first()
         return try row.map { Status.ID(try $0.decode(column: "status_id", as: Int64.self)) }
+    }
+}
+
+/// What hangs off a set of statuses besides their rows (`DBSession.extras(of:)`).
+package struct StatusExtras: Sendable {
+    package var mentions: [Status.ID: [Account.ID]] = [:]
+    /// Tag names of each status, by name.
+    package var tags: [Status.ID: [String]] = [:]
+    /// The statuses with a poll.
+    package var withPoll: [Status.ID] = []
+    /// The statuses with media attached.
+    package var withMedia: [Status.ID] = []
+
+    package init() {}
+
+    fileprivate enum Row {
+        case mention(Status.ID, Account.ID)
+        case tag(Status.ID, String)
+        case poll(Status.ID)
+        case media(Status.ID)
     }
 }

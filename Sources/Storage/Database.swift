@@ -193,7 +193,7 @@ package final class Database: Service, Sendable {
             guard let readers else {
                 // One in-memory connection: reads wait for writes so they never see half a transaction.
                 return try await self.writeLock.withLock {
-                    try await body(self.session(.sqlite(.handle(writer))))
+                    try await body(self.session(.sqlite(writer)))
                 }
             }
             // The statements run on the caller's thread without suspending. The server runs its tasks on
@@ -202,13 +202,21 @@ package final class Database: Service, Sendable {
             // task to the runtime's own threads and back.
             // One transaction: one snapshot, and SQLite's WAL read lock taken once for the session.
             return try await readers.withHandle {
-                try await Self.committed(self.session(.sqlite(.handle($0))), "BEGIN", body)
+                try await Self.committed(self.session(.sqlite($0)), "BEGIN", body)
             }
         case .postgres(let client):
             return try await client.withConnection { connection in
                 try await body(self.session(.postgres(connection, self.logger)))
             }
         }
+    }
+
+    /// `read(_:)` for a body that runs one statement: SQLite runs a lone statement in a transaction of its
+    /// own, so the session's BEGIN and COMMIT are left out. Every signed-in request reads its token so.
+    /// A body that runs more statements gets no common snapshot from this: use `read(_:)` for it.
+    package func readStatement<T: Sendable>(_ body: (DBSession) async throws -> T) async throws -> T {
+        guard case .sqlite(_, let readers?) = self.backend else { return try await self.read(body) }
+        return try await readers.withHandle { try await body(self.session(.sqlite($0))) }
     }
 
     /// Sets who hears of committed events (the streaming hub). Called once at start-up.
@@ -239,7 +247,7 @@ package final class Database: Service, Sendable {
             return try await withTaskExecutorPreference(self.writerThread) {
                 try await self.writeLock.withLock {
                     try await Self.committed(
-                        self.session(.sqlite(.handle(writer)), events: events),
+                        self.session(.sqlite(writer), events: events),
                         "BEGIN IMMEDIATE",
                         body
                     )
@@ -259,18 +267,17 @@ package final class Database: Service, Sendable {
     /// `body` between `begin` and `COMMIT` on `session`'s connection, rolled back when it throws.
     private static func committed<T: Sendable>(
         _ session: DBSession,
-        _ begin: SQLQueryString,
+        _ begin: String,
         isolation: isolated (any Actor)? = #isolation,
         _ body: (DBSession) async throws -> T
     ) async throws -> T {
-        let sql = session.sql
-        try await sql.raw(begin).run()
+        try await session.control(begin)
         do {
             let value = try await body(session)
-            try await sql.raw("COMMIT").run()
+            try await session.control("COMMIT")
             return value
         } catch {
-            try? await sql.raw("ROLLBACK").run()
+            try? await session.control("ROLLBACK")
             throw Self.translate(error)
         }
     }
@@ -278,7 +285,7 @@ package final class Database: Service, Sendable {
     private func session(_ connection: SessionConnection, events: CommitEvents? = nil) -> DBSession {
         let sql: any SQLDatabase =
             switch connection {
-            case .sqlite(let source): SQLiteSQLDatabase(source: source, logger: self.logger)
+            case .sqlite(let handle): SQLiteSQLDatabase(handle: handle, logger: self.logger)
             case .postgres(let connection, _): connection.sql()
             }
         return DBSession(sql: sql, connection: connection, dialect: self.dialect, clock: self.clock, events: events)

@@ -5,18 +5,6 @@ import SQLKit
 import SQLiteKit
 import Synchronization
 
-/// Where a session's SQLite statements run: one connection (the writer, a reader a read session has
-/// taken, or the only connection of an in-memory database).
-enum SQLiteSource: Sendable {
-    case handle(SQLiteHandle)
-
-    func query(_ sql: String, _ binds: [SQLiteData], _ onRow: (SQLiteStatementRow) throws -> Void) throws {
-        switch self {
-        case .handle(let handle): try handle.query(sql, binds, onRow)
-        }
-    }
-}
-
 /// Reader connections for one database file, each taken by one read session at a time.
 ///
 /// A session reads in one transaction on its connection, so its statements share one snapshot and take
@@ -55,10 +43,12 @@ final class SQLiteReaders: Sendable {
     }
 }
 
-/// SQLKit's view of an SQLite source, so that builder queries and raw SQL run on the same direct
+/// SQLKit's view of an SQLite connection, so that builder queries and raw SQL run on the same direct
 /// connections as the positional reads.
 struct SQLiteSQLDatabase: SQLDatabase {
-    let source: SQLiteSource
+    /// The connection the session's statements run on: the writer, a reader a read session has taken, or
+    /// the only connection of an in-memory database.
+    let handle: SQLiteHandle
     let logger: Logger
 
     var eventLoop: any EventLoop { MultiThreadedEventLoopGroup.singleton.any() }
@@ -88,7 +78,7 @@ struct SQLiteSQLDatabase: SQLDatabase {
     private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> Void) throws {
         let (sql, binds) = self.serialize(query)
         var names: [String]?
-        try self.source.query(sql, try binds.map(Self.data)) { row in
+        try self.handle.query(sql, try binds.map(Self.data)) { row in
             let columns = names ?? row.columnNames
             names = columns
             onRow(SQLiteValuesRow(names: columns, values: (0..<columns.count).map(row.data)))

@@ -117,7 +117,41 @@ import Testing
                 _ = try await session.insertBlock(id: 1, account: accounts[0].id, target: accounts[1].id)
                 _ = try await session.insertBlock(id: 2, account: accounts[2].id, target: accounts[0].id)
                 _ = try await session.insertAccountDomainBlock(id: 3, account: accounts[0].id, domain: "far.example")
+                try await session.upsertMute(
+                    id: 4,
+                    account: accounts[1].id,
+                    target: accounts[2].id,
+                    hideNotifications: false,
+                    expiresAt: nil
+                )
                 try await session.insertAccount(remote)
+                // A poll on the first status, two pictures on the third.
+                try await session.insertPoll(
+                    Poll(
+                        id: Poll.ID(5),
+                        statusID: statuses[0].id,
+                        accountID: accounts[0].id,
+                        options: ["yes", "no"],
+                        multiple: false,
+                        hideTotals: false,
+                        expiresAt: now.addingTimeInterval(3600)
+                    )
+                )
+                for id in [6, 7] as [Int64] {
+                    try await session.insertMedia(
+                        MediaAttachment(
+                            id: MediaAttachment.ID(id),
+                            accountID: accounts[2].id,
+                            statusID: statuses[2].id,
+                            kind: .image,
+                            state: .ready,
+                            fileKey: "key\(id)",
+                            contentType: "image/png",
+                            fileSize: 10,
+                            createdAt: now
+                        )
+                    )
+                }
             }
             let (first, second, third) = (statuses[0].id, statuses[1].id, statuses[2].id)
             let repeated = [third, first, third, Status.ID(-1), first, second, second]
@@ -128,6 +162,15 @@ import Testing
             #expect(mentions.values.allSatisfy { Set($0) == [accounts[0].id, accounts[2].id] && $0.count == 2 })
             let tags = try await t.db.read { try await $0.tags(of: repeated) }
             #expect(tags[second] == ["a", "b"])
+            // The hydration's one statement for the same, with which statuses have a poll or media (each once).
+            let extras = try await t.db.read { try await $0.extras(of: repeated) }
+            #expect(extras.mentions.mapValues(Set.init) == mentions.mapValues(Set.init))
+            #expect(extras.mentions.values.allSatisfy { $0.count == 2 })
+            #expect(extras.tags == tags)
+            #expect(extras.withPoll == [first])
+            #expect(extras.withMedia == [third])
+            let none = try await t.db.read { try await $0.extras(of: [Status.ID(-1)]) }
+            #expect(none.mentions.isEmpty && none.tags.isEmpty && none.withPoll.isEmpty && none.withMedia.isEmpty)
             let flags = try await t.db.read {
                 try await $0.interactions(
                     of: accounts[0].id,
@@ -149,6 +192,7 @@ import Testing
             #expect(everything == safety)
             let others = try await t.db.read { try await $0.safetyFilter(for: ids[1], among: ids) }
             #expect(others.blockedBy == [ids[0]] && others.blocking.isEmpty && others.domainBlocking.isEmpty)
+            #expect(others.muting == [ids[2]: false])
         }
     }
 

@@ -110,7 +110,10 @@ package struct OAuthProcessor: Sendable {
     /// The `Viewer` behind a bearer token, or `nil` when the token is unknown or revoked.
     package func authenticate(bearer token: String) async throws -> Viewer? {
         guard !token.isEmpty, token.count <= 256 else { return nil }
-        guard let grant = try await self.context.db.read({ try await $0.tokenGrant(hash: Secrets.sha256Hex(token)) })
+        guard
+            let grant = try await self.context.db.readStatement({
+                try await $0.tokenGrant(hash: Secrets.sha256Hex(token))
+            })
         else { return nil }
         return Viewer(
             tokenID: grant.token.id,

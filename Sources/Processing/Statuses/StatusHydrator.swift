@@ -2,8 +2,9 @@ import Core
 import Storage
 
 /// Turns status ids into `StatusView`s in a fixed number of queries, whatever the count: statuses,
-/// reblogged originals, mentions, tags, accounts, the viewer's follows and interactions. Drops what
-/// the viewer may not see.
+/// reblogged originals, mentions and tags (one statement, which also tells which statuses have a poll or
+/// media: only then are those read), accounts, the viewer's follows and interactions, its blocks and
+/// mutes. Drops what the viewer may not see.
 struct StatusHydrator: Sendable {
     let context: ProcessingContext
 
@@ -26,10 +27,11 @@ struct StatusHydrator: Sendable {
         let all = statuses + originals
         let byID = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let allIDs = Array(byID.keys)
-        let mentions = try await session.mentions(of: allIDs)
-        let tags = try await session.tags(of: allIDs)
-        let polls = try await session.pollTallies(statuses: allIDs, viewer: viewer)
-        let media = try await session.media(of: allIDs)
+        let extras = try await session.extras(of: allIDs)
+        let (mentions, tags) = (extras.mentions, extras.tags)
+        let polls =
+            extras.withPoll.isEmpty ? [:] : try await session.pollTallies(statuses: extras.withPoll, viewer: viewer)
+        let media = extras.withMedia.isEmpty ? [:] : try await session.media(of: extras.withMedia)
         var accountIDs = Set(all.map(\.accountID))
         for list in mentions.values { accountIDs.formUnion(list) }
         // One view per account, however many statuses it wrote or is mentioned in.
