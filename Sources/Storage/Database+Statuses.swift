@@ -199,35 +199,8 @@ extension DBSession {
         ).first
     }
 
-    /// Mentioned accounts of each status.
-    package func mentions(of statusIDs: [Status.ID]) async throws -> [Status.ID: [Account.ID]] {
-        guard !statusIDs.isEmpty else { return [:] }
-        let rows = try await self.rows(
-            "SELECT m.status_id, m.account_id FROM \(idTable: statusIDs.map(\.rawValue), as: "ids") CROSS JOIN mentions m WHERE m.status_id = ids.value"
-        ) { (Status.ID(try $0.int64(0)), Account.ID(try $0.int64(1))) }
-        var result: [Status.ID: [Account.ID]] = [:]
-        for (status, account) in rows { result[status, default: []].append(account) }
-        return result
-    }
-
-    /// Tag names of each status.
-    package func tags(of statusIDs: [Status.ID]) async throws -> [Status.ID: [String]] {
-        guard !statusIDs.isEmpty else { return [:] }
-        let rows = try await self.rows(
-            """
-            SELECT st.status_id, t.name FROM \(idTable: statusIDs.map(\.rawValue), as: "ids")
-            CROSS JOIN status_tags st CROSS JOIN tags t WHERE st.status_id = ids.value AND t.id = st.tag_id
-            ORDER BY t.name
-            """
-        ) { (Status.ID(try $0.int64(0)), try $0.string(1)) }
-        var result: [Status.ID: [String]] = [:]
-        for (status, name) in rows { result[status, default: []].append(name) }
-        return result
-    }
-
     /// Mentioned accounts and tag names of each status, and which have a poll or media, in one statement:
-    /// what `mentions(of:)` and `tags(of:)` read, plus the two probes that spare a hydration the poll and
-    /// media queries when (as for most pages) no status has one.
+    /// the probes spare a hydration the poll and media queries when (as for most pages) no status has one.
     package func extras(of statusIDs: [Status.ID]) async throws -> StatusExtras {
         guard !statusIDs.isEmpty else { return StatusExtras() }
         let ids = statusIDs.map(\.rawValue)
@@ -260,7 +233,7 @@ extension DBSession {
             case .media(let status): extras.withMedia.append(status)
             }
         }
-        // By name, as `tags(of:)` orders them, compared byte for byte on both databases.
+        // By name, compared byte for byte, so that both databases give the same order.
         for (status, names) in extras.tags where names.count > 1 {
             extras.tags[status] = names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         }

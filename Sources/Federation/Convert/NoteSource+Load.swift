@@ -16,9 +16,9 @@ extension NoteSource {
         in session: DBSession,
         media store: (any MediaStore)?
     ) async throws -> NoteSource {
-        let mentionIDs = try await session.mentions(of: [status.id])[status.id] ?? []
-        let mentioned = try await session.accounts(ids: mentionIDs).sorted { $0.id < $1.id }
-        let tags = try await session.tags(of: [status.id])[status.id] ?? []
+        let extras = try await session.extras(of: [status.id])
+        let mentioned = try await session.accounts(ids: extras.mentions[status.id] ?? []).sorted { $0.id < $1.id }
+        let tags = extras.tags[status.id] ?? []
         var parentURI: String?
         if let parentID = status.inReplyToID {
             parentURI = try await session.status(id: parentID)?.uri

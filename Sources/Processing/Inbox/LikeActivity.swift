@@ -43,7 +43,7 @@ extension InboxProcessor {
                 if try await session.follow(from: account.id, to: status.accountID) != nil { return true }
                 fallthrough
             case .direct:
-                return (try await session.mentions(of: [status.id])[status.id] ?? []).contains(account.id)
+                return (try await session.extras(of: [status.id]).mentions[status.id] ?? []).contains(account.id)
             }
         }
     }

@@ -194,13 +194,11 @@ package actor StreamHub {
             let status = try await self.context.db.read({ try await $0.status(id: id) })
         else { return }
         let users = Set(candidates.compactMap { $0.value.streams.contains(.user) ? $0.value.viewer : nil })
-        let (tags, feeds, mentioned) = try await self.context.db.read { session in
-            (
-                Set(try await session.tags(of: [id])[id] ?? []),
-                try await session.homeFeedHolders(of: id, among: Array(users)),
-                Set(try await session.mentions(of: [id])[id] ?? [])
-            )
+        let (extras, feeds) = try await self.context.db.read { session in
+            (try await session.extras(of: [id]), try await session.homeFeedHolders(of: id, among: Array(users)))
         }
+        let tags = Set(extras.tags[id] ?? [])
+        let mentioned = Set(extras.mentions[id] ?? [])
         let lists = try await self.lists(containing: id, among: candidates.values)
         let isPublic = status.visibility == .public && !status.isReblog
         var views: [Account.ID?: StatusView?] = [:]
