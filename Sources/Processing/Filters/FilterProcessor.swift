@@ -157,7 +157,7 @@ package struct FilterProcessor: Sendable {
     {
         guard let viewer, !views.isEmpty else { return views }
         let filters = try await self.context.db.read { try await $0.filters(of: viewer, activeOnly: true) }
-        return Self.apply(filters, to: consume views, in: context)
+        return Self.mark(consume views, with: filters, in: context)
     }
 
     /// `apply(_:for:in:)` in a read session the caller has open.
@@ -169,13 +169,13 @@ package struct FilterProcessor: Sendable {
     ) async throws -> [StatusView] {
         guard let viewer, !views.isEmpty else { return views }
         let filters = try await session.filters(of: viewer, activeOnly: true)
-        return Self.apply(filters, to: consume views, in: context)
+        return Self.mark(consume views, with: filters, in: context)
     }
 
-    /// `apply(_:for:in:)` with the viewer's active filters read.
-    private static func apply(
-        _ filters: [ContentFilter],
-        to views: consuming [StatusView],
+    /// What `apply` does once the viewer's active filters are read.
+    private static func mark(
+        _ views: consuming [StatusView],
+        with filters: [ContentFilter],
         in context: ContentFilter.Context
     )
         -> [StatusView]

@@ -17,12 +17,8 @@ package struct TimelineProcessor: Sendable {
     /// The viewer's home feed.
     package func home(for viewer: Account.ID, page: PageRequest) async throws -> Page<StatusView> {
         // The feed query leaves out members of the viewer's exclusive lists: they are read in their lists.
-        // One read session for the page, its statuses and the viewer's filters.
-        try await self.context.db.read { session in
-            let ids = try await session.homeFeed(of: viewer, page: page)
-            var views = try await self.hydrator.views(ids, for: viewer, timeline: true, in: session)
-            views = try await self.filters.apply(consume views, for: viewer, in: .home, session: session)
-            return Page(items: views, newestID: ids.first?.rawValue, oldestID: ids.last?.rawValue)
+        try await self.page(for: viewer, timeline: true, filterContext: .home) {
+            try await $0.homeFeed(of: viewer, page: page)
         }
     }
 
@@ -30,8 +26,9 @@ package struct TimelineProcessor: Sendable {
     package func publicTimeline(_ scope: PublicTimelineScope, for viewer: Account.ID?, page: PageRequest) async throws
         -> Page<StatusView>
     {
-        let ids = try await self.context.db.read { try await $0.publicTimeline(scope, page: page) }
-        return try await self.page(ids, for: viewer, timeline: true, filterContext: .public)
+        try await self.page(for: viewer, timeline: true, filterContext: .public) {
+            try await $0.publicTimeline(scope, page: page)
+        }
     }
 
     /// Public statuses with a hashtag.
@@ -44,10 +41,9 @@ package struct TimelineProcessor: Sendable {
         for viewer: Account.ID?,
         page: PageRequest
     ) async throws -> Page<StatusView> {
-        let ids = try await self.context.db.read {
+        try await self.page(for: viewer, timeline: true, filterContext: .public) {
             try await $0.tagTimeline(name, any: any, all: all, none: none, localOnly: localOnly, page: page)
         }
-        return try await self.page(ids, for: viewer, timeline: true, filterContext: .public)
     }
 
     /// An account's statuses as the viewer may see them.
@@ -59,7 +55,7 @@ package struct TimelineProcessor: Sendable {
         tagged: String?,
         page: PageRequest
     ) async throws -> Page<StatusView> {
-        let ids = try await self.context.db.read { session -> [Status.ID] in
+        try await self.page(for: viewer, filterContext: .account) { session -> [Status.ID] in
             guard let owner = try await session.account(id: account), !owner.isSuspended else {
                 throw DomainError.notFound
             }
@@ -76,17 +72,15 @@ package struct TimelineProcessor: Sendable {
             filter.tagged = tagged
             return try await session.accountStatuses(of: account, filter: filter, page: page)
         }
-        return try await self.page(ids, for: viewer, filterContext: .account)
     }
 
     /// Public posts of the last two days that people favourited or boosted most (Mastodon's trending
     /// statuses, by plain counts), as the viewer may see them: blocked and muted authors and filtered
     /// posts left out.
     package func trending(for viewer: Account.ID?, limit: Int, offset: Int) async throws -> [StatusView] {
-        let ids = try await self.context.db.read {
+        try await self.page(for: viewer, timeline: true, filterContext: .public) {
             try await $0.trendingStatuses(days: 2, limit: max(1, min(limit, 40)), offset: max(0, offset))
-        }
-        return try await self.page(ids, for: viewer, timeline: true, filterContext: .public).items
+        }.items
     }
 
     /// The statuses an account pinned, as the viewer may see them.
@@ -109,14 +103,19 @@ package struct TimelineProcessor: Sendable {
         return Page(items: views, newestID: rows.first?.0, oldestID: rows.last?.0)
     }
 
+    /// The statuses `feed` lists, hydrated for the viewer and filtered for `filterContext`, all in one read
+    /// session: one snapshot, one SQLite transaction, and on PostgreSQL one pool checkout.
     private func page(
-        _ ids: [Status.ID],
         for viewer: Account.ID?,
         timeline: Bool = false,
-        filterContext: ContentFilter.Context? = nil
+        filterContext: ContentFilter.Context,
+        _ feed: (DBSession) async throws -> [Status.ID]
     ) async throws -> Page<StatusView> {
-        var views = try await self.hydrator.views(ids, for: viewer, timeline: timeline)
-        if let filterContext { views = try await self.filters.apply(consume views, for: viewer, in: filterContext) }
-        return Page(items: views, newestID: ids.first?.rawValue, oldestID: ids.last?.rawValue)
+        try await self.context.db.read { session in
+            let ids = try await feed(session)
+            var views = try await self.hydrator.views(ids, for: viewer, timeline: timeline, in: session)
+            views = try await self.filters.apply(consume views, for: viewer, in: filterContext, session: session)
+            return Page(items: views, newestID: ids.first?.rawValue, oldestID: ids.last?.rawValue)
+        }
     }
 }
