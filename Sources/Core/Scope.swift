@@ -1,3 +1,5 @@
+import Synchronization
+
 /// An OAuth scope set as Mastodon defines it: top-level scopes (`read`, `write`, `follow`, `push`,
 /// `profile`, `admin:read`, `admin:write`) and granular ones (`read:accounts`, `write:statuses`, ...).
 ///
@@ -45,6 +47,21 @@ package struct ScopeSet: Sendable, Equatable, CustomStringConvertible {
         self.scopes = seen
     }
 
+    /// The scopes a stored token or app was given (`description` of a parsed set); none when the text does
+    /// not parse. Every signed-in request reads its token's, and a handful of texts cover every token, so
+    /// each text is parsed once.
+    package static func stored(_ text: String) -> ScopeSet {
+        if let parsed = Self.storedSets.withLock({ $0[text] }) { return parsed }
+        let parsed = ScopeSet(parsing: text) ?? ScopeSet([])
+        Self.storedSets.withLock { sets in
+            if sets.count >= 64 { sets.removeAll(keepingCapacity: true) }
+            sets[text] = parsed
+        }
+        return parsed
+    }
+
+    private static let storedSets = Mutex<[String: ScopeSet]>([:])
+
     /// A set made of scopes already known to be valid.
     package init(_ scopes: [String]) {
         self.scopes = scopes
@@ -58,10 +75,18 @@ package struct ScopeSet: Sendable, Equatable, CustomStringConvertible {
     package func allows(_ required: String) -> Bool {
         for scope in self.scopes {
             if scope == required { return true }
-            if required.hasPrefix(scope + ":") { return true }  // `read` grants `read:accounts`
+            if Self.isBelow(required, scope) { return true }  // `read` grants `read:accounts`
             if scope == "follow" && Self.followAlias.contains(required) { return true }
         }
         return false
+    }
+
+    /// Whether `required` is `scope` followed by a colon and more (`read:accounts` below `read`), compared
+    /// in place: a request checks its token's scopes on every call.
+    private static func isBelow(_ required: String, _ scope: String) -> Bool {
+        let (inner, outer) = (required.utf8, scope.utf8)
+        guard inner.count > outer.count, inner.starts(with: outer) else { return false }
+        return inner[inner.index(inner.startIndex, offsetBy: outer.count)] == UInt8(ascii: ":")
     }
 
     /// Whether every scope in `other` is granted by this set (an app may only hand out what it registered).

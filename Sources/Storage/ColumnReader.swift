@@ -128,7 +128,7 @@ extension DBSession {
         switch self.connection {
         case .sqlite(let handle):
             var results: [T] = []
-            try handle.query(serializer.sql, try serializer.binds.map(SQLiteSQLDatabase.data)) { row in
+            try handle.query(serializer.sql, try serializer.binds.map { try SQLiteSQLDatabase.data($0) }) { row in
                 results.append(try read(ColumnReader(cells: .sqlite(row))))
             }
             return results
@@ -185,7 +185,6 @@ extension DBSession {
     /// migrations (a column added to one of these tables is invisible until its row reads it).
     package static let positionalTables: [(table: String, columns: [String])] = [
         ("accounts", AccountRow.columnNames), ("statuses", StatusRow.columnNames), ("users", UserRow.columnNames),
-        ("oauth_access_tokens", TokenRow.columnNames),
     ]
 
     /// The column names of `table` as the database has them.

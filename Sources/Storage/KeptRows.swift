@@ -19,8 +19,6 @@ enum KeptRows {
 
     static let accounts = RecentCache<KeptRow<Account>>(capacity: Self.capacity)
     static let statuses = RecentCache<KeptRow<Status>>(capacity: Self.capacity)
-    /// Access tokens with their users, which every signed-in request reads (the account is kept above).
-    static let tokens = RecentCache<KeptRow<(AccessToken, User?)>>(capacity: Self.capacity)
 }
 
 /// A model and the bytes of the columns it was decoded from (`ColumnReader.image`).

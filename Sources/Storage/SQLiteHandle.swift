@@ -37,7 +37,7 @@ package final class SQLiteHandle: @unchecked Sendable {
 
     private let lock = Mutex(())
     private var db: OpaquePointer?
-    private var cache: [String: OpaquePointer] = [:]
+    private var cache: [StatementText: OpaquePointer] = [:]
     let logger: Logger
 
     /// Opens (and creates) the database at `path`, or a private in-memory database for ":memory:".
@@ -113,7 +113,8 @@ package final class SQLiteHandle: @unchecked Sendable {
 
     /// The statement for `sql`, prepared once. SQLite prepares it again by itself after a schema change.
     private func prepare(_ sql: String) throws -> OpaquePointer {
-        if let statement = self.cache[sql] { return statement }
+        let key = StatementText(sql)
+        if let statement = self.cache[key] { return statement }
         guard let db = self.db else { throw SQLiteFailure(code: SQLITE_MISUSE, message: "connection is closed") }
         var statement: OpaquePointer?
         let flags = UInt32(SQLITE_PREPARE_PERSISTENT)
@@ -123,7 +124,7 @@ package final class SQLiteHandle: @unchecked Sendable {
             for old in self.cache.values { sqlite_nio_sqlite3_finalize(old) }
             self.cache.removeAll(keepingCapacity: true)
         }
-        self.cache[sql] = statement
+        self.cache[key] = statement
         return statement
     }
 
@@ -159,6 +160,36 @@ package final class SQLiteHandle: @unchecked Sendable {
         guard let db = self.db else { return SQLiteFailure(code: code, message: "connection is closed") }
         let message = sqlite_nio_sqlite3_errmsg(db).map { String(cString: $0) } ?? "unknown error"
         return SQLiteFailure(code: sqlite_nio_sqlite3_extended_errcode(db), message: message)
+    }
+}
+
+/// A statement's text as the key of its prepared statement, hashed from its length and a few samples.
+///
+/// The texts are long (a timeline's queries name every column they read, a kilobyte and more), and
+/// hashing all of it, as a `String` key does, cost more per statement than finding the statement. Texts
+/// of the same length mostly differ in their samples; equal hashes are told apart by comparing the
+/// texts, so a poor hash costs time, never a wrong statement.
+struct StatementText: Hashable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    func hash(into hasher: inout Hasher) {
+        let utf8 = self.text.utf8
+        hasher.combine(utf8.count)
+        let sampled: Void? = utf8.withContiguousStorageIfAvailable { bytes in
+            let raw = UnsafeRawBufferPointer(bytes)
+            guard raw.count >= 8 else {
+                hasher.combine(bytes: raw)
+                return
+            }
+            // Five words spread over the text: its start, its end and three between.
+            let last = raw.count - 8
+            for offset in [0, last / 4, last / 2, last / 4 * 3, last] {
+                hasher.combine(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            }
+        }
+        if sampled == nil { hasher.combine(self.text) }
     }
 }
 

@@ -78,7 +78,7 @@ struct SQLiteSQLDatabase: SQLDatabase {
     private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> Void) throws {
         let (sql, binds) = self.serialize(query)
         var names: [String]?
-        try self.handle.query(sql, try binds.map(Self.data)) { row in
+        try self.handle.query(sql, try binds.map { try Self.data($0) }) { row in
             let columns = names ?? row.columnNames
             names = columns
             onRow(SQLiteValuesRow(names: columns, values: (0..<columns.count).map(row.data)))
@@ -87,15 +87,18 @@ struct SQLiteSQLDatabase: SQLDatabase {
 
     /// A bind as SQLite data: the common types directly, anything else through sqlite-kit's encoder (which
     /// first casts each value to a protocol, measurable with twenty ids per query).
-    static func data(_ bind: any Encodable & Sendable) throws -> SQLiteData {
-        switch bind {
-        case let value as Int64: .integer(Int(value))
-        case let value as Int: .integer(value)
-        case let value as String: .text(value)
-        case let value as Bool: .integer(value ? 1 : 0)
-        case let value as SQLiteInt64List.Bind: .blob(value.blob)
-        default: try SQLiteDataEncoder().encode(bind)
-        }
+    ///
+    /// The value's type is compared as such (`T.self ==`, one comparison each) rather than cast to each type in
+    /// turn (`as`), which goes through the runtime's general cast for every bind.
+    static func data<T: Encodable & Sendable>(_ bind: T) throws -> SQLiteData {
+        if T.self == Int64.self { return .integer(Int(unsafeBitCast(bind, to: Int64.self))) }
+        if T.self == String.self { return .text(unsafeBitCast(bind, to: String.self)) }
+        if T.self == Int.self { return .integer(unsafeBitCast(bind, to: Int.self)) }
+        if T.self == Bool.self { return .integer(unsafeBitCast(bind, to: Bool.self) ? 1 : 0) }
+        if T.self == SQLiteInt64List.Bind.self { return .blob(unsafeBitCast(bind, to: SQLiteInt64List.Bind.self).blob) }
+        if T.self == Int64?.self { return unsafeBitCast(bind, to: Int64?.self).map { .integer(Int($0)) } ?? .null }
+        if T.self == String?.self { return unsafeBitCast(bind, to: String?.self).map { .text($0) } ?? .null }
+        return try SQLiteDataEncoder().encode(bind)
     }
 
     /// Runs one statement that returns no rows (PRAGMAs, BEGIN, COMMIT).

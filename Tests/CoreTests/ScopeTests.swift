@@ -12,6 +12,21 @@ import Testing
         #expect(granular.allows("read:accounts"))
         #expect(!granular.allows("read"))
         #expect(!granular.allows("read:statuses"))
+        // A scope grants what lies below it after a colon, not what merely starts with its name.
+        #expect(!read.allows("readers") && !read.allows("rea") && !read.allows(""))
+        let admin = try #require(ScopeSet(parsing: "admin:read"))
+        #expect(admin.allows("admin:read:accounts") && !admin.allows("admin:write:accounts"))
+        #expect(!admin.allows("read:accounts"))
+    }
+
+    @Test("a stored scope text gives the set it was written from, and none when it does not parse")
+    func stored() throws {
+        #expect(ScopeSet.stored("read write:statuses") == ScopeSet(parsing: "read write:statuses"))
+        #expect(ScopeSet.stored("read write:statuses").allows("write:statuses"))
+        // Asked again, from the kept sets.
+        #expect(ScopeSet.stored("read write:statuses").scopes == ["read", "write:statuses"])
+        #expect(ScopeSet.stored("read write:bogus").isEmpty)
+        #expect(ScopeSet.stored("").isEmpty)
     }
 
     @Test("follow is the legacy alias of the block, follow and mute scopes")

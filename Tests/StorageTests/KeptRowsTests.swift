@@ -94,36 +94,4 @@ import Testing
             #expect(KeptRows.statuses.value(for: id.rawValue) !== kept)
         }
     }
-
-    @Test(
-        "an unchanged token is the one kept; a change to its user reads afresh, a revoked token is gone",
-        arguments: TestDatabase.available
-    )
-    func tokens(_ database: TestDatabase) async throws {
-        try await TestApp.run(database) { t in
-            let (account, token) = try await t.account("kepttoken")
-            let first = try #require(try await t.processor.oauth.authenticate(bearer: token))
-            let tokenID = first.tokenID.rawValue
-            let kept = try #require(KeptRows.tokens.value(for: tokenID))
-            #expect(first.accountID == account.id)
-            #expect(try await t.processor.oauth.authenticate(bearer: token)?.userID == first.userID)
-            #expect(KeptRows.tokens.value(for: tokenID) === kept)
-            // A change to the user's row (here its locale) is read afresh.
-            let userID = try #require(first.userID)
-            var settings = UserSettings()
-            settings.expandSpoilers = true
-            try await t.db.transaction { try await $0.updateSettings(userID, settings: settings, locale: "de") }
-            _ = try await t.processor.oauth.authenticate(bearer: token)
-            let second = try #require(KeptRows.tokens.value(for: tokenID))
-            #expect(second !== kept)
-            #expect(second.model.1?.locale == "de")
-            #expect(second.model.1?.settings.expandSpoilers == true)
-            // A suspended account is a disabled viewer, whatever was kept.
-            try await t.db.transaction { try await $0.updateSuspension(account.id, suspended: true) }
-            #expect(try await t.processor.oauth.authenticate(bearer: token)?.state == .disabled)
-            // A revoked token is not found, though its row was kept.
-            try await t.db.transaction { try await $0.revokeTokens(userID: userID) }
-            #expect(try await t.processor.oauth.authenticate(bearer: token) == nil)
-        }
-    }
 }

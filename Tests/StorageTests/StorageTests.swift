@@ -428,11 +428,9 @@ import Testing
 }
 
 @Suite struct PositionalRowTests {
-    /// Columns of these tables that their positional rows leave to other queries (two-factor secrets, invite,
-    /// token hash and last use).
+    /// Columns of these tables that their positional rows leave to other queries (two-factor secrets, invite).
     static let unread: [String: Set<String>] = [
-        "users": ["otp_secret", "otp_pending_secret", "otp_last_step", "otp_recovery_codes", "invite_id"],
-        "oauth_access_tokens": ["token_hash", "last_used_at"],
+        "users": ["otp_secret", "otp_pending_secret", "otp_last_step", "otp_recovery_codes", "invite_id"]
     ]
 
     @Test(

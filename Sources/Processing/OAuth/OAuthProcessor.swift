@@ -115,21 +115,28 @@ package struct OAuthProcessor: Sendable {
                 try await $0.tokenGrant(hash: Secrets.sha256Hex(token))
             })
         else { return nil }
+        let holder = grant.holder
         return Viewer(
-            tokenID: grant.token.id,
-            applicationID: grant.token.applicationID,
-            userID: grant.user?.id,
-            accountID: grant.account?.id,
-            scopes: grant.token.scopes,
-            state: Self.state(of: grant.user, grant.account)
+            tokenID: grant.tokenID,
+            applicationID: grant.applicationID,
+            userID: holder?.userID,
+            accountID: holder?.accountID,
+            scopes: grant.scopes,
+            state: holder.map { Self.state(suspended: $0.suspended, confirmed: $0.confirmed, approved: $0.approved) }
+                ?? .application
         )
     }
 
     static func state(of user: User?, _ account: Account?) -> Viewer.State {
         guard let user, let account else { return .application }
-        if account.isSuspended { return .disabled }
-        if user.confirmedAt == nil { return .unconfirmed }
-        if !user.approved { return .pendingApproval }
+        return Self.state(suspended: account.isSuspended, confirmed: user.confirmedAt != nil, approved: user.approved)
+    }
+
+    /// Whether a user may act, from its account's suspension, its confirmed email and its approval.
+    static func state(suspended: Bool, confirmed: Bool, approved: Bool) -> Viewer.State {
+        if suspended { return .disabled }
+        if !confirmed { return .unconfirmed }
+        if !approved { return .pendingApproval }
         return .functional
     }
 
