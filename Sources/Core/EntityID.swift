@@ -7,40 +7,41 @@ import Foundation
 ///
 /// Its comparisons and hashing are `@inlinable`: sets and dictionaries of ids in the other modules are
 /// then specialized, where before each lookup fetched the generic conformance's witness table at run
-/// time (2 % of a timeline request).
-package struct EntityID<Tag>: RawRepresentable, Hashable, Comparable, Sendable, LosslessStringConvertible {
-    package let rawValue: Int64
+/// time (2 % of a timeline request). It is `public` for that: the compiler inlines nothing of a generic
+/// `package` type into another module, `@inlinable` or not (see docs/ARCHITECTURE.md).
+public struct EntityID<Tag>: RawRepresentable, Hashable, Comparable, Sendable, LosslessStringConvertible {
+    public let rawValue: Int64
 
-    @inlinable package init(rawValue: Int64) {
+    @inlinable public init(rawValue: Int64) {
         self.rawValue = rawValue
     }
 
-    @inlinable package init(_ rawValue: Int64) {
+    @inlinable public init(_ rawValue: Int64) {
         self.rawValue = rawValue
     }
 
-    @inlinable package static func == (lhs: Self, rhs: Self) -> Bool { lhs.rawValue == rhs.rawValue }
+    @inlinable public static func == (lhs: Self, rhs: Self) -> Bool { lhs.rawValue == rhs.rawValue }
 
-    @inlinable package func hash(into hasher: inout Hasher) { hasher.combine(self.rawValue) }
+    @inlinable public func hash(into hasher: inout Hasher) { hasher.combine(self.rawValue) }
 
     /// What `Set` and `Dictionary` call: written out, so that their specializations in other modules call
     /// it directly instead of through the generic conformance's witness table.
-    @inlinable package func _rawHashValue(seed: Int) -> Int { self.rawValue._rawHashValue(seed: seed) }
+    @inlinable public func _rawHashValue(seed: Int) -> Int { self.rawValue._rawHashValue(seed: seed) }
 
-    package init?(_ description: String) {
+    public init?(_ description: String) {
         guard !description.isEmpty, description.count <= 19, let value = Int64(description), value > 0 else {
             return nil
         }
         self.rawValue = value
     }
 
-    package var description: String { String(self.rawValue) }
+    public var description: String { String(self.rawValue) }
 
-    @inlinable package static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    @inlinable public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 extension EntityID: Codable {
-    package init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let number = try? container.decode(Int64.self) {
             self.rawValue = number
@@ -53,7 +54,7 @@ extension EntityID: Codable {
         self.rawValue = value
     }
 
-    package func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(String(self.rawValue))
     }

@@ -9,28 +9,30 @@ import Synchronization
 ///
 /// The map itself holds plain objects and is not generic: generic, it looked up its dictionary's type at
 /// run time on every call (a twentieth of a timeline request), as other modules did not specialize it.
-package final class RecentCache<Value: AnyObject & Sendable>: Sendable {
+/// `public`, not `package`, so that they can: the compiler inlines nothing of a generic `package` type into
+/// another module, `@inlinable` or not.
+public final class RecentCache<Value: AnyObject & Sendable>: Sendable {
     private let objects: RecentObjects
 
-    package init(capacity: Int) {
+    public init(capacity: Int) {
         self.objects = RecentObjects(capacity: capacity)
     }
 
     /// The value kept for `id`, if any (still to be checked against what it was made from).
     @inlinable
-    package func value(for id: Int64) -> Value? {
+    public func value(for id: Int64) -> Value? {
         guard let object = self.object(for: id) else { return nil }
         return unsafeDowncast(object, to: Value.self)
     }
 
     @inlinable
-    package func store(_ value: Value, for id: Int64) {
+    public func store(_ value: Value, for id: Int64) {
         self.store(object: value, for: id)
     }
 
     /// The value kept for `id` when `isCurrent` accepts it, else the one `make` makes, kept in its place.
     @inlinable
-    package func value(
+    public func value(
         for id: Int64,
         where isCurrent: (Value) -> Bool,
         else make: () throws -> Value
@@ -42,7 +44,7 @@ package final class RecentCache<Value: AnyObject & Sendable>: Sendable {
     }
 
     /// How many values are kept, in both generations.
-    package var count: Int { self.objects.count }
+    public var count: Int { self.objects.count }
 
     @usableFromInline
     func object(for id: Int64) -> (any AnyObject & Sendable)? { self.objects.object(for: id) }

@@ -5,13 +5,16 @@
 /// Read the fields through `value` (borrowed, nothing copied) and change them through it (a shared
 /// allocation is copied first). Sendable like its value: a change never reaches an allocation
 /// another copy can see.
-package struct CopyOnWrite<Value: Sendable>: @unchecked Sendable {
+///
+/// `public`, not `package`: the compiler inlines nothing of a generic `package` type into another module,
+/// `@inlinable` or not, and each call from the views (Processing) then looked its types up at run time.
+public struct CopyOnWrite<Value: Sendable>: @unchecked Sendable {
     @usableFromInline
     final class Box {
         // Written only through `value` below, after making sure no other copy holds this box.
         @exclusivity(unchecked) @usableFromInline var value: Value
 
-        @usableFromInline
+        @inlinable
         init(_ value: Value) {
             self.value = value
         }
@@ -22,12 +25,12 @@ package struct CopyOnWrite<Value: Sendable>: @unchecked Sendable {
     // Inlinable: the models of other modules change fields through `value`, and a generic `_modify`
     // looked up its types at run time on each change.
     @inlinable
-    package init(_ value: Value) {
+    public init(_ value: Value) {
         self.box = Box(value)
     }
 
     @inlinable
-    package var value: Value {
+    public var value: Value {
         _read { yield self.box.value }
         _modify {
             if !isKnownUniquelyReferenced(&self.box) { self.box = Box(self.box.value) }
@@ -39,14 +42,14 @@ package struct CopyOnWrite<Value: Sendable>: @unchecked Sendable {
     /// plain function: other modules specialize it, where they call the generic `_modify` coroutine as it
     /// is, looking its types up at run time (3 % of a home request, through the views' setters).
     @inlinable
-    package mutating func update<R>(_ change: (inout Value) throws -> R) rethrows -> R {
+    public mutating func update<R>(_ change: (inout Value) throws -> R) rethrows -> R {
         if !isKnownUniquelyReferenced(&self.box) { self.box = Box(self.box.value) }
         return try change(&self.box.value)
     }
 }
 
 extension CopyOnWrite: Equatable where Value: Equatable {
-    package static func == (lhs: Self, rhs: Self) -> Bool {
+    public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.box === rhs.box || lhs.box.value == rhs.box.value
     }
 }
