@@ -135,15 +135,17 @@ extension DBSession {
     /// looks the accounts up only when the viewer blocks a domain at all (a constant condition, tested once).
     private static func safetyQuery(viewer: Account.ID, among accounts: [Int64], now: Int64) -> SQLQueryString {
         let me = viewer.rawValue
+        // One list for the four arms: sorted, and its blob written, once.
+        let list = SQLIntegerTable(values: accounts, alias: "ids")
         return """
-            SELECT 'blocking' AS kind, b.target_account_id AS a, FALSE AS h FROM \(idTable: accounts, as: "ids")
+            SELECT 'blocking' AS kind, b.target_account_id AS a, FALSE AS h FROM \(list)
             CROSS JOIN blocks b WHERE b.account_id = \(bind: me) AND b.target_account_id = ids.value
-            UNION ALL SELECT 'blocked_by', b.account_id, FALSE FROM \(idTable: accounts, as: "ids")
+            UNION ALL SELECT 'blocked_by', b.account_id, FALSE FROM \(list)
             CROSS JOIN blocks b WHERE b.target_account_id = \(bind: me) AND b.account_id = ids.value
-            UNION ALL SELECT 'muting', m.target_account_id, m.hide_notifications FROM \(idTable: accounts, as: "ids")
+            UNION ALL SELECT 'muting', m.target_account_id, m.hide_notifications FROM \(list)
             CROSS JOIN mutes m WHERE m.account_id = \(bind: me) AND m.target_account_id = ids.value
             AND (m.expires_at IS NULL OR m.expires_at > \(bind: now))
-            UNION ALL SELECT 'domain', x.id, FALSE FROM \(idTable: accounts, as: "ids")
+            UNION ALL SELECT 'domain', x.id, FALSE FROM \(list)
             CROSS JOIN accounts x CROSS JOIN account_domain_blocks d
             WHERE EXISTS (SELECT 1 FROM account_domain_blocks WHERE account_id = \(bind: me))
             AND x.id = ids.value AND d.account_id = \(bind: me) AND d.domain = lower(x.domain)

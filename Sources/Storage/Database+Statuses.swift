@@ -203,17 +203,18 @@ extension DBSession {
     /// the probes spare a hydration the poll and media queries when (as for most pages) no status has one.
     package func extras(of statusIDs: [Status.ID]) async throws -> StatusExtras {
         guard !statusIDs.isEmpty else { return StatusExtras() }
-        let ids = statusIDs.map(\.rawValue)
+        // One list for the four arms: sorted, and its blob written, once.
+        let list = SQLIntegerTable(values: statusIDs.map(\.rawValue), alias: "ids")
         let rows = try await self.rows(
             """
-            SELECT 0, m.status_id, m.account_id, CAST(NULL AS TEXT) FROM \(idTable: ids, as: "ids")
+            SELECT 0, m.status_id, m.account_id, CAST(NULL AS TEXT) FROM \(list)
             CROSS JOIN mentions m WHERE m.status_id = ids.value
-            UNION ALL SELECT 1, st.status_id, CAST(NULL AS BIGINT), t.name FROM \(idTable: ids, as: "ids")
+            UNION ALL SELECT 1, st.status_id, CAST(NULL AS BIGINT), t.name FROM \(list)
             CROSS JOIN status_tags st CROSS JOIN tags t WHERE st.status_id = ids.value AND t.id = st.tag_id
-            UNION ALL SELECT 2, p.status_id, CAST(NULL AS BIGINT), CAST(NULL AS TEXT) FROM \(idTable: ids, as: "ids")
+            UNION ALL SELECT 2, p.status_id, CAST(NULL AS BIGINT), CAST(NULL AS TEXT) FROM \(list)
             CROSS JOIN polls p WHERE p.status_id = ids.value
             UNION ALL SELECT DISTINCT 3, a.status_id, CAST(NULL AS BIGINT), CAST(NULL AS TEXT)
-            FROM \(idTable: ids, as: "ids") CROSS JOIN media_attachments a WHERE a.status_id = ids.value
+            FROM \(list) CROSS JOIN media_attachments a WHERE a.status_id = ids.value
             """
         ) { row in
             let status = Status.ID(try row.int64(1))

@@ -47,20 +47,26 @@ struct SQLIntegerList: SQLExpression {
 ///
 /// On SQLite it is the `tern_int64s` function over one blob; on PostgreSQL a `VALUES` list, a bind per
 /// value (an empty list is a subquery with no rows).
+///
+/// A statement that joins one list in several places (the arms of a `UNION ALL`) makes the table once and
+/// interpolates it in each (`\(list)`): the list is sorted, and its blob written, once.
 struct SQLIntegerTable: SQLExpression {
     /// Distinct and ascending, so a join yields a row once, in the order an `IN` lookup did.
     let values: [Int64]
     let alias: String
+    /// The values as SQLite's bind (its blob is written here, once, whichever dialect serializes it).
+    private let bind: SQLiteInt64List.Bind
 
     init(values: [Int64], alias: String) {
         self.values = SQLIntegerTable.distinctAscending(values)
         self.alias = alias
+        self.bind = SQLiteInt64List.Bind(values: self.values)
     }
 
     func serialize(to serializer: inout SQLSerializer) {
         guard serializer.dialect.name == "postgresql" else {
             serializer.write("\(SQLiteInt64List.name)(")
-            serializer.write(bind: SQLiteInt64List.Bind(values: self.values))
+            serializer.write(bind: self.bind)
             serializer.write(") AS \(self.alias)")
             return
         }

@@ -14,12 +14,14 @@ enum SQLiteInt64List {
     /// A list bound as this function's argument.
     struct Bind: Encodable, Sendable {
         let values: [Int64]
+        /// The blob the function reads, written when the bind is made: copies of the bind share it.
+        let blob: ByteBuffer
 
-        /// The blob the function reads.
-        var blob: ByteBuffer {
-            var buffer = ByteBufferAllocator().buffer(capacity: self.values.count * 8)
-            for value in self.values { buffer.writeInteger(value, endianness: .little) }
-            return buffer
+        init(values: [Int64]) {
+            self.values = values
+            var buffer = ByteBufferAllocator().buffer(capacity: values.count * 8)
+            for value in values { buffer.writeInteger(value, endianness: .little) }
+            self.blob = buffer
         }
 
         func encode(to encoder: any Encoder) throws {
