@@ -67,16 +67,16 @@ extension DBSession {
         guard !statuses.isEmpty else { return Interactions() }
         let me = account.rawValue
         // One list for the three arms that read it: sorted, and its blob written, once.
-        let ids = SQLIntegerTable(values: statuses.map(\.rawValue), alias: "ids")
+        let list = SQLIntegerTable(values: statuses.map(\.rawValue), alias: "ids")
         let rows = try await self.rows(
             """
-            SELECT 'f', f.status_id FROM \(ids)
+            SELECT 'f', f.status_id FROM \(list)
             CROSS JOIN favourites f WHERE f.account_id = \(bind: me) AND f.status_id = ids.value
             UNION ALL
-            SELECT 'r', s.reblog_of_id FROM \(ids)
+            SELECT 'r', s.reblog_of_id FROM \(list)
             CROSS JOIN statuses s WHERE s.account_id = \(bind: me) AND s.reblog_of_id = ids.value
             UNION ALL
-            SELECT 'b', b.status_id FROM \(ids)
+            SELECT 'b', b.status_id FROM \(list)
             CROSS JOIN bookmarks b WHERE b.account_id = \(bind: me) AND b.status_id = ids.value
             UNION ALL
             SELECT 'm', m.conversation_id FROM \(idTable: threads.map(\.rawValue), as: "ids")
