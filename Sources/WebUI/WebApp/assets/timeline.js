@@ -33,10 +33,12 @@ export class Feed {
     this.sentinel = h("div", { class: "feed-sentinel", "aria-hidden": "true" });
     this.el = h("div", { class: "feed-wrap" }, this.newButton, this.list, this.status, this.moreButton, this.sentinel);
 
-    // Loads the next page a screen before the end of the list is reached.
+    // Loads the next page a screen before the end of the list is reached. An entry can be stale: the
+    // first one, taken while the list was still empty, may arrive after the first page has filled the
+    // column, so the sentinel's place is checked again before loading.
     this.observer = new IntersectionObserver(
       (entries) => {
-        if (entries.some((e) => e.isIntersecting)) this.loadMore();
+        if (entries.some((e) => e.isIntersecting) && this.isSentinelVisible()) this.loadMore();
       },
       { rootMargin: "0px 0px 800px 0px" },
     );
