@@ -121,29 +121,23 @@ private struct SelectListKey: Hashable {
 }
 
 extension DBSession {
-    /// Runs `query` (built with SQLKit's interpolation and binds) and reads each row by position.
-    func rows<T>(_ query: SQLQueryString, _ read: (ColumnReader) throws -> T) async throws -> [T] {
-        var serializer = SQLSerializer(database: self.sql)
-        query.serialize(to: &serializer)
+    /// Runs `statement` and reads each row by position.
+    func rows<T>(_ statement: Statement, _ read: (ColumnReader) throws -> T) async throws -> [T] {
         switch self.connection {
         case .sqlite(let handle):
             var results: [T] = []
-            try handle.query(serializer.sql, try serializer.binds.map { try SQLiteSQLDatabase.data($0) }) { row in
+            try handle.query(statement) { row in
                 results.append(try read(ColumnReader(cells: .sqlite(row))))
             }
             return results
         case .postgres(let connection, let logger):
+            let (sql, binds) = statement.postgres()
             if logger.logLevel <= .debug {
                 // As SQLKit logs the queries it runs (SQLite's are logged by `SQLiteHandle`).
-                logger.debug("Executing query", metadata: ["sql": "\(serializer.sql)", "binds": "\(serializer.binds)"])
+                logger.debug("Executing query", metadata: ["sql": "\(sql)", "binds": "\(statement.boundValues)"])
             }
-            var bindings = PostgresBindings(capacity: serializer.binds.count)
-            for bind in serializer.binds { try Self.append(bind, to: &bindings) }
             var results: [T] = []
-            let rows = try await connection.query(
-                PostgresQuery(unsafeSQL: serializer.sql, binds: bindings),
-                logger: logger
-            )
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
             for try await row in rows {
                 results.append(try read(ColumnReader(cells: .postgres(row.makeRandomAccess()))))
             }
@@ -161,22 +155,8 @@ extension DBSession {
     }
 
     /// The first row of `query`, read by position.
-    func row<T>(_ query: SQLQueryString, _ read: (ColumnReader) throws -> T) async throws -> T? {
-        try await self.rows(query, read).first
-    }
-
-    /// The bind types Storage's queries use; anything else is a programming error, reported as such.
-    private static func append(_ bind: any Encodable & Sendable, to bindings: inout PostgresBindings) throws {
-        switch bind {
-        case let value as Int64: bindings.append(value)
-        case let value as Int: bindings.append(value)
-        case let value as String: bindings.append(value)
-        case let value as Bool: bindings.append(value)
-        case let value as Double: bindings.append(value)
-        case let value as Int64?: value.map { bindings.append($0) } ?? bindings.appendNull()
-        case let value as String?: value.map { bindings.append($0) } ?? bindings.appendNull()
-        default: throw StorageError.unsupportedBind("\(type(of: bind))")
-        }
+    func row<T>(_ statement: Statement, _ read: (ColumnReader) throws -> T) async throws -> T? {
+        try await self.rows(statement, read).first
     }
 }
 
@@ -189,7 +169,7 @@ extension DBSession {
 
     /// The column names of `table` as the database has them.
     package func columnNames(of table: String) async throws -> [String] {
-        let query: SQLQueryString =
+        let query: Statement =
             switch self.dialect {
             case .sqlite: "SELECT name FROM pragma_table_info(\(bind: table))"
             case .postgres:

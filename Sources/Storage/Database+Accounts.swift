@@ -186,7 +186,7 @@ struct AccountRow: PositionalRow {
 
 extension DBSession {
     /// The accounts `query` reads; it selects `AccountRow.columnList` first (any other columns after).
-    func accounts(_ query: SQLQueryString) async throws -> [Account] {
+    func accounts(_ query: Statement) async throws -> [Account] {
         try await self.rows(query) { try AccountRow.account($0) }
     }
 }
@@ -296,7 +296,7 @@ extension DBSession {
 
     /// Local accounts with their users matching `query` (the admin API's filters), one page of them.
     package func localAccounts(_ query: LocalAccountQuery) async throws -> [(Account, User)] {
-        var sql = SQLQueryString(
+        var sql = Statement(
             """
             SELECT \(unsafeRaw: AccountRow.columns("a")), \(unsafeRaw: UserRow.columns("u"))
             FROM accounts a JOIN users u ON u.account_id = a.id WHERE a.domain IS NULL

@@ -119,7 +119,7 @@ extension DBSession {
     }
 
     /// Every block and mute of or by the viewer, and every account on a domain it blocks.
-    private static func safetyQuery(viewer: Account.ID, now: Int64) -> SQLQueryString {
+    private static func safetyQuery(viewer: Account.ID, now: Int64) -> Statement {
         let me = viewer.rawValue
         return """
             SELECT 'blocking' AS kind, target_account_id AS a, FALSE AS h FROM blocks WHERE account_id = \(bind: me)
@@ -133,7 +133,7 @@ extension DBSession {
 
     /// The same for `accounts` only: each list joined where it lies (see `SQLIntegerTable`). The domain part
     /// looks the accounts up only when the viewer blocks a domain at all (a constant condition, tested once).
-    private static func safetyQuery(viewer: Account.ID, among accounts: [Int64], now: Int64) -> SQLQueryString {
+    private static func safetyQuery(viewer: Account.ID, among accounts: [Int64], now: Int64) -> Statement {
         let me = viewer.rawValue
         // One list for the four arms: sorted, and its blob written, once.
         let list = SQLIntegerTable(values: accounts, alias: "ids")
@@ -156,7 +156,7 @@ extension DBSession {
     package func blockOrMutePage(of account: Account.ID, blocks: Bool, page: PageRequest) async throws -> [(
         Int64, Account
     )] {
-        var query = SQLQueryString(
+        var query = Statement(
             "SELECT \(unsafeRaw: AccountRow.columns("a")), b.id FROM \(unsafeRaw: blocks ? "blocks" : "mutes") b JOIN accounts a ON a.id = b.target_account_id WHERE b.account_id = "
         )
         query.appendInterpolation(bind: account.rawValue)

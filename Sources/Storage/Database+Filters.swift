@@ -5,7 +5,7 @@ import SQLKit
 extension DBSession {
     /// The account's filters with their keywords and statuses; only unexpired ones when `activeOnly`.
     package func filters(of account: Account.ID, activeOnly: Bool) async throws -> [ContentFilter] {
-        var query = SQLQueryString("SELECT id, title, contexts, action, expires_at FROM filters WHERE account_id = ")
+        var query = Statement("SELECT id, title, contexts, action, expires_at FROM filters WHERE account_id = ")
         query.appendInterpolation(bind: account.rawValue)
         if activeOnly {
             query.appendLiteral(" AND (expires_at IS NULL OR expires_at > ")

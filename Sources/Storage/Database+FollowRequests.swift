@@ -57,7 +57,7 @@ extension DBSession {
 
     /// A page of accounts waiting for `target` to accept them, newest first, paged by request id.
     package func followRequestPage(to target: Account.ID, page: PageRequest) async throws -> [(Int64, Account)] {
-        var query = SQLQueryString(
+        var query = Statement(
             "SELECT \(unsafeRaw: AccountRow.columns("a")), r.id FROM follow_requests r JOIN accounts a ON a.id = r.account_id WHERE r.target_account_id = "
         )
         query.appendInterpolation(bind: target.rawValue)

@@ -131,7 +131,7 @@ extension DBSession {
         -> [(Int64, Account)]
     {
         let (mine, other) = followers ? ("target_account_id", "account_id") : ("account_id", "target_account_id")
-        var query = SQLQueryString(
+        var query = Statement(
             "SELECT \(unsafeRaw: AccountRow.columns("a")), f.id FROM follows f JOIN accounts a ON a.id = f.\(unsafeRaw: other) WHERE f.\(unsafeRaw: mine) = "
         )
         query.appendInterpolation(bind: account.rawValue)
@@ -140,24 +140,24 @@ extension DBSession {
     }
 
     /// Appends keyset pagination to a query: `max_id`/`since_id` newest first, `min_id` oldest first.
-    static func paged(_ base: SQLQueryString, column: String, page: PageRequest) -> SQLQueryString {
+    static func paged<Query: PageableQuery>(_ base: Query, column: String, page: PageRequest) -> Query {
         var query = base
         if let max = page.maxID {
             query.appendLiteral(" AND \(column) < ")
-            query.appendInterpolation(bind: max)
+            query.appendPageBound(max)
         }
         if let since = page.sinceID {
             query.appendLiteral(" AND \(column) > ")
-            query.appendInterpolation(bind: since)
+            query.appendPageBound(since)
         }
         if let min = page.minID {
             query.appendLiteral(" AND \(column) > ")
-            query.appendInterpolation(bind: min)
+            query.appendPageBound(min)
             query.appendLiteral(" ORDER BY \(column) ASC LIMIT ")
         } else {
             query.appendLiteral(" ORDER BY \(column) DESC LIMIT ")
         }
-        query.appendInterpolation(bind: page.limit)
+        query.appendPageBound(Int64(page.limit))
         return query
     }
 
@@ -168,7 +168,7 @@ extension DBSession {
 
     /// A page of the accounts `base` reads, newest first: it selects `AccountRow.columnList` then the paging id
     /// `column`, and ends in a WHERE clause that `paged` extends.
-    func accountPage(_ base: SQLQueryString, column: String, page: PageRequest) async throws -> [(Int64, Account)] {
+    func accountPage(_ base: Statement, column: String, page: PageRequest) async throws -> [(Int64, Account)] {
         let rows = try await self.rows(Self.paged(base, column: column, page: page)) {
             (try $0.int64(AccountRow.columnNames.count), try AccountRow.account($0))
         }
@@ -200,4 +200,19 @@ extension DBSession {
             """
         )
     }
+}
+
+/// What `DBSession.paged` extends: SQLKit's query strings, and the statements `DBSession.rows` runs.
+protocol PageableQuery {
+    mutating func appendLiteral(_ literal: String)
+    /// Binds an id bound or a limit.
+    mutating func appendPageBound(_ value: Int64)
+}
+
+extension SQLQueryString: PageableQuery {
+    mutating func appendPageBound(_ value: Int64) { self.appendInterpolation(bind: value) }
+}
+
+extension Statement: PageableQuery {
+    mutating func appendPageBound(_ value: Int64) { self.appendInterpolation(bind: value) }
 }

@@ -134,7 +134,7 @@ extension DBSession {
 
     /// A page of accounts that favourited a status, newest first, paged by favourite id.
     package func favouritedBy(_ status: Status.ID, page: PageRequest) async throws -> [(Int64, Account)] {
-        var query = SQLQueryString(
+        var query = Statement(
             "SELECT \(unsafeRaw: AccountRow.columns("a")), f.id FROM favourites f JOIN accounts a ON a.id = f.account_id WHERE f.status_id = "
         )
         query.appendInterpolation(bind: status.rawValue)
@@ -143,7 +143,7 @@ extension DBSession {
 
     /// A page of accounts that reblogged a status, newest first, paged by reblog id.
     package func rebloggedBy(_ status: Status.ID, page: PageRequest) async throws -> [(Int64, Account)] {
-        var query = SQLQueryString(
+        var query = Statement(
             "SELECT \(unsafeRaw: AccountRow.columns("a")), s.id FROM statuses s JOIN accounts a ON a.id = s.account_id WHERE s.reblog_of_id = "
         )
         query.appendInterpolation(bind: status.rawValue)

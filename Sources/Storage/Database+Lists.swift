@@ -96,7 +96,7 @@ extension DBSession {
 
     /// A page of a list's members, paged by membership id.
     package func listMembers(_ list: AccountList.ID, page: PageRequest) async throws -> [(Int64, Account)] {
-        var query = SQLQueryString(
+        var query = Statement(
             "SELECT \(unsafeRaw: AccountRow.columns("a")), la.id FROM list_accounts la JOIN accounts a ON a.id = la.account_id WHERE la.list_id = "
         )
         query.appendInterpolation(bind: list.rawValue)

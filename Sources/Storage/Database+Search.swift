@@ -65,7 +65,7 @@ extension DBSession {
         }
         guard !term.isEmpty else { return [] }
         let pattern = Self.likePrefix(term)
-        var sql = SQLQueryString(
+        var sql = Statement(
             "SELECT \(unsafeRaw: AccountRow.columns("a")) FROM accounts a WHERE a.suspended_at IS NULL AND (lower(a.username) LIKE "
         )
         sql.appendInterpolation(bind: pattern)

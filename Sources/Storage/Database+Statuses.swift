@@ -88,7 +88,7 @@ struct StatusRow: PositionalRow {
 
 extension DBSession {
     /// The statuses `query` reads; it selects `StatusRow.columnList` first.
-    func statuses(_ query: SQLQueryString) async throws -> [Status] {
+    func statuses(_ query: Statement) async throws -> [Status] {
         try await self.rows(query) { try StatusRow.status($0) }
     }
 }

@@ -55,7 +55,7 @@ extension DBSession {
     /// Which of `accounts` read the status at home (who a streamed `update` is for): as `homeFeed` reads.
     package func homeFeedHolders(of status: Status.ID, among accounts: [Account.ID]) async throws -> Set<Account.ID> {
         guard !accounts.isEmpty else { return [] }
-        let query: SQLQueryString = """
+        let query: Statement = """
             SELECT h.account_id FROM home_feed h
             WHERE h.status_id = \(bind: status.rawValue) AND h.account_id IN (\(ids: accounts.map(\.rawValue)))
             AND \(unsafeRaw: Self.outsideExclusiveLists)
@@ -89,7 +89,7 @@ extension DBSession {
     /// the posts of members of the account's exclusive lists.
     package func homeFeed(of account: Account.ID, page: PageRequest) async throws -> [Status.ID] {
         // Most people have no exclusive list: asked once (a constant condition), that spares the check per row.
-        let query: SQLQueryString = """
+        let query: Statement = """
             SELECT status_id FROM home_feed h WHERE h.account_id = \(bind: account.rawValue)
             AND (NOT EXISTS (SELECT 1 FROM lists WHERE account_id = \(bind: account.rawValue) AND exclusive = TRUE)
                 OR \(unsafeRaw: Self.outsideExclusiveLists))
@@ -99,7 +99,7 @@ extension DBSession {
 
     /// A page of public, non-reblog status ids (the public timelines), newest first.
     package func publicTimeline(_ scope: PublicTimelineScope, page: PageRequest) async throws -> [Status.ID] {
-        var query = SQLQueryString("SELECT id FROM statuses WHERE visibility = 'public' AND reblog_of_id IS NULL")
+        var query = Statement("SELECT id FROM statuses WHERE visibility = 'public' AND reblog_of_id IS NULL")
         switch scope {
         case .all: break
         case .local: query.appendLiteral(" AND local = TRUE")
@@ -110,7 +110,7 @@ extension DBSession {
 
     /// A page of the status ids `base` selects (as its only column, `column`), newest first; `base` ends in
     /// a WHERE clause that `paged` extends.
-    func statusIDPage(_ base: SQLQueryString, column: String, page: PageRequest) async throws -> [Status.ID] {
+    func statusIDPage(_ base: Statement, column: String, page: PageRequest) async throws -> [Status.ID] {
         let ids = try await self.rows(Self.paged(base, column: column, page: page)) { Status.ID(try $0.int64(0)) }
         return Self.ordered(ids, page: page)
     }
@@ -125,7 +125,7 @@ extension DBSession {
         page: PageRequest
     ) async throws -> [Status.ID] {
         let anyTags = ([tag] + any).map { $0.lowercased() }
-        var query = SQLQueryString(
+        var query = Statement(
             "SELECT DISTINCT s.id AS id FROM statuses s JOIN status_tags st ON st.status_id = s.id JOIN tags t ON t.id = st.tag_id WHERE s.visibility = 'public' AND s.reblog_of_id IS NULL AND t.name IN ("
         )
         query.appendInterpolation(binds: anyTags)
@@ -167,7 +167,7 @@ extension DBSession {
         -> [Status.ID]
     {
         guard !filter.visibilities.isEmpty else { return [] }
-        var query = SQLQueryString("SELECT s.id AS id FROM statuses s WHERE s.account_id = ")
+        var query = Statement("SELECT s.id AS id FROM statuses s WHERE s.account_id = ")
         query.appendInterpolation(bind: account.rawValue)
         query.appendLiteral(" AND (s.visibility IN (")
         query.appendInterpolation(binds: filter.visibilities.map(\.rawValue))

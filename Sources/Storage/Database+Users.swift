@@ -71,7 +71,7 @@ struct UserRow: PositionalRow {
 
 extension DBSession {
     /// The users `query` reads; it selects `UserRow.columnList`.
-    func users(_ query: SQLQueryString) async throws -> [User] {
+    func users(_ query: Statement) async throws -> [User] {
         try await self.rows(query) { try UserRow($0).user() }
     }
 

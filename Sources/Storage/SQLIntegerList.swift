@@ -55,7 +55,7 @@ struct SQLIntegerTable: SQLExpression {
     let values: [Int64]
     let alias: String
     /// The values as SQLite's bind (its blob is written here, once, whichever dialect serializes it).
-    private let bind: SQLiteInt64List.Bind
+    let bind: SQLiteInt64List.Bind
 
     init(values: [Int64], alias: String) {
         self.values = SQLIntegerTable.distinctAscending(values)

@@ -38,6 +38,8 @@ package final class SQLiteHandle: @unchecked Sendable {
     private let lock = Mutex(())
     private var db: OpaquePointer?
     private var cache: [StatementText: OpaquePointer] = [:]
+    /// Statements prepared from a `Statement`, found by its pieces without writing its text.
+    private var shapes: [StatementShape: OpaquePointer] = [:]
     let logger: Logger
 
     /// Opens (and creates) the database at `path`, or a private in-memory database for ":memory:".
@@ -76,8 +78,7 @@ package final class SQLiteHandle: @unchecked Sendable {
     }
 
     private func closeLocked() {
-        for statement in self.cache.values { sqlite_nio_sqlite3_finalize(statement) }
-        self.cache.removeAll()
+        self.finalizeAll()
         if let db = self.db { sqlite_nio_sqlite3_close_v2(db) }
         self.db = nil
     }
@@ -90,42 +91,108 @@ package final class SQLiteHandle: @unchecked Sendable {
             self.logger.debug("Executing query", metadata: ["sql": "\(sql)", "binds": "\(binds)"])
         }
         try self.lock.withLock { _ in
-            let statement = try self.prepare(sql)
+            let key = StatementText(sql)
+            let statement = try self.cache[key] ?? self.prepare(sql) { self.cache[key] = $0 }
             // A statement left unreset keeps its read snapshot open: always reset.
-            defer {
-                sqlite_nio_sqlite3_reset(statement)
-                sqlite_nio_sqlite3_clear_bindings(statement)
-            }
+            defer { Self.reset(statement) }
             try self.bind(binds, to: statement)
-            let row = SQLiteStatementRow(statement: statement)
-            while true {
-                let stepped = sqlite_nio_sqlite3_step(statement)
-                if stepped == SQLITE_ROW {
-                    try onRow(row)
-                } else if stepped == SQLITE_DONE {
-                    return
-                } else {
-                    throw self.failure(stepped)
-                }
+            try self.step(statement, onRow)
+        }
+    }
+
+    /// Runs `statement`, as `query(_:_:_:)` does a text: the prepared statement is found by its shape, and its
+    /// text is written only to prepare it.
+    func query(_ statement: Statement, _ onRow: (SQLiteStatementRow) throws -> Void) throws {
+        if self.logger.logLevel <= .debug {
+            self.logger.debug(
+                "Executing query",
+                metadata: ["sql": "\(statement.sqliteText)", "binds": "\(statement.boundValues)"]
+            )
+        }
+        try self.lock.withLock { _ in
+            let prepared =
+                try self.shapes[StatementShape(of: statement)]
+                ?? self.prepare(statement.sqliteText) { self.shapes[StatementShape(keeping: statement)] = $0 }
+            defer { Self.reset(prepared) }
+            try self.bind(statement, to: prepared)
+            try self.step(prepared, onRow)
+        }
+    }
+
+    private static func reset(_ statement: OpaquePointer) {
+        sqlite_nio_sqlite3_reset(statement)
+        sqlite_nio_sqlite3_clear_bindings(statement)
+    }
+
+    private func step(_ statement: OpaquePointer, _ onRow: (SQLiteStatementRow) throws -> Void) throws {
+        let row = SQLiteStatementRow(statement: statement)
+        while true {
+            let stepped = sqlite_nio_sqlite3_step(statement)
+            if stepped == SQLITE_ROW {
+                try onRow(row)
+            } else if stepped == SQLITE_DONE {
+                return
+            } else {
+                throw self.failure(stepped)
             }
         }
     }
 
-    /// The statement for `sql`, prepared once. SQLite prepares it again by itself after a schema change.
-    private func prepare(_ sql: String) throws -> OpaquePointer {
-        let key = StatementText(sql)
-        if let statement = self.cache[key] { return statement }
+    /// Prepares `sql` and hands the statement to `keep`, which files it in one of the caches. SQLite prepares
+    /// a kept statement again by itself after a schema change.
+    private func prepare(_ sql: String, keep: (OpaquePointer) -> Void) throws -> OpaquePointer {
         guard let db = self.db else { throw SQLiteFailure(code: SQLITE_MISUSE, message: "connection is closed") }
         var statement: OpaquePointer?
         let flags = UInt32(SQLITE_PREPARE_PERSISTENT)
         let result = sqlite_nio_sqlite3_prepare_v3(db, sql, -1, flags, &statement, nil)
         guard result == SQLITE_OK, let statement else { throw self.failure(result) }
-        if self.cache.count >= Self.cacheLimit {
-            for old in self.cache.values { sqlite_nio_sqlite3_finalize(old) }
-            self.cache.removeAll(keepingCapacity: true)
-        }
-        self.cache[key] = statement
+        if self.cache.count + self.shapes.count >= Self.cacheLimit { self.finalizeAll() }
+        keep(statement)
         return statement
+    }
+
+    private func finalizeAll() {
+        for statement in self.cache.values { sqlite_nio_sqlite3_finalize(statement) }
+        for statement in self.shapes.values { sqlite_nio_sqlite3_finalize(statement) }
+        self.cache.removeAll(keepingCapacity: true)
+        self.shapes.removeAll(keepingCapacity: true)
+    }
+
+    /// Binds `statement`'s values in the order of its placeholders.
+    private func bind(_ statement: Statement, to prepared: OpaquePointer) throws {
+        var index: Int32 = 0
+        func bind(_ value: Statement.Value) throws {
+            index += 1
+            let result: Int32 =
+                switch value {
+                case .integer(let integer): sqlite_nio_sqlite3_bind_int64(prepared, index, integer)
+                case .real(let double): sqlite_nio_sqlite3_bind_double(prepared, index, double)
+                case .text(let text): sqlite_nio_sqlite3_bind_text(prepared, index, text, -1, Self.transient)
+                case .bool(let bool): sqlite_nio_sqlite3_bind_int64(prepared, index, bool ? 1 : 0)
+                case .null: sqlite_nio_sqlite3_bind_null(prepared, index)
+                }
+            guard result == SQLITE_OK else { throw self.failure(result) }
+        }
+        func bind(_ blob: ByteBuffer) throws {
+            index += 1
+            let result = blob.withUnsafeReadableBytes {
+                sqlite_nio_sqlite3_bind_blob64(prepared, index, $0.baseAddress, UInt64($0.count), Self.transient)
+            }
+            guard result == SQLITE_OK else { throw self.failure(result) }
+        }
+        for piece in statement.pieces {
+            switch piece {
+            case .sql: continue
+            case .value(let value): try bind(value)
+            case .values(let values): for value in values { try bind(value) }
+            case .table(let table): try bind(table.bind.blob)
+            case .list(let list): try bind(list.blob)
+            }
+        }
+        let expected = sqlite_nio_sqlite3_bind_parameter_count(prepared)
+        guard expected == index else {
+            throw SQLiteFailure(code: SQLITE_RANGE, message: "the query takes \(expected) binds, not \(index)")
+        }
     }
 
     private func bind(_ binds: [SQLiteData], to statement: OpaquePointer) throws {

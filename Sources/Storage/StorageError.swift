@@ -6,15 +6,12 @@ package enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidURL(String)
     /// A stored value could not be read back (a corrupt row or a newer schema).
     case corruptRow(String)
-    /// A query bound a value of a type the PostgreSQL reader does not send (a programming error).
-    case unsupportedBind(String)
 
     package var description: String {
         switch self {
         case .duplicate(let what): "duplicate \(what)"
         case .invalidURL(let why): "invalid database URL: \(why)"
         case .corruptRow(let why): "corrupt row: \(why)"
-        case .unsupportedBind(let type): "no PostgreSQL bind for a value of type \(type)"
         }
     }
 }

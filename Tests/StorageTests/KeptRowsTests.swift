@@ -16,10 +16,10 @@ import Testing
     )
     func images(_ database: TestDatabase) async throws {
         try await TestApp.run(database) { t in
-            func image(_ select: SQLQueryString) async throws -> [UInt8] {
+            func image(_ select: Statement) async throws -> [UInt8] {
                 try await t.db.read { try await $0.rows(select) { $0.image(columns: 0..<3) } }[0]
             }
-            func matches(_ select: SQLQueryString, _ kept: [UInt8]) async throws -> Bool {
+            func matches(_ select: Statement, _ kept: [UInt8]) async throws -> Bool {
                 try await t.db.read { try await $0.rows(select) { $0.matches(kept, columns: 0..<3) } }[0]
             }
             let base = try await image("SELECT CAST(1 AS BIGINT), 'abc', CAST(NULL AS TEXT)")
