@@ -49,6 +49,8 @@ struct AccountRow: PositionalRow {
         "inbox_url", "shared_inbox_url", "outbox_url", "followers_url", "following_url", "featured_url",
         "avatar_remote_url", "header_remote_url", "avatar_key", "header_key", "also_known_as", "moved_to_uri",
         "fetched_at",
+        // Last: read by `KeptRows`, not by `init`.
+        "row_version",
     ]
 
     init(_ row: ColumnReader, at start: Int = 0) throws {
@@ -202,10 +204,11 @@ extension DBSession {
 
     /// Accounts by id, in no particular order; unknown ids are skipped.
     package func accounts(ids: [Account.ID]) async throws -> [Account] {
-        guard !ids.isEmpty else { return [] }
-        return try await self.accounts(
-            "SELECT \(unsafeRaw: AccountRow.columnList) FROM \(idTable: ids.map(\.rawValue), as: "ids") CROSS JOIN accounts WHERE id = ids.value"
-        )
+        try await self.keptModels(ids.map(\.rawValue), table: "accounts", in: KeptRows.accounts) { missing in
+            try await self.accounts(
+                "SELECT \(unsafeRaw: AccountRow.columnList) FROM \(idTable: missing, as: "ids") CROSS JOIN accounts WHERE id = ids.value"
+            )
+        }
     }
 
     /// The account with this username on this domain (`nil` = local), case-insensitively.

@@ -29,6 +29,8 @@ struct StatusRow: PositionalRow {
         "id", "account_id", "uri", "url", "text", "content", "spoiler_text", "sensitive", "visibility", "language",
         "in_reply_to_id", "in_reply_to_account_id", "reblog_of_id", "conversation_id", "application_id", "local",
         "created_at", "edited_at", "replies_count", "reblogs_count", "favourites_count",
+        // Last: read by `KeptRows`, not by `init`.
+        "row_version",
     ]
 
     init(_ row: ColumnReader, at start: Int = 0) throws {
@@ -104,10 +106,11 @@ extension DBSession {
 
     /// Statuses by id, in no particular order.
     package func statuses(ids: [Status.ID]) async throws -> [Status] {
-        guard !ids.isEmpty else { return [] }
-        return try await self.statuses(
-            "SELECT \(unsafeRaw: StatusRow.columnList) FROM \(idTable: ids.map(\.rawValue), as: "ids") CROSS JOIN statuses WHERE id = ids.value"
-        )
+        try await self.keptModels(ids.map(\.rawValue), table: "statuses", in: KeptRows.statuses) { missing in
+            try await self.statuses(
+                "SELECT \(unsafeRaw: StatusRow.columnList) FROM \(idTable: missing, as: "ids") CROSS JOIN statuses WHERE id = ids.value"
+            )
+        }
     }
 
     /// Inserts a status with its mentions and tags, and counts it on its author (and its parent).

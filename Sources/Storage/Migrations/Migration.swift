@@ -48,6 +48,7 @@ package enum Migrations {
         M0030_ExtendMediaAttachments(),
         M0031_CreateNotificationPolicies(),
         M0032_AddEditMedia(),
+        M0033_AddRowVersions(),
     ]
 }
 
