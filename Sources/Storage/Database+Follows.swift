@@ -80,14 +80,14 @@ extension DBSession {
         try await self.sql.raw(
             """
             UPDATE accounts SET following_count = CASE WHEN following_count + \(bind: delta) < 0 THEN 0
-                ELSE following_count + \(bind: delta) END
+                ELSE following_count + \(bind: delta) END, row_version = \(unsafeRaw: self.newRowVersion)
             WHERE id = \(bind: account.rawValue)
             """
         ).run()
         try await self.sql.raw(
             """
             UPDATE accounts SET followers_count = CASE WHEN followers_count + \(bind: delta) < 0 THEN 0
-                ELSE followers_count + \(bind: delta) END
+                ELSE followers_count + \(bind: delta) END, row_version = \(unsafeRaw: self.newRowVersion)
             WHERE id = \(bind: target.rawValue)
             """
         ).run()

@@ -13,7 +13,10 @@ extension DBSession {
         ).all()
         guard !rows.isEmpty else { return false }
         try await self.sql.raw(
-            "UPDATE statuses SET favourites_count = favourites_count + 1 WHERE id = \(bind: status.rawValue)"
+            """
+            UPDATE statuses SET favourites_count = favourites_count + 1, row_version = \(unsafeRaw: self.newRowVersion)
+            WHERE id = \(bind: status.rawValue)
+            """
         ).run()
         return true
     }
@@ -29,7 +32,8 @@ extension DBSession {
         guard !rows.isEmpty else { return false }
         try await self.sql.raw(
             """
-            UPDATE statuses SET favourites_count = CASE WHEN favourites_count > 0 THEN favourites_count - 1 ELSE 0 END
+            UPDATE statuses SET favourites_count = CASE WHEN favourites_count > 0 THEN favourites_count - 1 ELSE 0 END,
+                row_version = \(unsafeRaw: self.newRowVersion)
             WHERE id = \(bind: status.rawValue)
             """
         ).run()

@@ -121,13 +121,14 @@ extension DBSession {
             """
             INSERT INTO statuses (id, account_id, uri, url, text, content, spoiler_text, sensitive, visibility,
                 language, in_reply_to_id, in_reply_to_account_id, reblog_of_id, application_id, local, created_at,
-                conversation_id)
+                conversation_id, row_version)
             VALUES (\(bind: status.id.rawValue), \(bind: status.accountID.rawValue), \(bind: status.uri),
                 \(bind: status.url), \(bind: status.text), \(bind: status.content), \(bind: status.spoilerText),
                 \(bind: status.sensitive), \(bind: status.visibility.rawValue), \(bind: status.language),
                 \(bind: status.inReplyToID?.rawValue), \(bind: status.inReplyToAccountID?.rawValue),
                 \(bind: status.reblogOfID?.rawValue), \(bind: status.applicationID?.rawValue), \(bind: status.local),
-                \(bind: status.createdAt.millisecondsSince1970), \(bind: status.thread.rawValue))
+                \(bind: status.createdAt.millisecondsSince1970), \(bind: status.thread.rawValue),
+                \(unsafeRaw: self.newRowVersion))
             """
         ).run()
         for account in Set(mentions) {
@@ -143,19 +144,26 @@ extension DBSession {
             try await self.sql.raw(
                 """
                 UPDATE accounts SET statuses_count = statuses_count + 1,
-                    last_status_at = \(bind: status.createdAt.millisecondsSince1970)
+                    last_status_at = \(bind: status.createdAt.millisecondsSince1970),
+                    row_version = \(unsafeRaw: self.newRowVersion)
                 WHERE id = \(bind: status.accountID.rawValue)
                 """
             ).run()
         }
         if let parent = status.inReplyToID {
             try await self.sql.raw(
-                "UPDATE statuses SET replies_count = replies_count + 1 WHERE id = \(bind: parent.rawValue)"
+                """
+                UPDATE statuses SET replies_count = replies_count + 1, row_version = \(unsafeRaw: self.newRowVersion)
+                WHERE id = \(bind: parent.rawValue)
+                """
             ).run()
         }
         if let original = status.reblogOfID {
             try await self.sql.raw(
-                "UPDATE statuses SET reblogs_count = reblogs_count + 1 WHERE id = \(bind: original.rawValue)"
+                """
+                UPDATE statuses SET reblogs_count = reblogs_count + 1, row_version = \(unsafeRaw: self.newRowVersion)
+                WHERE id = \(bind: original.rawValue)
+                """
             ).run()
         }
         self.emit(.statusCreated(status.id))

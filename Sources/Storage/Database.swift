@@ -28,6 +28,12 @@ package struct DBSession: Sendable {
     /// The current time in storage form (milliseconds since 1970).
     package var nowMillis: Int64 { self.clock.now().millisecondsSince1970 }
 
+    /// SQL for a new row version of an account or status (`M0033_AddRowVersions`). The hot writes set it
+    /// themselves: on SQLite that spares the trigger's second write of the row; elsewhere the database sets it.
+    var newRowVersion: String {
+        self.dialect == .sqlite ? "(random() >> 11)" : "floor(random() * 9007199254740992)::bigint"
+    }
+
     /// Records an event, delivered to the commit listener once (and only if) the transaction commits.
     package func emit(_ event: CommitEvent) {
         self.events?.append(event)

@@ -2,7 +2,8 @@
 /// compares to tell whether a row still reads as the model it kept.
 ///
 /// The database sets it, so no write path can forget it: triggers on SQLite (which cannot give a new column
-/// a computed default), a default and a trigger on PostgreSQL. A version is a random 53-bit number, not a
+/// a computed default), a default and a trigger on PostgreSQL. The hot writes (a post, a favourite, a follow)
+/// also set it themselves, which on SQLite spares the trigger's second write of the row. A version is a random 53-bit number, not a
 /// counter: a row deleted and inserted again with its old id, or the same id in another database, never
 /// takes up a version a kept model was read with.
 struct M0033_AddRowVersions: Migration {
@@ -16,11 +17,12 @@ struct M0033_AddRowVersions: Migration {
                     "ALTER TABLE \(table) ADD COLUMN row_version BIGINT NOT NULL DEFAULT 0",
                     "UPDATE \(table) SET row_version = random() >> 11",
                     """
-                    CREATE TRIGGER \(table)_row_version_insert AFTER INSERT ON \(table) BEGIN
+                    CREATE TRIGGER \(table)_row_version_insert AFTER INSERT ON \(table) WHEN new.row_version = 0 BEGIN
                         UPDATE \(table) SET row_version = random() >> 11 WHERE rowid = new.rowid;
                     END
                     """,
-                    // The WHEN skips the trigger's own update (and the insert trigger's), which changes the version.
+                    // The WHENs skip writes that set a new version themselves (`DBSession.newRowVersion`, and
+                    // these triggers' own updates): each trigger is a second write of the row.
                     """
                     CREATE TRIGGER \(table)_row_version_update AFTER UPDATE ON \(table)
                     WHEN new.row_version = old.row_version BEGIN
