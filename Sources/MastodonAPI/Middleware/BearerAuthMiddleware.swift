@@ -15,18 +15,29 @@ struct BearerAuthMiddleware: RouterMiddleware {
         next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
         guard let header = request.headers[.authorization] else { return try await next(request, context) }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-            throw DomainError.unauthorized("The access token is invalid")
-        }
-        guard
-            let viewer = try await self.oauth.authenticate(
-                bearer: String(parts[1].trimmingWhitespace())
-            )
+        guard let token = Self.bearerToken(header),
+            let viewer = try await self.oauth.authenticate(bearer: token)
         else { throw DomainError.unauthorized("The access token is invalid") }
         var context = context
         context.viewer = viewer
         return try await next(request, context)
+    }
+
+    /// The token of an `Authorization` value with the Bearer scheme (any case), without the spaces and tabs
+    /// around it; nil for another scheme or none. Read byte by byte: every signed-in request passes here.
+    static func bearerToken(_ value: String) -> String? {
+        let bytes = value.utf8
+        var index = bytes.startIndex
+        for letter in "bearer".utf8 {
+            guard index < bytes.endIndex, bytes[index] | 0x20 == letter else { return nil }
+            index = bytes.index(after: index)
+        }
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        guard index < bytes.endIndex, isBlank(bytes[index]) else { return nil }
+        var end = bytes.endIndex
+        while index < end, isBlank(bytes[index]) { index = bytes.index(after: index) }
+        while end > index, isBlank(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+        return String(Substring(bytes[index..<end]))
     }
 }
 

@@ -109,7 +109,7 @@ package struct OAuthProcessor: Sendable {
 
     /// The `Viewer` behind a bearer token, or `nil` when the token is unknown or revoked.
     package func authenticate(bearer token: String) async throws -> Viewer? {
-        guard !token.isEmpty, token.count <= 256 else { return nil }
+        guard !token.isEmpty, token.utf8.count <= 256 else { return nil }
         guard
             let grant = try await self.context.db.readStatement({
                 try await $0.tokenGrant(hash: Secrets.sha256Hex(token))
