@@ -236,9 +236,9 @@ extension Request {
     /// Bodies over `limit` bytes answer 413; malformed bodies answer 400; neither reaches a handler.
     package func parameters(context: some RequestContext, limit: Int = 1_048_576) async throws -> RequestParameters {
         var parameters = try RequestParameters.urlEncoded(self.uri.query ?? "")
-        let contentType = self.headers[.contentType]?.lowercased() ?? ""
         let hasBody = self.method != .get && self.method != .head
         guard hasBody else { return parameters }
+        let contentType = self.headers[.contentType]?.lowercased() ?? ""
         let buffer: ByteBuffer
         do {
             buffer = try await self.body.collect(upTo: limit)

@@ -58,9 +58,18 @@ extension DBSession {
         ).run()
     }
 
+    /// How many of the account's favourites, bookmarks or reblogs in a page's id range `interactions` reads
+    /// before it looks the page's ids up one by one instead.
+    static let interactionRangeLimit = 64
+
     /// What the account did with `statuses` (favourited, reblogged, bookmarked), which of `threads` it muted, which
     /// of `authors` it follows and which of `own` (its statuses) it pinned, in one query: a hydration asks all of
     /// these for every page, and each separate query costs a parse and a round trip.
+    ///
+    /// A page's statuses are mostly close in time, and an account favourites, bookmarks and reblogs few of the
+    /// statuses between the page's first and last: those three are read as the account's rows in that id range
+    /// (one index search each) rather than one search per status. A range holding more than
+    /// `interactionRangeLimit` of them (a page spanning months, a reblogged old post) is read by id instead.
     package func interactions(
         of account: Account.ID,
         with statuses: [Status.ID],
@@ -70,18 +79,25 @@ extension DBSession {
     ) async throws -> Interactions {
         guard !statuses.isEmpty else { return Interactions() }
         let me = account.rawValue
-        // One list for the three arms that read it: sorted, and its blob written, once.
         let list = SQLIntegerTable(values: statuses.map(\.rawValue), alias: "ids")
+        guard let low = list.values.first, let high = list.values.last else { return Interactions() }
+        let limit = Self.interactionRangeLimit + 1
         let rows = try await self.rows(
             """
-            SELECT 'f', f.status_id FROM \(list)
-            CROSS JOIN favourites f WHERE f.account_id = \(bind: me) AND f.status_id = ids.value
+            SELECT 'f', f.status_id FROM (
+                SELECT status_id FROM favourites WHERE account_id = \(bind: me)
+                AND status_id BETWEEN \(bind: low) AND \(bind: high) LIMIT \(bind: limit)
+            ) AS f
             UNION ALL
-            SELECT 'r', s.reblog_of_id FROM \(list)
-            CROSS JOIN statuses s WHERE s.account_id = \(bind: me) AND s.reblog_of_id = ids.value
+            SELECT 'r', r.reblog_of_id FROM (
+                SELECT reblog_of_id FROM statuses WHERE account_id = \(bind: me)
+                AND reblog_of_id BETWEEN \(bind: low) AND \(bind: high) LIMIT \(bind: limit)
+            ) AS r
             UNION ALL
-            SELECT 'b', b.status_id FROM \(list)
-            CROSS JOIN bookmarks b WHERE b.account_id = \(bind: me) AND b.status_id = ids.value
+            SELECT 'b', b.status_id FROM (
+                SELECT status_id FROM bookmarks WHERE account_id = \(bind: me)
+                AND status_id BETWEEN \(bind: low) AND \(bind: high) LIMIT \(bind: limit)
+            ) AS b
             UNION ALL
             SELECT 'm', m.conversation_id FROM \(idTable: threads.map(\.rawValue), as: "ids")
             CROSS JOIN status_mutes m WHERE m.account_id = \(bind: me) AND m.conversation_id = ids.value
@@ -94,17 +110,46 @@ extension DBSession {
             """
         ) { (try $0.string(0), try $0.int64(1)) }
         var result = Interactions()
+        var (favourites, reblogs, bookmarks) = (0, 0, 0)
         for (kind, id) in rows {
             switch kind {
-            case "f": result.favourited.insert(Status.ID(id))
-            case "r": result.reblogged.insert(Status.ID(id))
-            case "b": result.bookmarked.insert(Status.ID(id))
+            case "f": favourites += 1
+            case "r": reblogs += 1
+            case "b": bookmarks += 1
             case "m": result.mutedThreads.insert(Status.ID(id))
             case "F": result.following.insert(Account.ID(id))
             default: result.pinned.insert(Status.ID(id))
             }
         }
+        let ranged =
+            max(favourites, reblogs, bookmarks) >= limit
+            ? try await self.statusInteractions(of: me, with: list) : rows
+        let wanted = Set(list.values)
+        for (kind, id) in ranged where wanted.contains(id) {
+            switch kind {
+            case "f": result.favourited.insert(Status.ID(id))
+            case "r": result.reblogged.insert(Status.ID(id))
+            case "b": result.bookmarked.insert(Status.ID(id))
+            default: break
+            }
+        }
         return result
+    }
+
+    /// The account's favourites, reblogs and bookmarks of `list`, looked up one status at a time.
+    private func statusInteractions(of me: Int64, with list: SQLIntegerTable) async throws -> [(String, Int64)] {
+        try await self.rows(
+            """
+            SELECT 'f', f.status_id FROM \(list)
+            CROSS JOIN favourites f WHERE f.account_id = \(bind: me) AND f.status_id = ids.value
+            UNION ALL
+            SELECT 'r', s.reblog_of_id FROM \(list)
+            CROSS JOIN statuses s WHERE s.account_id = \(bind: me) AND s.reblog_of_id = ids.value
+            UNION ALL
+            SELECT 'b', b.status_id FROM \(list)
+            CROSS JOIN bookmarks b WHERE b.account_id = \(bind: me) AND b.status_id = ids.value
+            """
+        ) { (try $0.string(0), try $0.int64(1)) }
     }
 
     /// Mutes or unmutes a thread for an account.
