@@ -193,6 +193,64 @@ import Testing
     }
 
     @Test(
+        "blocks and mutes of the asked accounts only, whether the viewer has a few of them or more than are read whole",
+        arguments: TestDatabase.available
+    )
+    func safetyRanges(_ database: TestDatabase) async throws {
+        try await TestApp.run(database) { t in
+            let viewer = self.makeAccount(t, "safeviewer")
+            let others = (0..<(DBSession.safetyRangeLimit + 5)).map { self.makeAccount(t, "safe\($0)") }
+            let ids = t.processor.context.ids
+            try await t.db.transaction { session in
+                try await session.insertAccount(viewer)
+                for account in others { try await session.insertAccount(account) }
+                // The viewer mutes two, is blocked by one, and blocks all the others.
+                for (index, account) in others.enumerated() {
+                    switch index {
+                    case 0, 1:
+                        try await session.upsertMute(
+                            id: ids.next() as Int64,
+                            account: viewer.id,
+                            target: account.id,
+                            hideNotifications: index == 1,
+                            expiresAt: nil
+                        )
+                    case 2:
+                        _ = try await session.insertBlock(
+                            id: ids.next() as Int64,
+                            account: account.id,
+                            target: viewer.id
+                        )
+                    default:
+                        _ = try await session.insertBlock(
+                            id: ids.next() as Int64,
+                            account: viewer.id,
+                            target: account.id
+                        )
+                    }
+                }
+            }
+            let asked = [others[0].id, others[2].id, others[5].id, others[others.count - 1].id]
+            // More blocks than are read whole: each asked account looked up.
+            let many = try await t.db.read { try await $0.safetyFilter(for: viewer.id, among: asked) }
+            #expect(many.blocking == [others[5].id, others[others.count - 1].id])
+            #expect(many.blockedBy == [others[2].id] && many.muting == [others[0].id: false])
+            // Few: read whole, then only the asked accounts kept.
+            try await t.db.transaction { session in
+                for account in others.dropFirst(6).dropLast() {
+                    try await session.deleteBlock(account: viewer.id, target: account.id)
+                }
+            }
+            let few = try await t.db.read { try await $0.safetyFilter(for: viewer.id, among: asked) }
+            #expect(few == many)
+            let other = try await t.db.read {
+                try await $0.safetyFilter(for: viewer.id, among: [others[1].id, others[3].id])
+            }
+            #expect(other.blocking == [others[3].id] && other.blockedBy.isEmpty && other.muting == [others[1].id: true])
+        }
+    }
+
+    @Test(
         "instance counts: local ones at once, known domains recounted after ten minutes",
         arguments: TestDatabase.available
     )
