@@ -99,39 +99,14 @@ extension DBSession {
         ).run()
     }
 
-    /// How many of a viewer's blocks, blockers or mutes `safetyFilter(for:among:)` reads whole before it looks
-    /// the accounts asked about up one by one instead.
-    package static let safetyRangeLimit = 64
-
     /// The viewer's blocks and mutes concerning `accounts` (all of them when `accounts` is nil), in one query.
-    ///
-    /// For a page's accounts, the viewer's blocks, blockers and mutes are read whole, one index search each
-    /// (an account has few, most have none), instead of one search per account asked about; when one of the
-    /// three holds more than `safetyRangeLimit`, the accounts are looked up one by one as before.
     package func safetyFilter(for viewer: Account.ID, among accounts: [Account.ID]?) async throws -> SafetyFilter {
         var filter = SafetyFilter()
         if let accounts, accounts.isEmpty { return filter }
-        let now = self.nowMillis
-        typealias Row = (kind: String, account: Account.ID, hidesNotifications: Bool)
-        func read(_ query: Statement) async throws -> [Row] {
-            try await self.rows(query) { (try $0.string(0), Account.ID(try $0.int64(1)), try $0.bool(2)) }
-        }
-        var rows: [Row]
-        if let accounts {
-            let list = SQLIntegerTable(values: accounts.map(\.rawValue), alias: "ids")
-            rows = try await read(Self.safetyQuery(viewer: viewer, whole: list, now: now))
-            let capped = ["blocking", "blocked_by", "muting"].contains { kind in
-                rows.count(where: { $0.kind == kind }) > Self.safetyRangeLimit
-            }
-            if capped {
-                rows = try await read(Self.safetyQuery(viewer: viewer, among: list, now: now))
-            } else {
-                let wanted = Set(list.values)
-                rows.removeAll { !wanted.contains($0.account.rawValue) }
-            }
-        } else {
-            rows = try await read(Self.safetyQuery(viewer: viewer, now: now))
-        }
+        let query =
+            accounts.map { Self.safetyQuery(viewer: viewer, among: $0.map(\.rawValue), now: self.nowMillis) }
+            ?? Self.safetyQuery(viewer: viewer, now: self.nowMillis)
+        let rows = try await self.rows(query) { (try $0.string(0), Account.ID(try $0.int64(1)), try $0.bool(2)) }
         for (kind, account, hidesNotifications) in rows {
             switch kind {
             case "blocking": filter.blocking.insert(account)
@@ -156,48 +131,28 @@ extension DBSession {
             """
     }
 
-    /// The viewer's blocks, blockers and mutes, each capped one past `safetyRangeLimit`, and the accounts of
-    /// `list` on the domains it blocks.
-    private static func safetyQuery(viewer: Account.ID, whole list: SQLIntegerTable, now: Int64) -> Statement {
+    /// The same for `accounts` only: each list joined where it lies (see `SQLIntegerTable`). Each arm looks the
+    /// accounts up only when the viewer has a row of its kind at all (a constant condition, tested once with one
+    /// index search): most accounts block, are blocked by and mute nobody, and a page asks about twenty.
+    ///
+    /// Reading the viewer's rows whole instead (at most 64, else looking the accounts up) was no faster for a
+    /// viewer with none among large tables, and 12 µs a page slower for one with a hundred blocks.
+    private static func safetyQuery(viewer: Account.ID, among accounts: [Int64], now: Int64) -> Statement {
         let me = viewer.rawValue
-        let limit = Self.safetyRangeLimit + 1
-        return """
-            SELECT 'blocking' AS kind, b.a, FALSE AS h FROM (
-                SELECT target_account_id AS a FROM blocks WHERE account_id = \(bind: me) LIMIT \(bind: limit)
-            ) AS b
-            UNION ALL SELECT 'blocked_by', b.a, FALSE FROM (
-                SELECT account_id AS a FROM blocks WHERE target_account_id = \(bind: me) LIMIT \(bind: limit)
-            ) AS b
-            UNION ALL SELECT 'muting', m.a, m.h FROM (
-                SELECT target_account_id AS a, hide_notifications AS h FROM mutes WHERE account_id = \(bind: me)
-                AND (expires_at IS NULL OR expires_at > \(bind: now)) LIMIT \(bind: limit)
-            ) AS m
-            UNION ALL \(Self.domainBlocked(viewer: viewer, among: list))
-            """
-    }
-
-    /// The same for the accounts of `list` only, each looked up: each list joined where it lies (see
-    /// `SQLIntegerTable`).
-    private static func safetyQuery(viewer: Account.ID, among list: SQLIntegerTable, now: Int64) -> Statement {
-        let me = viewer.rawValue
+        // One list for the four arms: sorted, and its blob written, once.
+        let list = SQLIntegerTable(values: accounts, alias: "ids")
         return """
             SELECT 'blocking' AS kind, b.target_account_id AS a, FALSE AS h FROM \(list)
-            CROSS JOIN blocks b WHERE b.account_id = \(bind: me) AND b.target_account_id = ids.value
+            CROSS JOIN blocks b WHERE EXISTS (SELECT 1 FROM blocks WHERE account_id = \(bind: me))
+            AND b.account_id = \(bind: me) AND b.target_account_id = ids.value
             UNION ALL SELECT 'blocked_by', b.account_id, FALSE FROM \(list)
-            CROSS JOIN blocks b WHERE b.target_account_id = \(bind: me) AND b.account_id = ids.value
+            CROSS JOIN blocks b WHERE EXISTS (SELECT 1 FROM blocks WHERE target_account_id = \(bind: me))
+            AND b.target_account_id = \(bind: me) AND b.account_id = ids.value
             UNION ALL SELECT 'muting', m.target_account_id, m.hide_notifications FROM \(list)
-            CROSS JOIN mutes m WHERE m.account_id = \(bind: me) AND m.target_account_id = ids.value
+            CROSS JOIN mutes m WHERE EXISTS (SELECT 1 FROM mutes WHERE account_id = \(bind: me))
+            AND m.account_id = \(bind: me) AND m.target_account_id = ids.value
             AND (m.expires_at IS NULL OR m.expires_at > \(bind: now))
-            UNION ALL \(Self.domainBlocked(viewer: viewer, among: list))
-            """
-    }
-
-    /// The accounts of `list` on a domain the viewer blocks: looked up only when it blocks one at all (a
-    /// constant condition, tested once).
-    private static func domainBlocked(viewer: Account.ID, among list: SQLIntegerTable) -> Statement {
-        let me = viewer.rawValue
-        return """
-            SELECT 'domain', x.id, FALSE FROM \(list)
+            UNION ALL SELECT 'domain', x.id, FALSE FROM \(list)
             CROSS JOIN accounts x CROSS JOIN account_domain_blocks d
             WHERE EXISTS (SELECT 1 FROM account_domain_blocks WHERE account_id = \(bind: me))
             AND x.id = ids.value AND d.account_id = \(bind: me) AND d.domain = lower(x.domain)
