@@ -89,6 +89,11 @@ struct Statement: ExpressibleByStringInterpolation, StringInterpolationProtocol,
         self.pieces.append(.table(table))
     }
 
+    /// Another statement's pieces, in place: a part two statements share.
+    mutating func appendInterpolation(_ part: Statement) {
+        self.pieces.append(contentsOf: part.pieces)
+    }
+
     /// The ids as a subquery for `IN (…)`, in one bind on SQLite: see `SQLIntegerList`.
     mutating func appendInterpolation(ids: [Int64]) {
         self.pieces.append(.list(SQLiteInt64List.Bind(values: ids)))

@@ -55,6 +55,16 @@ import Testing
             let many = try await ask([0, 3, 5, 7, posts.count - 1])
             #expect(many.favourited == Set([0, 5, 7, posts.count - 1].map { posts[$0] }))
             #expect(many.bookmarked == [posts[5]] && many.reblogged == [posts[7]])
+            // Statuses far from the page's range (what its reblogs reblogged) are looked up one by one.
+            let mixed = try await t.db.read {
+                try await $0.interactions(of: viewer.id, with: [posts[60], posts[61]], others: [posts[5], posts[7]])
+            }
+            #expect(mixed.favourited == Set([5, 7, 60, 61].map { posts[$0] }))
+            #expect(mixed.bookmarked == [posts[5]] && mixed.reblogged == [posts[7]])
+            let onlyOthers = try await t.db.read {
+                try await $0.interactions(of: viewer.id, with: [], others: [posts[3], posts[5]])
+            }
+            #expect(onlyOthers.favourited == [posts[5]] && onlyOthers.bookmarked == [posts[5]])
             // Another account's interactions are not the viewer's.
             let other = try await t.db.read { try await $0.interactions(of: author.id, with: [posts[5], posts[7]]) }
             #expect(other.favourited.isEmpty && other.bookmarked.isEmpty && other.reblogged.isEmpty)

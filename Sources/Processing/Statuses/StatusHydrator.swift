@@ -47,7 +47,9 @@ struct StatusHydrator: Sendable {
         if let viewer {
             flags = try await session.interactions(
                 of: viewer,
-                with: allIDs,
+                // The page's statuses are close in time; what its reblogs reblogged may be of any age.
+                with: statuses.map(\.id),
+                others: originals.map(\.id),
                 threads: Array(Set(all.map(\.thread))),
                 // Whether the viewer follows matters only for followers-only posts.
                 following: Array(Set(all.filter { $0.visibility == .private }.map(\.accountID))),
