@@ -18,19 +18,7 @@ import Testing
             let viewer = try await t.account("rangeviewer").account
             let ids = t.processor.context.ids
             func post(_ by: Account.ID, _ text: String, reblogOf: Status.ID? = nil) async throws -> Status.ID {
-                let status = Status(
-                    id: ids.next(),
-                    accountID: by,
-                    uri: "https://example.test/\(text)",
-                    url: nil,
-                    text: text,
-                    content: "<p>\(text)</p>",
-                    visibility: .public,
-                    reblogOfID: reblogOf,
-                    createdAt: t.processor.context.clock.now()
-                )
-                try await t.db.transaction { try await $0.insertStatus(status, mentions: [], tags: []) { ids.next() } }
-                return status.id
+                try await t.insertStatus(by: by, text, reblogOf: reblogOf).id
             }
             var posts: [Status.ID] = []
             for index in 0..<(DBSession.interactionRangeLimit + 6) {

@@ -148,6 +148,25 @@ package struct TestApp: Sendable {
         return (account, token)
     }
 
+    /// A public status by `author` (or its reblog of `reblogOf`), written straight to storage as posting does.
+    package func insertStatus(by author: Account.ID, _ text: String, reblogOf: Status.ID? = nil) async throws -> Status
+    {
+        let ids = self.processor.context.ids
+        let status = Status(
+            id: ids.next(),
+            accountID: author,
+            uri: "https://example.test/statuses/\(text)",
+            url: nil,
+            text: text,
+            content: "<p>\(text)</p>",
+            visibility: .public,
+            reblogOfID: reblogOf,
+            createdAt: self.processor.context.clock.now()
+        )
+        try await self.db.transaction { try await $0.insertStatus(status, mentions: [], tags: []) { ids.next() } }
+        return status
+    }
+
     /// A password-grant token through the real OAuth processor.
     package func token(login: String, password: String, scopes: String) async throws -> String {
         let (app, secret) = try await self.processor.oauth.registerApp(
