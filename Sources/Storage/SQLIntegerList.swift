@@ -16,16 +16,34 @@ struct SQLIntegerList: SQLExpression {
     let values: [Int64]
 
     func serialize(to serializer: inout SQLSerializer) {
-        if serializer.dialect.name == "postgresql" {
-            if self.values.isEmpty {
-                serializer.write("SELECT NULL::bigint WHERE FALSE")
-            } else {
-                SQLList(self.values.map { SQLBind($0) }).serialize(to: &serializer)
-            }
-        } else {
-            serializer.write("SELECT value FROM \(SQLiteInt64List.name)(")
-            serializer.write(bind: SQLiteInt64List.Bind(values: self.values))
-            serializer.write(")")
+        Self.write(
+            self.values,
+            postgres: serializer.dialect.name == "postgresql",
+            text: { serializer.write($0) },
+            blob: { serializer.write(bind: SQLiteInt64List.Bind(values: self.values)) },
+            id: { serializer.write(bind: $0) }
+        )
+    }
+
+    /// The list's SQL in one dialect, for SQLKit's serializer and for `Statement`: `text` takes SQL, `blob` the
+    /// placeholder of the list's one bind (SQLite), `id` that of each value (PostgreSQL).
+    static func write(
+        _ values: [Int64],
+        postgres: Bool,
+        text: (String) -> Void,
+        blob: () -> Void,
+        id: (Int64) -> Void
+    ) {
+        guard postgres else {
+            text("SELECT value FROM \(SQLiteInt64List.name)(")
+            blob()
+            text(")")
+            return
+        }
+        guard !values.isEmpty else { return text("SELECT NULL::bigint WHERE FALSE") }
+        for (index, value) in values.enumerated() {
+            if index > 0 { text(", ") }
+            id(value)
         }
     }
 
@@ -64,23 +82,33 @@ struct SQLIntegerTable: SQLExpression {
     }
 
     func serialize(to serializer: inout SQLSerializer) {
-        guard serializer.dialect.name == "postgresql" else {
-            serializer.write("\(SQLiteInt64List.name)(")
-            serializer.write(bind: self.bind)
-            serializer.write(") AS \(self.alias)")
+        self.write(
+            postgres: serializer.dialect.name == "postgresql",
+            text: { serializer.write($0) },
+            blob: { serializer.write(bind: self.bind) },
+            id: { serializer.write(bind: $0) }
+        )
+    }
+
+    /// The table's SQL in one dialect, for SQLKit's serializer and for `Statement`: `text` takes SQL, `blob` the
+    /// placeholder of the list's one bind (SQLite), `id` that of each value (PostgreSQL).
+    func write(postgres: Bool, text: (String) -> Void, blob: () -> Void, id: (Int64) -> Void) {
+        guard postgres else {
+            text("\(SQLiteInt64List.name)(")
+            blob()
+            text(") AS \(self.alias)")
             return
         }
-        if self.values.isEmpty {
-            serializer.write("(SELECT NULL::bigint AS value WHERE FALSE) AS \(self.alias)")
-            return
+        guard !self.values.isEmpty else {
+            return text("(SELECT NULL::bigint AS value WHERE FALSE) AS \(self.alias)")
         }
-        serializer.write("(VALUES ")
+        text("(VALUES ")
         for (index, value) in self.values.enumerated() {
-            serializer.write(index == 0 ? "(" : ", (")
-            serializer.write(bind: value)
-            serializer.write(index == 0 ? "::bigint)" : ")")
+            text(index == 0 ? "(" : ", (")
+            id(value)
+            text(index == 0 ? "::bigint)" : ")")
         }
-        serializer.write(") AS \(self.alias) (value)")
+        text(") AS \(self.alias) (value)")
     }
 
     static func distinctAscending(_ values: [Int64]) -> [Int64] {

@@ -16,7 +16,7 @@ import PostgresNIO
 /// written on each run, the same text SQLKit wrote.
 struct Statement: ExpressibleByStringInterpolation, StringInterpolationProtocol, Sendable {
     /// A value bound to one placeholder.
-    enum Value: Sendable, Equatable {
+    enum Value: Sendable {
         case integer(Int64)
         case real(Double)
         case text(String)
@@ -107,8 +107,16 @@ struct Statement: ExpressibleByStringInterpolation, StringInterpolationProtocol,
             case .sql(let sql): text += sql
             case .value: text += "?"
             case .values(let values): text += repeatElement("?", count: values.count).joined(separator: ", ")
-            case .table(let table): text += "\(SQLiteInt64List.name)(?) AS \(table.alias)"
-            case .list: text += "SELECT value FROM \(SQLiteInt64List.name)(?)"
+            case .table(let table):
+                table.write(postgres: false, text: { text += $0 }, blob: { text += "?" }, id: { _ in })
+            case .list(let list):
+                SQLIntegerList.write(
+                    list.values,
+                    postgres: false,
+                    text: { text += $0 },
+                    blob: { text += "?" },
+                    id: { _ in }
+                )
             }
         }
         return text
@@ -138,26 +146,15 @@ struct Statement: ExpressibleByStringInterpolation, StringInterpolationProtocol,
                     place(value)
                 }
             case .table(let table):
-                if table.values.isEmpty {
-                    text += "(SELECT NULL::bigint AS value WHERE FALSE) AS \(table.alias)"
-                } else {
-                    text += "(VALUES "
-                    for (index, id) in table.values.enumerated() {
-                        text += index == 0 ? "(" : ", ("
-                        place(.integer(id))
-                        text += index == 0 ? "::bigint)" : ")"
-                    }
-                    text += ") AS \(table.alias) (value)"
-                }
+                table.write(postgres: true, text: { text += $0 }, blob: {}, id: { place(.integer($0)) })
             case .list(let list):
-                if list.values.isEmpty {
-                    text += "SELECT NULL::bigint WHERE FALSE"
-                } else {
-                    for (index, id) in list.values.enumerated() {
-                        if index > 0 { text += ", " }
-                        place(.integer(id))
-                    }
-                }
+                SQLIntegerList.write(
+                    list.values,
+                    postgres: true,
+                    text: { text += $0 },
+                    blob: {},
+                    id: { place(.integer($0)) }
+                )
             }
         }
         return (text, binds)
@@ -200,10 +197,6 @@ extension String: StatementBindable {
 
 extension Bool: StatementBindable {
     var statementValue: Statement.Value { .bool(self) }
-}
-
-extension Optional: StatementBindable where Wrapped: StatementBindable {
-    var statementValue: Statement.Value { self?.statementValue ?? .null }
 }
 
 /// A statement's pieces without their values: the key of its prepared statement on SQLite, whose text they
